@@ -1,0 +1,52 @@
+// The CLI as a function: run(argv, io) parses, dispatches to a command and returns the exit code.
+// It never calls process.exit, so tests drive it in-process; bin/ben19.js is a thin shim around it.
+import { Command, CommanderError } from "commander";
+import { Ben19Error } from "../core/errors.js";
+import { VERSION } from "../core/version.js";
+import type { CommandContext, CommandModule } from "./command.js";
+import { COMMANDS } from "./commands/index.js";
+import { processIo, type Io } from "./io.js";
+
+/** Exit codes: 0 ok, 1 a check failed or data is bad, 2 usage error, 70 an internal bug. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
+
+function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): Command {
+  const program = new Command("ben19")
+    .description("BigEarthNet-S2 (19 classes): TFRecord splits, a WASM core, and the reference models in tfjs")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  for (const c of commands) c.register(program, ctx);
+  // Sub-commands inherit the output routing and the no-exit behaviour.
+  for (const sub of program.commands) {
+    sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  }
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the process exit code. */
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const ctx: CommandContext = { io, exit: (c) => void (code = c) };
+  const program = buildProgram(ctx, COMMANDS);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return EXIT.ok;
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end as "errors" with exit code 0.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof Ben19Error) {
+      io.err(`ben19: error: ${e.describe()}\n`);
+      return e.code === "E_OPTION" ? EXIT.usage : EXIT.failed;
+    }
+    io.err(`ben19: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,48 @@
+// Constants shared by the AssemblyScript core (assembly/) and the TypeScript layers (src/).
+// This file must stay valid AssemblyScript: plain `export const` of numbers and strings, no TS-only syntax,
+// no imports. Provenance: ../shared/bigearthnet/FACTS.md (BigEarthNet-S2 v1.0, 19-class nomenclature).
+
+/** Number of Sentinel-2 bands stored per patch (B10 is not distributed). */
+export const BAND_COUNT = 12;
+/** Number of classes in the 19-class nomenclature. */
+export const CLASS_COUNT_19 = 19;
+/** Number of classes in the original 43-class CORINE nomenclature. */
+export const CLASS_COUNT_43 = 43;
+
+/** Side in pixels of the 10 m bands (B02 B03 B04 B08). */
+export const SIDE_10M = 120;
+/** Side in pixels of the 20 m bands (B05 B06 B07 B8A B11 B12). */
+export const SIDE_20M = 60;
+/** Side in pixels of the 60 m bands (B01 B09). */
+export const SIDE_60M = 20;
+
+// Side of each band in band order B01 B02 B03 B04 B05 B06 B07 B08 B8A B09 B11 B12.
+export const SIDE_B01 = 20;
+export const SIDE_B02 = 120;
+export const SIDE_B03 = 120;
+export const SIDE_B04 = 120;
+export const SIDE_B05 = 60;
+export const SIDE_B06 = 60;
+export const SIDE_B07 = 60;
+export const SIDE_B08 = 120;
+export const SIDE_B8A = 60;
+export const SIDE_B09 = 20;
+export const SIDE_B11 = 60;
+export const SIDE_B12 = 60;
+
+/** Pixels of all 12 bands of one patch: 4·14400 + 6·3600 + 2·400. */
+export const PATCH_PIXELS = 80000;
+
+/** Most bytes one patch name may have (real names are 31–33 ASCII bytes). */
+export const MAX_NAME_BYTES = 256;
+/** Most bytes of the joined 19-class label names of one patch (all 19 names take 600 bytes). */
+export const MAX_LABEL_BYTES = 2048;
+
+/** TFRecord frame header: u64 length + u32 masked CRC of the length. */
+export const TFRECORD_HEADER_BYTES = 12;
+/** TFRecord frame footer: u32 masked CRC of the data. */
+export const TFRECORD_FOOTER_BYTES = 4;
+/** Constant added when masking a CRC32C in TFRecord framing. */
+export const TFRECORD_MASK_DELTA = 0xa282ead8;
+/** CRC32C (Castagnoli) reflected polynomial. */
+export const CRC32C_POLY = 0x82f63b78;

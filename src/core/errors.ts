@@ -1,0 +1,84 @@
+// Every error class ben19 throws lives here. An error names the thing (patch, file, record), the value found,
+// and the fix; `code` is stable so that workers can serialise errors and the CLI can map them to exit codes.
+
+/** Fields that locate an error; all optional, printed in this order. */
+export interface ErrorPlace {
+  patch?: string | undefined;
+  file?: string | undefined;
+  record?: number | undefined;
+  offset?: number | undefined;
+}
+
+/** A plain-object form of a Ben19Error, safe to post across a worker boundary. */
+export interface SerializedError extends ErrorPlace {
+  name: string;
+  code: string;
+  message: string;
+  hint?: string | undefined;
+}
+
+/** Base class: a known failure with a stable code, a place, and a hint for the user. */
+export class Ben19Error extends Error {
+  override name = "Ben19Error";
+  readonly code: string;
+  readonly place: ErrorPlace;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, place: ErrorPlace = {}, hint?: string) {
+    super(message);
+    this.code = code;
+    this.place = place;
+    this.hint = hint;
+  }
+
+  /** One line for the user: place, message, and the fix when there is one. */
+  describe(): string {
+    const where = [
+      this.place.patch !== undefined ? `patch ${this.place.patch}` : "",
+      this.place.file !== undefined ? `file ${this.place.file}` : "",
+      this.place.record !== undefined ? `record ${this.place.record}` : "",
+      this.place.offset !== undefined ? `byte offset ${this.place.offset}` : "",
+    ].filter((s) => s !== "");
+    const head = where.length > 0 ? `${where.join(", ")}: ` : "";
+    return `${head}${this.message}${this.hint !== undefined ? ` (${this.hint})` : ""}`;
+  }
+
+  toJSON(): SerializedError {
+    return { name: this.name, code: this.code, message: this.message, hint: this.hint, ...this.place };
+  }
+}
+
+/** A command-line option or API argument has a value it cannot take. */
+export class OptionError extends Ben19Error {
+  override name = "OptionError";
+  constructor(option: string, value: unknown, constraint: string) {
+    super("E_OPTION", `option ${option}: got ${JSON.stringify(value)}, ${constraint}`);
+  }
+}
+
+/** A TFRecord file is damaged: bad length or data CRC, truncated frame, or an undecodable Example. */
+export class CorruptRecordError extends Ben19Error {
+  override name = "CorruptRecordError";
+}
+
+/** A patch folder, band file or label file cannot be read as BigEarthNet-S2 v1. */
+export class PatchError extends Ben19Error {
+  override name = "PatchError";
+}
+
+/** The WASM core could not be loaded or returned an unexpected status. */
+export class WasmError extends Ben19Error {
+  override name = "WasmError";
+}
+
+const CLASSES = { Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError } as const;
+
+/** Rebuilds the error class from its serialised form (e.g. after crossing a worker boundary). */
+export function reviveError(e: SerializedError): Ben19Error {
+  const { name, code, message, hint, ...place } = e;
+  const err = new Ben19Error(code, message, place, hint);
+  const cls = CLASSES[name as keyof typeof CLASSES];
+  if (cls !== undefined && cls !== OptionError) Object.setPrototypeOf(err, cls.prototype);
+  err.name = name;
+  return err;
+}
