@@ -1,7 +1,58 @@
-// The ABI of the ben19 WASM core: every export is listed here (placeholder until the kernels land).
-import { BAND_COUNT } from "../src/core/constants";
+// The ABI of the ben19 WASM core. Hosts fill arena regions (their offsets come from the getters below), call a
+// kernel with lengths, and read results back; kernels return status codes (src/core/constants.ts), never trap
+// on bad data. docs/wasm-abi.md describes each export.
+import { CLASS_COUNT_19, IO_BYTES, PATCH_PIXELS } from "../src/core/constants";
+import { BANDS, COUNTS, IO, LABEL_LENS, LABELS, MULTI_HOT, NAME, TABLE } from "./arena";
 
-/** Number of bands per patch, so hosts can check they talk to a matching core. */
-export function bandCount(): i32 {
-  return BAND_COUNT;
+export { crc32cUpdate, maskCrc } from "./crc32c";
+export { encodeRecord, frameInPlace } from "./example";
+export { checkFrame, decodeFeatures, decodePatch } from "./decode";
+
+/** ABI version: bumped whenever an export or the arena layout changes meaning. */
+export function abiVersion(): i32 {
+  return 1;
+}
+/** Pixels of one patch (12 bands), so a host can check it talks to a matching core. */
+export function patchPixels(): i32 {
+  return PATCH_PIXELS;
+}
+/** Classes of the multi-hot vector. */
+export function classCount(): i32 {
+  return CLASS_COUNT_19;
+}
+/** Offset of the BANDS region (u16 × patchPixels, band order B01 … B8A B09 B11 B12). */
+export function bandsPtr(): usize {
+  return BANDS;
+}
+/** Offset of the NAME region (UTF-8 patch name). */
+export function namePtr(): usize {
+  return NAME;
+}
+/** Offset of the LABELS region (UTF-8 label names, concatenated). */
+export function labelsPtr(): usize {
+  return LABELS;
+}
+/** Offset of LABEL_LENS (u32 byte length per label). */
+export function labelLensPtr(): usize {
+  return LABEL_LENS;
+}
+/** Offset of MULTI_HOT (u8 × classCount). */
+export function multiHotPtr(): usize {
+  return MULTI_HOT;
+}
+/** Offset of the I/O window. */
+export function ioPtr(): usize {
+  return IO;
+}
+/** Bytes of the I/O window. */
+export function ioCapacity(): i32 {
+  return IO_BYTES;
+}
+/** Offset of the generic feature table (6 × u32 per row). */
+export function tablePtr(): usize {
+  return TABLE;
+}
+/** Offset of COUNTS (u32: name bytes, label count, feature rows, status detail). */
+export function countsPtr(): usize {
+  return COUNTS;
 }

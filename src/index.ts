@@ -2,3 +2,4 @@
 export { VERSION } from "./core/version.js";
 export * from "./core/errors.js";
 export * as constants from "./core/constants.js";
+export { MetricAccumulator, formatMetricsTable, metricsToJSON, type Metrics } from "./training/metrics/index.js";

@@ -4,11 +4,11 @@ import { Command, CommanderError } from "commander";
 import { Ben19Error } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import type { CommandContext, CommandModule } from "./command.js";
+import { EXIT } from "./exit.js";
 import { COMMANDS } from "./commands/index.js";
 import { processIo, type Io } from "./io.js";
 
-/** Exit codes: 0 ok, 1 a check failed or data is bad, 2 usage error, 70 an internal bug. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
+export { EXIT };
 
 function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): Command {
   const program = new Command("ben19")

@@ -46,3 +46,35 @@ export const TFRECORD_FOOTER_BYTES = 4;
 export const TFRECORD_MASK_DELTA = 0xa282ead8;
 /** CRC32C (Castagnoli) reflected polynomial. */
 export const CRC32C_POLY = 0x82f63b78;
+
+// Status codes returned by the WASM kernels (0 = ok); src/wasm/status.ts maps each to a named error.
+export const STATUS_OK = 0;
+/** Input or output does not fit the arena region it must go in. */
+export const STATUS_TOO_LARGE = 1;
+/** A varint runs past the end of its buffer or over 10 bytes. */
+export const STATUS_BAD_VARINT = 2;
+/** A length-delimited field runs past the end of its message. */
+export const STATUS_TRUNCATED = 3;
+/** A wire type that protobuf does not define (or a group). */
+export const STATUS_BAD_WIRE_TYPE = 4;
+/** A BigEarthNet feature is missing; detail = feature index in sorted key order. */
+export const STATUS_MISSING_FEATURE = 5;
+/** A feature has the wrong kind or value count; detail = feature index. */
+export const STATUS_BAD_FEATURE = 6;
+/** A band value outside 0..65535, or a multi-hot value other than 0/1; detail = feature index. */
+export const STATUS_BAD_VALUE = 7;
+/** Too many features or labels for the decode table. */
+export const STATUS_TOO_MANY = 8;
+/** TFRecord frame: the masked CRC of the length does not match. */
+export const STATUS_BAD_LENGTH_CRC = 9;
+/** TFRecord frame: the masked CRC of the data does not match. */
+export const STATUS_BAD_DATA_CRC = 10;
+
+// Arena geometry (bytes). The arena is static memory inside the module; hosts read its offsets from the
+// exported getters rather than hard-coding them.
+/** The I/O window: generic CRC input, encoded framed record output, record input for decoding. */
+export const IO_BYTES = 393216;
+/** Rows of the generic feature table (one per feature of an Example). */
+export const MAX_FEATURES = 64;
+/** Most 19-class labels a record can list. */
+export const MAX_LABELS = 19;

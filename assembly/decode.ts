@@ -1,0 +1,277 @@
+// Decoding: TFRecord frames, any tf.train.Example (a generic walk into the feature table), and BigEarthNet-19
+// records straight into the arena regions. Every malformed input ends in a status code, never a trap.
+import {
+  CLASS_COUNT_19, IO_BYTES, MAX_FEATURES, MAX_LABEL_BYTES, MAX_LABELS, MAX_NAME_BYTES, STATUS_BAD_DATA_CRC,
+  STATUS_BAD_FEATURE, STATUS_BAD_LENGTH_CRC, STATUS_BAD_VALUE, STATUS_BAD_VARINT, STATUS_BAD_WIRE_TYPE,
+  STATUS_MISSING_FEATURE, STATUS_OK, STATUS_TOO_LARGE, STATUS_TOO_MANY, STATUS_TRUNCATED, TFRECORD_FOOTER_BYTES,
+  TFRECORD_HEADER_BYTES,
+} from "../src/core/constants";
+import { BANDS, COUNTS, IO, LABEL_LENS, LABELS, MULTI_HOT, NAME, TABLE } from "./arena";
+import { crc32cUpdate, maskCrc } from "./crc32c";
+import { bandPixels, bandStart, FEATURE_COUNT, F_LABELS, F_MULTI_HOT, F_NAME, keyIndex } from "./keys";
+import { readVarint, varintEnd } from "./varint";
+
+// A tiny cursor over [pos, end): fields are read with next(), failures leave a status in `err`.
+let pos: usize = 0;
+let err: i32 = STATUS_OK;
+let fieldNo: u32 = 0;
+let wire: u32 = 0;
+/** Start and end of the body of the last length-delimited field read. */
+let bodyStart: usize = 0;
+let bodyEnd: usize = 0;
+/** The value of the last wire-type-0 field read. */
+let lastValue: u64 = 0;
+
+function varint(end: usize): u64 {
+  const v = readVarint(pos, end);
+  if (varintEnd == 0) {
+    err = STATUS_BAD_VARINT;
+    return 0;
+  }
+  pos = varintEnd;
+  return v;
+}
+
+/** Reads the next field header at pos; for wire type 2 also its body bounds; skips other wire types' values. */
+function next(end: usize): bool {
+  const tag = varint(end);
+  if (err != STATUS_OK) return false;
+  fieldNo = <u32>(tag >> 3);
+  wire = <u32>(tag & 7);
+  if (wire == 0) {
+    lastValue = varint(end);
+  } else if (wire == 1 || wire == 5) {
+    const n: usize = wire == 1 ? 8 : 4;
+    if (end - pos < n) {
+      err = STATUS_TRUNCATED;
+      return false;
+    }
+    bodyStart = pos;
+    pos += n;
+  } else if (wire == 2) {
+    const len = varint(end);
+    if (err != STATUS_OK) return false;
+    if (len > <u64>(end - pos)) {
+      err = STATUS_TRUNCATED;
+      return false;
+    }
+    bodyStart = pos;
+    bodyEnd = pos + <usize>len;
+    pos = bodyEnd;
+  } else {
+    err = STATUS_BAD_WIRE_TYPE;
+  }
+  return err == STATUS_OK;
+}
+
+/** Checks the framed record of `len` bytes in the I/O window; returns the status. */
+export function checkFrame(len: u32): i32 {
+  if (len < <u32>(TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES) || len > <u32>IO_BYTES) return STATUS_TOO_LARGE;
+  if (load<u32>(IO + 8) != maskCrc(crc32cUpdate(0, IO, 8))) return STATUS_BAD_LENGTH_CRC;
+  const n = load<u64>(IO);
+  if (n != <u64>(len - TFRECORD_HEADER_BYTES - TFRECORD_FOOTER_BYTES)) return STATUS_TRUNCATED;
+  const d = <u32>n;
+  if (load<u32>(IO + TFRECORD_HEADER_BYTES + d) != maskCrc(crc32cUpdate(0, IO + TFRECORD_HEADER_BYTES, d))) return STATUS_BAD_DATA_CRC;
+  return STATUS_OK;
+}
+
+/**
+ * Walks the Example of `len` bytes at the start of the I/O window. For each map entry it writes one table row
+ * (6 × u32, offsets relative to the I/O window): key offset, key length, kind (0 none, 1 bytes, 2 float, 3 int64),
+ * list body offset, list body length, value count. COUNTS[2] = the number of rows. Returns the status.
+ */
+export function decodeFeatures(len: u32): i32 {
+  if (len > <u32>IO_BYTES) return STATUS_TOO_LARGE;
+  err = STATUS_OK;
+  let rows: u32 = 0;
+  pos = IO;
+  const end = IO + len;
+  while (pos < end) {
+    if (!next(end)) return err;
+    if (fieldNo != 1 || wire != 2) continue;
+    const fEnd = bodyEnd;
+    pos = bodyStart;
+    while (pos < fEnd) {
+      if (!next(fEnd)) return err;
+      if (fieldNo != 1 || wire != 2) continue;
+      if (rows >= <u32>MAX_FEATURES) return STATUS_TOO_MANY;
+      const after = pos;
+      const eEnd = bodyEnd;
+      pos = bodyStart;
+      let keyOff: usize = 0, keyLen: u32 = 0, kind: u32 = 0, lOff: usize = 0, lLen: u32 = 0, count: u32 = 0;
+      while (pos < eEnd) {
+        if (!next(eEnd)) return err;
+        if (wire != 2) continue;
+        if (fieldNo == 1) {
+          keyOff = bodyStart - IO;
+          keyLen = <u32>(bodyEnd - bodyStart);
+        } else if (fieldNo == 2) {
+          const vAfter = pos;
+          const vEnd = bodyEnd;
+          pos = bodyStart;
+          while (pos < vEnd) {
+            if (!next(vEnd)) return err;
+            if (wire != 2 || fieldNo < 1 || fieldNo > 3) continue;
+            kind = fieldNo;
+            lOff = bodyStart - IO;
+            lLen = <u32>(bodyEnd - bodyStart);
+            count = countValues(kind, bodyStart, bodyEnd);
+            if (err != STATUS_OK) return err;
+          }
+          pos = vAfter;
+        }
+      }
+      const row = TABLE + <usize>rows * 24;
+      store<u32>(row, <u32>keyOff);
+      store<u32>(row, keyLen, 4);
+      store<u32>(row, kind, 8);
+      store<u32>(row, <u32>lOff, 12);
+      store<u32>(row, lLen, 16);
+      store<u32>(row, count, 20);
+      rows++;
+      pos = after;
+    }
+    pos = fEnd;
+  }
+  store<u32>(COUNTS + 8, rows);
+  return STATUS_OK;
+}
+
+/** Number of values in a BytesList / FloatList / Int64List body (packed or not). */
+function countValues(kind: u32, start: usize, end: usize): u32 {
+  const saved = pos;
+  pos = start;
+  let n: u32 = 0;
+  while (pos < end) {
+    if (!next(end)) break;
+    if (fieldNo != 1) continue;
+    if (kind == 1 || wire != 2) {
+      n++;
+    } else if (kind == 2) {
+      n += <u32>(bodyEnd - bodyStart) >> 2;
+    } else {
+      for (let q = bodyStart; q < bodyEnd; q++) n += <u32>((load<u8>(q) & 0x80) == 0);
+    }
+  }
+  pos = saved;
+  return n;
+}
+
+// Destination of int64Values: u16 slots (bands) or u8 slots (multi-hot), at most `max` values up to `limit`.
+let outPtr: usize = 0;
+let outCount: u32 = 0;
+let outMax: u32 = 0;
+let outLimit: u64 = 0;
+let outWide: bool = false;
+
+function put(v: u64): bool {
+  if (v > outLimit) {
+    err = STATUS_BAD_VALUE;
+    return false;
+  }
+  if (outCount >= outMax) {
+    err = STATUS_BAD_FEATURE;
+    return false;
+  }
+  if (outWide) store<u16>(outPtr + (<usize>outCount << 1), <u16>v);
+  else store<u8>(outPtr + outCount, <u8>v);
+  outCount++;
+  return true;
+}
+
+/** Decodes the int64 values (packed or not) of an Int64List body; returns the count or -1 (status in err). */
+function int64Values(start: usize, end: usize, dst: usize, max: u32, limit: u64, wide: bool): i32 {
+  outPtr = dst;
+  outCount = 0;
+  outMax = max;
+  outLimit = limit;
+  outWide = wide;
+  pos = start;
+  while (pos < end) {
+    if (!next(end)) return -1;
+    if (fieldNo != 1) continue;
+    if (wire == 0) {
+      if (!put(lastValue)) return -1;
+    } else if (wire == 2) {
+      const saved = pos;
+      const e = bodyEnd;
+      pos = bodyStart;
+      while (pos < e) {
+        const v = varint(e);
+        if (err != STATUS_OK || !put(v)) return -1;
+      }
+      pos = saved;
+    } else {
+      err = STATUS_BAD_FEATURE;
+      return -1;
+    }
+  }
+  return <i32>outCount;
+}
+
+/**
+ * Decodes the BigEarthNet-19 Example of `len` bytes at the start of the I/O window into BANDS, MULTI_HOT, NAME
+ * (COUNTS[0] = name bytes) and LABELS/LABEL_LENS (COUNTS[1] = label count). COUNTS[3] = the feature index a
+ * non-ok status refers to (sorted key order). Returns the status.
+ */
+export function decodePatch(len: u32): i32 {
+  store<u32>(COUNTS + 12, 0);
+  let status = decodeFeatures(len);
+  if (status != STATUS_OK) return status;
+  const rows = load<u32>(COUNTS + 8);
+  let seen: u32 = 0;
+  for (let r: u32 = 0; r < rows; r++) {
+    const row = TABLE + <usize>r * 24;
+    const k = keyIndex(IO + load<u32>(row), load<u32>(row, 4));
+    if (k < 0) continue;
+    store<u32>(COUNTS + 12, <u32>k);
+    const kind = load<u32>(row, 8);
+    const start = IO + load<u32>(row, 12);
+    const end = start + load<u32>(row, 16);
+    err = STATUS_OK;
+    if (k < 12 || k == F_MULTI_HOT) {
+      if (kind != 3) return STATUS_BAD_FEATURE;
+      const want = k < 12 ? bandPixels(k) : <u32>CLASS_COUNT_19;
+      const n = k < 12
+        ? int64Values(start, end, BANDS + (<usize>bandStart(k) << 1), want, 0xffff, true)
+        : int64Values(start, end, MULTI_HOT, want, 1, false);
+      if (n < 0) return err;
+      if (<u32>n != want) return STATUS_BAD_FEATURE;
+    } else {
+      if (kind != 1) return STATUS_BAD_FEATURE;
+      status = k == F_LABELS ? bytesValues(start, end, LABELS, LABEL_LENS, MAX_LABELS, MAX_LABEL_BYTES, 1)
+        : bytesValues(start, end, NAME, 0, 1, MAX_NAME_BYTES, 0);
+      if (status != STATUS_OK) return status;
+    }
+    seen |= 1 << k;
+  }
+  for (let k = 0; k < FEATURE_COUNT; k++) {
+    if ((seen & (1 << k)) == 0) {
+      store<u32>(COUNTS + 12, <u32>k);
+      return STATUS_MISSING_FEATURE;
+    }
+  }
+  return STATUS_OK;
+}
+
+/** Copies the values of a BytesList body; with lens = 0 exactly one value (the name) is expected. */
+function bytesValues(start: usize, end: usize, dst: usize, lens: usize, maxCount: i32, maxBytes: i32, countSlot: i32): i32 {
+  pos = start;
+  let count: i32 = 0;
+  let bytes: i32 = 0;
+  while (pos < end) {
+    if (!next(end)) return err;
+    if (fieldNo != 1) continue;
+    if (wire != 2) return STATUS_BAD_FEATURE;
+    const n = <i32>(bodyEnd - bodyStart);
+    if (count >= maxCount || bytes + n > maxBytes) return lens == 0 ? STATUS_BAD_FEATURE : STATUS_TOO_MANY;
+    memory.copy(dst + bytes, bodyStart, n);
+    if (lens != 0) store<u32>(lens + (<usize>count << 2), n);
+    else store<u32>(COUNTS, n);
+    bytes += n;
+    count++;
+  }
+  if (lens == 0 && count != 1) return STATUS_BAD_FEATURE;
+  if (countSlot == 1) store<u32>(COUNTS + 4, count);
+  return STATUS_OK;
+}

@@ -1,0 +1,146 @@
+// Encoding a BigEarthNet-19 tf.train.Example straight into a framed TFRecord record in the I/O window.
+// Sizes are computed first (protobuf prefixes every message with its length), then bytes are written once.
+import {
+  CLASS_COUNT_19, IO_BYTES, MAX_LABEL_BYTES, MAX_LABELS, MAX_NAME_BYTES, STATUS_BAD_VALUE, STATUS_TOO_LARGE,
+  TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES,
+} from "../src/core/constants";
+import { BANDS, IO, LABEL_LENS, LABELS, MULTI_HOT, NAME } from "./arena";
+import { crc32cUpdate, maskCrc } from "./crc32c";
+import { bandPixels, bandStart, F_LABELS, F_MULTI_HOT, F_NAME, keyLength, writeKey } from "./keys";
+import { varintSize, writeVarint } from "./varint";
+
+// Tags: (field << 3) | wire type 2 (length-delimited) for fields 1, 2 and 3.
+const TAG1: u8 = 0x0a;
+const TAG2: u8 = 0x12;
+const TAG3: u8 = 0x1a;
+
+/** Packed varint payload bytes of each band, sorted-feature order (scratch between the two passes). */
+const PAYLOAD: usize = memory.data(12 * 4, 16);
+
+/** Bytes of a length-delimited field holding `len` bytes: tag + length varint + body. */
+// @ts-ignore: decorator
+@inline function field(len: u32): u32 {
+  return 1 + varintSize(len) + len;
+}
+
+/** Bytes of the Feature message of sorted feature k, given its list message's size. */
+// @ts-ignore: decorator
+@inline function entrySize(k: i32, featureBody: u32): u32 {
+  return field(<u32>keyLength(k)) + field(featureBody);
+}
+
+function bandPayload(k: i32): u32 {
+  let p = BANDS + (<usize>bandStart(k) << 1);
+  const end = p + (<usize>bandPixels(k) << 1);
+  let n: u32 = 0;
+  while (p < end) {
+    const v = <u32>load<u16>(p);
+    n += 1 + <u32>(v >= 0x80) + <u32>(v >= 0x4000);
+    p += 2;
+  }
+  return n;
+}
+
+/** An int64_list Feature body for a packed payload of n bytes (an empty list has no packed field). */
+// @ts-ignore: decorator
+@inline function int64Feature(n: u32): u32 {
+  return field(n > 0 ? field(n) : 0);
+}
+
+function writeEntryHead(p: usize, k: i32, featureBody: u32): usize {
+  store<u8>(p, TAG1);
+  p = writeVarint(p + 1, entrySize(k, featureBody));
+  store<u8>(p, TAG1);
+  p = writeVarint(p + 1, <u32>keyLength(k));
+  p = writeKey(p, k);
+  store<u8>(p, TAG2);
+  return writeVarint(p + 1, featureBody);
+}
+
+/**
+ * Encodes the patch in the arena (BANDS, NAME[0..nameLen), LABELS with LABEL_LENS[0..labelCount), MULTI_HOT)
+ * as a framed TFRecord record at the start of the I/O window. Returns the framed length, or the negated status.
+ */
+export function encodeRecord(nameLen: u32, labelCount: u32): i32 {
+  if (nameLen > <u32>MAX_NAME_BYTES || labelCount > <u32>MAX_LABELS) return -STATUS_TOO_LARGE;
+  for (let i = 0; i < CLASS_COUNT_19; i++) if (load<u8>(MULTI_HOT + i) > 1) return -STATUS_BAD_VALUE;
+  let labelBytes: u32 = 0;
+  let labelList: u32 = 0;
+  for (let i: u32 = 0; i < labelCount; i++) {
+    const n = load<u32>(LABEL_LENS + (<usize>i << 2));
+    labelBytes += n;
+    labelList += field(n);
+  }
+  if (labelBytes > <u32>MAX_LABEL_BYTES) return -STATUS_TOO_LARGE;
+
+  // Pass 1: sizes.
+  let features: u32 = 0;
+  for (let k = 0; k < 12; k++) {
+    const n = bandPayload(k);
+    store<u32>(PAYLOAD + (<usize>k << 2), n);
+    features += field(entrySize(k, int64Feature(n)));
+  }
+  const labelsBody = field(labelList);
+  const hotBody = int64Feature(CLASS_COUNT_19);
+  const nameBody = field(field(nameLen));
+  features += field(entrySize(F_LABELS, labelsBody)) + field(entrySize(F_MULTI_HOT, hotBody)) + field(entrySize(F_NAME, nameBody));
+  const example = field(features);
+  if (<u64>example + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES > <u64>IO_BYTES) return -STATUS_TOO_LARGE;
+
+  // Pass 2: bytes.
+  const data: usize = IO + TFRECORD_HEADER_BYTES;
+  store<u8>(data, TAG1);
+  let p = writeVarint(data + 1, features);
+  for (let k = 0; k < 12; k++) {
+    const n = load<u32>(PAYLOAD + (<usize>k << 2));
+    p = writeEntryHead(p, k, int64Feature(n));
+    store<u8>(p, TAG3);
+    p = writeVarint(p + 1, n > 0 ? field(n) : 0);
+    if (n > 0) {
+      store<u8>(p, TAG1);
+      p = writeVarint(p + 1, n);
+      let q = BANDS + (<usize>bandStart(k) << 1);
+      const end = q + (<usize>bandPixels(k) << 1);
+      while (q < end) {
+        p = writeVarint(p, <u32>load<u16>(q));
+        q += 2;
+      }
+    }
+  }
+  p = writeEntryHead(p, F_LABELS, labelsBody);
+  store<u8>(p, TAG1);
+  p = writeVarint(p + 1, labelList);
+  let src = LABELS;
+  for (let i: u32 = 0; i < labelCount; i++) {
+    const n = load<u32>(LABEL_LENS + (<usize>i << 2));
+    store<u8>(p, TAG1);
+    p = writeVarint(p + 1, n);
+    memory.copy(p, src, n);
+    p += n;
+    src += n;
+  }
+  p = writeEntryHead(p, F_MULTI_HOT, hotBody);
+  store<u8>(p, TAG3);
+  p = writeVarint(p + 1, field(CLASS_COUNT_19));
+  store<u8>(p, TAG1);
+  p = writeVarint(p + 1, CLASS_COUNT_19);
+  memory.copy(p, MULTI_HOT, CLASS_COUNT_19);
+  p += CLASS_COUNT_19;
+  p = writeEntryHead(p, F_NAME, nameBody);
+  store<u8>(p, TAG1);
+  p = writeVarint(p + 1, field(nameLen));
+  store<u8>(p, TAG1);
+  p = writeVarint(p + 1, nameLen);
+  memory.copy(p, NAME, nameLen);
+  p += nameLen;
+
+  return frameInPlace(example);
+}
+
+/** Adds the TFRecord header and footer around `len` data bytes already at IO + 12; returns the framed length. */
+export function frameInPlace(len: u32): i32 {
+  store<u64>(IO, <u64>len);
+  store<u32>(IO + 8, maskCrc(crc32cUpdate(0, IO, 8)));
+  store<u32>(IO + TFRECORD_HEADER_BYTES + len, maskCrc(crc32cUpdate(0, IO + TFRECORD_HEADER_BYTES, len)));
+  return <i32>(len + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES);
+}

@@ -1,0 +1,69 @@
+// The features of a BigEarthNet-19 record in bytewise-sorted key order, which is the order protobuf's
+// deterministic serialization writes map entries in (B8A sorts after B12; the labels before patch_name).
+import { PATCH_PIXELS } from "../src/core/constants";
+
+/** Number of features in a record: 12 bands, labels, multi-hot, patch name. */
+export const FEATURE_COUNT: i32 = 15;
+export const F_LABELS: i32 = 12;
+export const F_MULTI_HOT: i32 = 13;
+export const F_NAME: i32 = 14;
+
+/** The band keys in sorted order, 3 ASCII bytes each. */
+const BAND_KEYS = "B01B02B03B04B05B06B07B08B09B11B12B8A";
+
+/** For sorted band position k, the band's index in archive order (B01 … B8A B09 B11 B12). */
+const ARCHIVE_INDEX: usize = memory.data<u32>([0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 8]);
+/** Offset (in pixels) of each band in the BANDS region, archive order, and one past the end. */
+const BAND_START: usize = memory.data<u32>([0, 400, 14800, 29200, 43600, 47200, 50800, 54400, 68800, 72400, 72800, 76400, PATCH_PIXELS]);
+
+const KEY_LABELS = "BigEarthNet-19_labels";
+const KEY_MULTI_HOT = "BigEarthNet-19_labels_multi_hot";
+const KEY_NAME = "patch_name";
+
+// Keys are read byte by byte from static string literals: nothing is allocated (the stub runtime never frees).
+
+/** Byte length of the key of feature k. */
+export function keyLength(k: i32): i32 {
+  if (k < 12) return 3;
+  if (k == F_LABELS) return KEY_LABELS.length;
+  if (k == F_MULTI_HOT) return KEY_MULTI_HOT.length;
+  return KEY_NAME.length;
+}
+
+/** Byte i of the key of feature k. */
+export function keyByte(k: i32, i: i32): u32 {
+  if (k < 12) return BAND_KEYS.charCodeAt(k * 3 + i);
+  if (k == F_LABELS) return KEY_LABELS.charCodeAt(i);
+  if (k == F_MULTI_HOT) return KEY_MULTI_HOT.charCodeAt(i);
+  return KEY_NAME.charCodeAt(i);
+}
+
+/** First pixel (in pixels, not bytes) of the band of sorted feature k in the BANDS region. */
+export function bandStart(k: i32): u32 {
+  return load<u32>(BAND_START + (<usize>load<u32>(ARCHIVE_INDEX + (<usize>k << 2)) << 2));
+}
+
+/** Pixels of the band of sorted feature k. */
+export function bandPixels(k: i32): u32 {
+  const a = <usize>load<u32>(ARCHIVE_INDEX + (<usize>k << 2));
+  return load<u32>(BAND_START + ((a + 1) << 2)) - load<u32>(BAND_START + (a << 2));
+}
+
+/** Writes the key of feature k at p; returns the position after it. */
+export function writeKey(p: usize, k: i32): usize {
+  const n = keyLength(k);
+  for (let i = 0; i < n; i++) store<u8>(p + i, <u8>keyByte(k, i));
+  return p + n;
+}
+
+/** Index of the feature whose key is the len bytes at p, or -1. */
+export function keyIndex(p: usize, len: u32): i32 {
+  for (let k = 0; k < FEATURE_COUNT; k++) {
+    const n = keyLength(k);
+    if (<u32>n != len) continue;
+    let i = 0;
+    while (i < n && <u32>load<u8>(p + i) == keyByte(k, i)) i++;
+    if (i == n) return k;
+  }
+  return -1;
+}

@@ -1,0 +1,109 @@
+// One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
+// The fast path costs one readFileSync per file; geotiff.js is loaded only for compressed files.
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
+import { PatchError } from "../core/errors.js";
+import { labels43ToIndices } from "../labels/convert.js";
+import { decodeWithGeotiff } from "./geotiff-fallback.js";
+import { checkBand, decodeUncompressed, isFastPath, parseTiff } from "./tiff.js";
+
+/** The label file of a patch (`<patch>_labels_metadata.json`). */
+export interface PatchMetadata {
+  labels: string[];
+  coordinates?: { ulx: number; uly: number; lrx: number; lry: number };
+  projection?: string;
+  tile_source?: string;
+  acquisition_date?: string;
+  [key: string]: unknown;
+}
+
+export interface PatchData {
+  name: string;
+  /** 12 bands in BAND_NAMES order, native sizes (120, 60 or 20 px square). */
+  bands: Uint16Array[];
+  metadata?: PatchMetadata;
+  /** 43-class indices of the metadata's labels. */
+  labels43?: number[];
+}
+
+export interface ReadPatchOptions {
+  /** Read and check the JSON label file (default true); false reads the bands only. */
+  labels?: boolean;
+}
+
+/** The path of a band file and of the label file of a patch. */
+export function bandFile(dir: string, name: string, band: string): string {
+  return join(dir, `${name}_${band}.tif`);
+}
+export function labelFile(dir: string, name: string): string {
+  return join(dir, `${name}_labels_metadata.json`);
+}
+
+function readFile(file: string, patch: string, code: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT") {
+      let folder = true;
+      try {
+        folder = statSync(dirname(file)).isDirectory();
+      } catch {
+        folder = false;
+      }
+      if (!folder) {
+        throw new PatchError("E_MISSING_FOLDER", "the patch folder does not exist", { patch, file: dirname(file) }, "check -r (the archive root) and the patch name in the split CSV");
+      }
+      throw new PatchError(code, `${what} is missing`, { patch, file }, "the patch is incomplete: extract it again from the archive");
+    }
+    throw new PatchError("E_READ", `cannot read ${what}: ${err.message}`, { patch, file });
+  }
+}
+
+/** Reads one band file; sync on the fast path, geotiff.js otherwise. */
+async function readBand(dir: string, name: string, b: number): Promise<Uint16Array> {
+  const band = BAND_NAMES[b] as string;
+  const file = bandFile(dir, name, band);
+  const buf = readFile(file, name, "E_MISSING_BAND", `band ${band}`);
+  const place = { patch: name, file };
+  const info = parseTiff(buf, place);
+  checkBand(info, BAND_SIDES[b] as number, place);
+  return isFastPath(info) ? decodeUncompressed(buf, info, place) : decodeWithGeotiff(buf, place);
+}
+
+/** Parses and checks a label file. */
+export function parseMetadata(text: string, patch: string, file: string): PatchMetadata {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new PatchError("E_BAD_JSON", `malformed JSON: ${(e as Error).message}`, { patch, file }, "restore the file from the archive");
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new PatchError("E_BAD_JSON", "the label file does not hold a JSON object", { patch, file }, "restore the file from the archive");
+  }
+  const labels = (data as { labels?: unknown }).labels;
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string")) {
+    throw new PatchError("E_NO_LABELS", `the label file has no "labels" list of strings (found ${JSON.stringify(labels) ?? "nothing"})`, { patch, file }, "restore the file from the archive");
+  }
+  return data as PatchMetadata;
+}
+
+/** Reads the patch folder `dir` (its name is the folder's name). */
+export async function readPatchDir(dir: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
+  const name = basename(dir);
+  const bands: Uint16Array[] = [];
+  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(dir, name, b));
+  if (opts.labels === false) return { name, bands };
+  const file = labelFile(dir, name);
+  const text = readFile(file, name, "E_MISSING_JSON", "the label file").toString("utf8");
+  if (text.length === 0) throw new PatchError("E_EMPTY_FILE", "the label file is empty (0 bytes)", { patch: name, file }, "restore the file from the archive");
+  const metadata = parseMetadata(text, name, file);
+  return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
+}
+
+/** Reads patch `name` under the archive root. */
+export function readPatch(root: string, name: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
+  return readPatchDir(join(root, name), opts);
+}

@@ -1,0 +1,163 @@
+// A TIFF reader for what BigEarthNet needs: one band of unsigned 16-bit samples. Uncompressed files (classic TIFF
+// and BigTIFF, either byte order, strips of any height or tiles) are decoded here straight from the IFD, which is
+// what every raw archive file is; compressed ones are handed to geotiff.js (geotiff-fallback.ts), which is exact
+// but slow. Every check names the patch, the file, what was expected and what was found.
+import { PatchError } from "../core/errors.js";
+
+/** Where a band comes from, for error messages. */
+export interface BandPlace {
+  patch: string;
+  file: string;
+}
+
+/** The fields of the first IFD that decoding needs. */
+export interface TiffInfo {
+  littleEndian: boolean;
+  width: number;
+  height: number;
+  bitsPerSample: number;
+  samplesPerPixel: number;
+  /** 1 unsigned int, 2 signed int, 3 float (absent = 1). */
+  sampleFormat: number;
+  compression: number;
+  predictor: number;
+  /** Strip or tile layout: offsets and byte counts of each block, and the block size in pixels. */
+  tiled: boolean;
+  blockWidth: number;
+  blockHeight: number;
+  offsets: number[];
+  byteCounts: number[];
+}
+
+const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 16: 8, 17: 8, 18: 8 };
+
+function bad(code: string, place: BandPlace, message: string, hint: string): PatchError {
+  return new PatchError(code, message, place, hint);
+}
+
+const REDOWNLOAD = "the file is damaged: extract it again from the archive";
+
+/** Parses the first IFD of a TIFF file held in `buf`. */
+export function parseTiff(buf: Uint8Array, place: BandPlace): TiffInfo {
+  if (buf.length === 0) throw bad("E_EMPTY_FILE", place, "the file is empty (0 bytes)", REDOWNLOAD);
+  if (buf.length < 8) throw bad("E_NOT_TIFF", place, `a ${buf.length}-byte file cannot be a TIFF`, REDOWNLOAD);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const order = dv.getUint16(0, false);
+  if (order !== 0x4949 && order !== 0x4d4d) {
+    throw bad("E_NOT_TIFF", place, `not a TIFF: the file starts with bytes ${[...buf.subarray(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join(" ")}, expected "II" or "MM"`, REDOWNLOAD);
+  }
+  const le = order === 0x4949;
+  const magic = dv.getUint16(2, le);
+  if (magic !== 42 && magic !== 43) throw bad("E_NOT_TIFF", place, `not a TIFF: version ${magic}, expected 42 (TIFF) or 43 (BigTIFF)`, REDOWNLOAD);
+  const big = magic === 43;
+  const need = (off: number, n: number, what: string): void => {
+    if (off < 0 || off + n > buf.length) {
+      throw bad("E_TRUNCATED", place, `truncated: ${what} at byte ${off} (+${n}) lies past the end of the ${buf.length}-byte file`, REDOWNLOAD);
+    }
+  };
+  const u64 = (off: number): number => Number(dv.getBigUint64(off, le));
+  need(0, big ? 16 : 8, "the header");
+  const ifd = big ? u64(8) : dv.getUint32(4, le);
+  need(ifd, big ? 8 : 2, "the first IFD");
+  const count = big ? u64(ifd) : dv.getUint16(ifd, le);
+  const entrySize = big ? 20 : 12;
+  const first = ifd + (big ? 8 : 2);
+  need(first, count * entrySize, "the IFD entries");
+  const tags = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const e = first + i * entrySize;
+    const tag = dv.getUint16(e, le);
+    const type = dv.getUint16(e + 2, le);
+    const n = big ? u64(e + 4) : dv.getUint32(e + 4, le);
+    const size = TYPE_SIZE[type];
+    if (size === undefined || ![256, 257, 258, 259, 273, 277, 278, 279, 317, 322, 323, 324, 325, 339].includes(tag)) continue;
+    const inline = big ? 8 : 4;
+    const at = size * n <= inline ? e + (big ? 12 : 8) : big ? u64(e + 12) : dv.getUint32(e + 8, le);
+    need(at, size * n, `the values of TIFF tag ${tag}`);
+    const values: number[] = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const p = at + k * size;
+      values[k] = size === 1 ? dv.getUint8(p) : size === 2 ? dv.getUint16(p, le) : size === 4 ? dv.getUint32(p, le) : u64(p);
+    }
+    tags.set(tag, values);
+  }
+  const one = (tag: number, dflt?: number): number => {
+    const v = tags.get(tag)?.[0] ?? dflt;
+    if (v === undefined) throw bad("E_NOT_TIFF", place, `TIFF tag ${tag} is missing`, REDOWNLOAD);
+    return v;
+  };
+  const width = one(256);
+  const height = one(257);
+  const tiled = tags.has(322);
+  return {
+    littleEndian: le,
+    width,
+    height,
+    bitsPerSample: one(258, 1),
+    samplesPerPixel: one(277, 1),
+    sampleFormat: one(339, 1),
+    compression: one(259, 1),
+    predictor: one(317, 1),
+    tiled,
+    blockWidth: tiled ? one(322) : width,
+    blockHeight: tiled ? one(323) : Math.min(one(278, height), height),
+    offsets: tags.get(tiled ? 324 : 273) ?? [],
+    byteCounts: tags.get(tiled ? 325 : 279) ?? [],
+  };
+}
+
+/** Checks that the file holds one band of UInt16 samples of the expected size. */
+export function checkBand(info: TiffInfo, side: number, place: BandPlace): void {
+  if (info.samplesPerPixel !== 1) {
+    throw bad("E_BAND_COUNT", place, `expected 1 band, found ${info.samplesPerPixel}`, "BigEarthNet stores one band per file: use the archive's own files");
+  }
+  if (info.bitsPerSample !== 16 || info.sampleFormat !== 1) {
+    const kind = `${info.sampleFormat === 2 ? "Int" : info.sampleFormat === 3 ? "Float" : "UInt"}${info.bitsPerSample}`;
+    throw bad("E_SAMPLE_TYPE", place, `expected UInt16 samples, found ${kind}`, "convert the band to UInt16 (e.g. gdal_translate -ot UInt16)");
+  }
+  if (info.width !== side || info.height !== side) {
+    throw bad("E_BAD_SIZE", place, `expected ${side}×${side} pixels, found ${info.width}×${info.height}`, "each band must keep its native resolution (120, 60 or 20 px)");
+  }
+}
+
+/** True when decodeUncompressed can read the file (else use geotiff.js). */
+export function isFastPath(info: TiffInfo): boolean {
+  return info.compression === 1;
+}
+
+/** Decodes an uncompressed single-band UInt16 TIFF (strips or tiles, either byte order). */
+export function decodeUncompressed(buf: Uint8Array, info: TiffInfo, place: BandPlace): Uint16Array {
+  const { width, height, blockWidth: bw, blockHeight: bh } = info;
+  const across = Math.ceil(width / bw);
+  const blocks = across * Math.ceil(height / bh);
+  if (info.offsets.length < blocks || info.byteCounts.length < blocks) {
+    throw bad("E_TRUNCATED", place, `the IFD lists ${info.offsets.length} ${info.tiled ? "tiles" : "strips"}, the image needs ${blocks}`, REDOWNLOAD);
+  }
+  const out = new Uint16Array(width * height);
+  const native = info.littleEndian; // this code only runs on little-endian hosts (all that Node supports)
+  for (let b = 0; b < blocks; b++) {
+    const x0 = (b % across) * bw;
+    const y0 = Math.floor(b / across) * bh;
+    const rows = Math.min(bh, height - y0);
+    const cols = Math.min(bw, width - x0);
+    // Strips hold only their rows; tiles are always full blockWidth × blockHeight.
+    const need = info.tiled ? bw * bh * 2 : rows * width * 2;
+    const off = info.offsets[b] as number;
+    if (off + need > buf.length || (info.byteCounts[b] as number) < need) {
+      throw bad("E_TRUNCATED", place, `truncated: ${info.tiled ? "tile" : "strip"} ${b} needs bytes ${off}..${off + need}, the file has ${buf.length}`, REDOWNLOAD);
+    }
+    const stride = info.tiled ? bw : width;
+    if (native && !info.tiled && (buf.byteOffset + off) % 2 === 0) {
+      out.set(new Uint16Array(buf.buffer, buf.byteOffset + off, rows * width), y0 * width);
+      continue;
+    }
+    for (let r = 0; r < rows; r++) {
+      let p = off + r * stride * 2;
+      let q = (y0 + r) * width + x0;
+      for (let c = 0; c < cols; c++, p += 2, q++) {
+        out[q] = native ? (buf[p] as number) | ((buf[p + 1] as number) << 8) : ((buf[p] as number) << 8) | (buf[p + 1] as number);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+// `ben19 prep`: the reference's prep_splits_19_classes.py command line, plus sharding, workers and error modes.
+import { Option, type Command } from "commander";
+import { join } from "node:path";
+import { OptionError } from "../../core/errors.js";
+import { ERRORS_FILE } from "../../prep/naming.js";
+import { PREP_DEFAULTS, type OnError } from "../../prep/options.js";
+import { prep, type PrepSummary } from "../../prep/run.js";
+import type { CommandContext, CommandModule } from "../command.js";
+import { progress } from "../progress.js";
+import { parseInteger } from "./parse.js";
+
+interface PrepFlags {
+  root_folder: string;
+  out_folder: string;
+  splits?: string[];
+  library: string;
+  update_json?: boolean;
+  shards: number;
+  workers: number;
+  onError: OnError;
+  overwrite?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function summaryJson(s: PrepSummary): unknown {
+  return {
+    out: s.out,
+    seconds: Number(s.seconds.toFixed(3)),
+    patches_per_second: Math.round(s.patchesPerSecond),
+    workers: s.workers,
+    timing_ms: {
+      read: Math.round(s.timing.readMs),
+      encode: Math.round(s.timing.encodeMs),
+      write: Math.round(s.timing.writeMs),
+    },
+    splits: Object.fromEntries(
+      Object.entries(s.manifest.splits).map(([k, v]) => [k, { patches: v.patches, records: v.records, skipped: v.skipped, files: v.files.map((f) => f.file) }]),
+    ),
+    skipped: s.manifest.skipped,
+  };
+}
+
+async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
+  if (flags.library !== "tensorflow") {
+    throw new OptionError("-l/--library", flags.library, 'only "tensorflow" (TFRecord output) is supported');
+  }
+  const quiet = flags.quiet === true || flags.json === true;
+  let current = "";
+  let bar = progress(ctx.io, "", "patches", quiet);
+  let last = { done: 0 };
+  const summary = await prep(
+    {
+      root: flags.root_folder,
+      out: flags.out_folder,
+      splits: flags.splits,
+      shards: flags.shards,
+      workers: flags.workers,
+      onError: flags.onError,
+      updateJson: flags.update_json === true,
+      overwrite: flags.overwrite === true,
+    },
+    {
+      onProgress: (p) => {
+        if (p.split !== current) {
+          if (current !== "") bar.finish(`${last.done} patches`);
+          current = p.split;
+          bar = progress(ctx.io, `prep ${p.split}`, "patches", quiet);
+        }
+        last = p;
+        bar.update(p.done, p.total);
+      },
+    },
+  );
+  if (current !== "") bar.finish(`${last.done} patches`);
+  const m = summary.manifest;
+  if (flags.json === true) {
+    ctx.io.out(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
+  } else {
+    for (const [name, s] of Object.entries(m.splits)) {
+      ctx.io.out(`${name}: ${s.records} records in ${s.files.length} file(s)${s.skipped > 0 ? `, ${s.skipped} skipped` : ""}\n`);
+    }
+    const t = summary.timing;
+    ctx.io.out(
+      `wrote ${summary.out} in ${summary.seconds.toFixed(2)} s (${Math.round(summary.patchesPerSecond)} patches/s, ${summary.workers} workers; ` +
+        `read ${Math.round(t.readMs)} ms, encode ${Math.round(t.encodeMs)} ms summed over workers, write ${Math.round(t.writeMs)} ms)\n`,
+    );
+  }
+  if (m.skipped.length > 0) {
+    ctx.io.err(`ben19: warning: ${m.skipped.length} patch(es) skipped; see ${join(summary.out, ERRORS_FILE)}\n`);
+  }
+  ctx.exit(0);
+}
+
+export const command: CommandModule = {
+  register(program: Command, ctx: CommandContext) {
+    program
+      .command("prep")
+      .summary("convert split CSVs of a BigEarthNet-S2 archive to TFRecord files (byte-identical to the reference)")
+      .description(
+        "Convert the patches listed in split CSVs to TFRecord files of tf.train.Example records, as the reference\n" +
+          "prep_splits_19_classes.py does, in parallel and deterministically. Writes <out>/<split>.tfrecord (or\n" +
+          "<split>_NN.tfrecord with --shards), manifest.json last; nothing gets a final name unless the run succeeds.",
+      )
+      .requiredOption("-r, --root_folder <dir>", "archive root: the folder holding one folder per patch")
+      .requiredOption("-o, --out_folder <dir>", "output folder (created if missing)")
+      .option("-n, --splits <csv...>", "split CSVs (.csv or .csv.gz; split name = file name up to its first dot) (default: the bundled official train, val and test splits)")
+      .option("-l, --library <name>", "output library; only tensorflow (TFRecord)", "tensorflow")
+      .option("--update_json", "add BigEarthNet_19_labels to each processed patch's JSON file")
+      .option("--shards <k>", "files per split; record i goes to shard i mod K", parseInteger("--shards"), PREP_DEFAULTS.shards)
+      .option("--workers <n>", "worker threads", parseInteger("--workers"), PREP_DEFAULTS.workers)
+      .addOption(new Option("--on-error <mode>", "on a bad patch: stop with no output, or leave it out and list it in errors.json").choices(["fail", "skip"]).default("fail"))
+      .option("--overwrite", "replace a finished output in the output folder")
+      .option("--json", "print a machine-readable summary on stdout")
+      .option("-q, --quiet", "no progress on stderr")
+      .action((flags: PrepFlags) => action(flags, ctx));
+  },
+};

@@ -1,0 +1,46 @@
+// `ben19 synth`: a deterministic synthetic archive in the exact v1 layout, for trying everything without the real data.
+import { Option, type Command } from "commander";
+import { SYNTH_LAYOUTS, synthArchive, type SynthLayout } from "../../synth/index.js";
+import type { CommandContext, CommandModule } from "../command.js";
+import { progress } from "../progress.js";
+import { parseInteger } from "./parse.js";
+
+interface SynthFlags {
+  out: string;
+  patches: number;
+  seed: number;
+  layout: SynthLayout;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const command: CommandModule = {
+  register(program: Command, ctx: CommandContext) {
+    program
+      .command("synth")
+      .summary("write a deterministic synthetic BigEarthNet-S2 v1 archive (real layout, names and labels)")
+      .description(
+        "Write a synthetic archive: one folder per patch with 12 GeoTIFFs (UInt16, native sizes, UTM GeoTIFF tags) and\n" +
+          "the label JSON, plus splits/{train,val,test}.csv and snow/cloud lists. Pixels depend on the labels, so models\n" +
+          "can learn them. The same seed gives the same pixels and labels whatever the layout.",
+      )
+      .requiredOption("-o, --out <dir>", "output folder (the archive root)")
+      .option("--patches <n>", "number of patches", parseInteger("--patches"), 100)
+      .option("--seed <s>", "random seed", parseInteger("--seed"), 1)
+      .addOption(new Option("--layout <layout>", "GeoTIFF layout of the band files (mixed varies it per patch)").choices([...SYNTH_LAYOUTS]).default("default"))
+      .option("--json", "print a machine-readable summary on stdout")
+      .option("-q, --quiet", "no progress on stderr")
+      .action(async (f: SynthFlags) => {
+        const bar = progress(ctx.io, "synth", "patches", f.quiet === true || f.json === true);
+        const s = await synthArchive({ out: f.out, patches: f.patches, seed: f.seed, layout: f.layout, onProgress: (d, t) => bar.update(d, t) });
+        bar.finish(`${s.patches.length} patches`);
+        if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists, counts: s.counts }, null, 2)}\n`);
+        else {
+          const c = s.counts;
+          ctx.io.out(`wrote ${s.patches.length} patches (${f.layout} layout, seed ${f.seed}) to ${s.out}\n`);
+          ctx.io.out(`splits: train ${c.train}, val ${c.val}, test ${c.test} (in ${s.out}/splits; ${c.snow} snow, ${c.cloud} cloud/shadow and ${c.noLabel19} no-19-label patches left out, as in the official splits)\n`);
+        }
+        ctx.exit(0);
+      });
+  },
+};

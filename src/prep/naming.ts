@@ -1,0 +1,14 @@
+// Output file names, shared by prep, verify and resume.
+
+/** `<split>.tfrecord` for one shard, else `<split>_NN.tfrecord` with NN = index zero-padded to two digits. */
+export function shardFileName(split: string, index: number, shards: number): string {
+  return shards === 1 ? `${split}.tfrecord` : `${split}_${String(index).padStart(2, "0")}.tfrecord`;
+}
+
+/** The name a shard is written under until the whole run has succeeded. */
+export function tempName(finalName: string): string {
+  return `${finalName}.tmp`;
+}
+
+export const MANIFEST_FILE = "manifest.json";
+export const ERRORS_FILE = "errors.json";

@@ -1,0 +1,75 @@
+// Options of `prep`, as data: the defaults table, the user-facing Options, and validation into ResolvedPrepOptions.
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { OptionError } from "../core/errors.js";
+
+/** What to do with a patch that cannot be read: stop the run (default) or leave it out and list it. */
+export type OnError = "fail" | "skip";
+
+/** Options as a caller gives them; everything but root and out has a default. */
+export interface PrepOptions {
+  /** Archive root: the folder holding one folder per patch. */
+  root: string;
+  /** Output folder (created if missing). */
+  out: string;
+  /** Split CSV files (.csv or .csv.gz); default: the bundled official 19-class splits. */
+  splits?: readonly string[] | undefined;
+  /** Number of shards per split (record i → shard i mod K). */
+  shards?: number | undefined;
+  /** Worker threads. */
+  workers?: number | undefined;
+  onError?: OnError | undefined;
+  /** Add `BigEarthNet_19_labels` to each processed patch's JSON, as the reference's --update_json does. */
+  updateJson?: boolean | undefined;
+  /** Replace a finished output in `out`. */
+  overwrite?: boolean | undefined;
+}
+
+/** Every option filled in and checked. */
+export interface ResolvedPrepOptions {
+  root: string;
+  out: string;
+  splits: readonly string[];
+  shards: number;
+  workers: number;
+  onError: OnError;
+  updateJson: boolean;
+  overwrite: boolean;
+}
+
+export const PREP_DEFAULTS = {
+  shards: 1,
+  workers: availableParallelism(),
+  onError: "fail" as OnError,
+  updateJson: false,
+  overwrite: false,
+} as const;
+
+/** Most shards per split: NN is zero-padded to two digits, and more files than this helps no reader. */
+export const MAX_SHARDS = 1000;
+/** Most worker threads: beyond a few per core the pool only adds memory. */
+export const MAX_WORKERS = 64;
+
+function intOption(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new OptionError(name, value, `expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Fills defaults and validates; throws OptionError naming the option, its value and the constraint. */
+export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly string[]): ResolvedPrepOptions {
+  const onError = o.onError ?? PREP_DEFAULTS.onError;
+  if (onError !== "fail" && onError !== "skip") throw new OptionError("--on-error", onError, 'expected "fail" or "skip"');
+  const splits = o.splits !== undefined && o.splits.length > 0 ? o.splits : defaultSplits();
+  return {
+    root: resolve(o.root),
+    out: resolve(o.out),
+    splits: splits.map((s) => resolve(s)),
+    shards: intOption("--shards", o.shards ?? PREP_DEFAULTS.shards, 1, MAX_SHARDS),
+    workers: intOption("--workers", o.workers ?? PREP_DEFAULTS.workers, 1, MAX_WORKERS),
+    onError,
+    updateJson: o.updateJson ?? PREP_DEFAULTS.updateJson,
+    overwrite: o.overwrite ?? PREP_DEFAULTS.overwrite,
+  };
+}

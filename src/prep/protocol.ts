@@ -1,0 +1,24 @@
+// The typed messages between prep's main thread and its workers. Buffers are moved, not cloned.
+import type { SerializedError } from "../core/errors.js";
+
+/** Read and encode these patches (a consecutive run of one split, in CSV order). */
+export interface EncodeTask {
+  root: string;
+  names: readonly string[];
+  updateJson: boolean;
+}
+
+/** The framed records of one task, in task order, with what the main thread needs to account for them. */
+export interface EncodedBatch {
+  /** Framed TFRecord records of the patches that succeeded, concatenated in task order. */
+  records: Uint8Array;
+  /** Bytes of each patch's record in `records`; 0 where the patch failed. */
+  sizes: number[];
+  /** The 19-class multi-hot vector of each patch, 19 bytes per patch (zeros where it failed). */
+  multiHot: Uint8Array;
+  /** Null where the patch succeeded, else why it failed. */
+  errors: (SerializedError | null)[];
+  /** Milliseconds spent reading files and in the encoder, for the time breakdown. */
+  readMs: number;
+  encodeMs: number;
+}

@@ -1,0 +1,97 @@
+// The K shard files of one split, written round-robin under temporary names and hashed as they are written.
+// Nothing gets a final name until commit(): a failed or killed run leaves no file that looks finished.
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { shardFileName, tempName } from "./naming.js";
+
+/** What the manifest records of one finished shard file. */
+export interface ShardInfo {
+  file: string;
+  records: number;
+  bytes: number;
+  sha256: string;
+}
+
+interface OpenShard {
+  name: string;
+  fd: number;
+  hash: Hash;
+  records: number;
+  bytes: number;
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+}
+
+export class ShardSet {
+  private readonly shards: OpenShard[];
+  private next = 0;
+  private closed: ShardInfo[] | undefined;
+
+  constructor(
+    private readonly dir: string,
+    split: string,
+    count: number,
+  ) {
+    this.shards = [];
+    try {
+      for (let k = 0; k < count; k++) {
+        const name = shardFileName(split, k, count);
+        this.shards.push({ name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0 });
+      }
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** The final file names, in shard order. */
+  get names(): string[] {
+    return this.shards.map((s) => s.name);
+  }
+
+  /** Appends one framed record to the next shard in round-robin order. */
+  write(record: Uint8Array): void {
+    const s = this.shards[this.next] as OpenShard;
+    writeAll(s.fd, record);
+    s.hash.update(record);
+    s.records++;
+    s.bytes += record.length;
+    this.next = (this.next + 1) % this.shards.length;
+  }
+
+  /** Flushes every shard to disk and closes it; the files keep their temporary names. */
+  close(): ShardInfo[] {
+    if (this.closed !== undefined) return this.closed;
+    this.closed = this.shards.map((s) => {
+      fsyncSync(s.fd);
+      closeSync(s.fd);
+      s.fd = -1;
+      return { file: s.name, records: s.records, bytes: s.bytes, sha256: s.hash.digest("hex") };
+    });
+    return this.closed;
+  }
+
+  /** Gives every closed shard its final name. */
+  commit(): void {
+    if (this.closed === undefined) throw new Error("ShardSet.commit() before close()");
+    for (const s of this.shards) renameSync(join(this.dir, tempName(s.name)), join(this.dir, s.name));
+  }
+
+  /** Closes and deletes every temporary file; safe to call more than once. */
+  abort(): void {
+    for (const s of this.shards) {
+      if (s.fd >= 0) {
+        try {
+          closeSync(s.fd);
+        } catch {
+          // already closed: nothing to release
+        }
+        s.fd = -1;
+      }
+      rmSync(join(this.dir, tempName(s.name)), { force: true });
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// prep's worker: reads a run of patches, encodes each into a framed TFRecord record with the WASM core, and
+// hands the records back as one moved buffer. Patch errors are returned as data, never thrown, so the main
+// thread decides (fail or skip) in CSV order, whatever worker finished first.
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Piscina } from "piscina";
+import { readPatch } from "../archive/patch.js";
+import { CLASS_COUNT_19 } from "../core/constants.js";
+import { Ben19Error, type SerializedError } from "../core/errors.js";
+import { multiHot19, names19 } from "../labels/convert.js";
+import { createCore, type Core } from "../wasm/core.js";
+import type { EncodedBatch, EncodeTask } from "./protocol.js";
+import { updatePatchJson } from "./update-json.js";
+
+let core: Promise<Core> | undefined;
+
+function serialize(e: unknown, patch: string): SerializedError {
+  if (e instanceof Ben19Error) return { ...e.toJSON(), patch: e.place.patch ?? patch };
+  const message = e instanceof Error ? e.message : String(e);
+  return { name: "Ben19Error", code: "E_UNEXPECTED", message, patch };
+}
+
+/** Encodes task.names in order; see EncodedBatch. */
+export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
+  const wasm = await (core ??= createCore());
+  const n = task.names.length;
+  const parts: Uint8Array[] = [];
+  const sizes: number[] = new Array<number>(n).fill(0);
+  const multiHot = new Uint8Array(n * CLASS_COUNT_19);
+  const errors: (SerializedError | null)[] = new Array<SerializedError | null>(n).fill(null);
+  let readMs = 0;
+  let encodeMs = 0;
+  for (let i = 0; i < n; i++) {
+    const name = task.names[i] as string;
+    try {
+      const t0 = performance.now();
+      const patch = await readPatch(task.root, name);
+      const hot = multiHot19(patch.labels43 ?? []);
+      if (task.updateJson) {
+        updatePatchJson(join(task.root, name, `${name}_labels_metadata.json`), name, names19(hot));
+      }
+      const t1 = performance.now();
+      const record = wasm.encodeRecord({ patchName: name, bands: patch.bands, multiHot: hot });
+      encodeMs += performance.now() - t1;
+      readMs += t1 - t0;
+      parts.push(record);
+      sizes[i] = record.length;
+      multiHot.set(hot, i * CLASS_COUNT_19);
+    } catch (e) {
+      errors[i] = serialize(e, name);
+    }
+  }
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const records = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    records.set(p, off);
+    off += p.length;
+  }
+  const result: EncodedBatch = { records, sizes, multiHot, errors, readMs, encodeMs };
+  // A custom transferable: the result object travels by structured clone, its two buffers are moved.
+  const movable = { [Piscina.transferableSymbol]: [records.buffer, multiHot.buffer], [Piscina.valueSymbol]: result };
+  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]);
+}

@@ -1,0 +1,150 @@
+// A GeoTIFF writer for one UInt16 band in the layouts a reader must handle: the archive's own (uncompressed,
+// little-endian, strips of ~8 KiB as GDAL writes them), tiles, big-endian, BigTIFF, DEFLATE and LZW with the
+// horizontal predictor. Used by synth to make test archives that GDAL and geotiff.js read.
+import { deflateSync } from "node:zlib";
+import { lzwEncode } from "./lzw.js";
+
+export type TiffLayout = "default" | "tiled" | "deflate" | "lzw" | "big-endian" | "bigtiff";
+
+/** Georeferencing of a band: upper-left corner and pixel size in metres, UTM EPSG code. */
+export interface GeoRef {
+  ulx: number;
+  uly: number;
+  pixelSize: number;
+  epsg: number;
+}
+
+interface Entry {
+  tag: number;
+  type: number; // 2 ASCII, 3 SHORT, 4 LONG, 12 DOUBLE, 16 LONG8
+  values: number[];
+}
+
+const TYPE_SIZE: Record<number, number> = { 2: 1, 3: 2, 4: 4, 12: 8, 16: 8 };
+
+/** The horizontal predictor: each sample minus its left neighbour (mod 2^16), row by row within a block. */
+function predict(block: Uint16Array, width: number): Uint16Array {
+  const out = new Uint16Array(block.length);
+  for (let i = 0; i < block.length; i++) out[i] = i % width === 0 ? (block[i] as number) : ((block[i] as number) - (block[i - 1] as number)) & 0xffff;
+  return out;
+}
+
+function toBytes(samples: Uint16Array, le: boolean): Uint8Array {
+  const out = new Uint8Array(samples.length * 2);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < samples.length; i++) dv.setUint16(i * 2, samples[i] as number, le);
+  return out;
+}
+
+/** Encodes one side×side UInt16 band as a GeoTIFF file in the given layout. */
+export function writeTiff(pixels: Uint16Array, side: number, layout: TiffLayout, geo: GeoRef): Uint8Array {
+  const le = layout !== "big-endian";
+  const big = layout === "bigtiff";
+  const tiled = layout === "tiled";
+  const compression = layout === "deflate" ? 8 : layout === "lzw" ? 5 : 1;
+  const predictor = compression !== 1;
+  // Blocks: 16×16 tiles, or strips of as many rows as fit in 8 KiB (GDAL's default: 34 rows of a 120-px band).
+  const bw = tiled ? 16 : side;
+  const bh = tiled ? 16 : Math.min(side, Math.max(1, Math.floor(8192 / (side * 2))));
+  const blocks: Uint8Array[] = [];
+  for (let y = 0; y < side; y += bh) {
+    for (let x = 0; x < side; x += bw) {
+      const rows = tiled ? bh : Math.min(bh, side - y);
+      const block = new Uint16Array(bw * rows); // tiles are padded with zeros past the image edge
+      for (let r = 0; r < rows && y + r < side; r++) {
+        for (let c = 0; c < bw && x + c < side; c++) block[r * bw + c] = pixels[(y + r) * side + x + c] as number;
+      }
+      const raw = toBytes(predictor ? predict(block, bw) : block, le);
+      blocks.push(compression === 8 ? deflateSync(raw) : compression === 5 ? lzwEncode(raw) : raw);
+    }
+  }
+  const offType = big ? 16 : 4;
+  const entries: Entry[] = [
+    { tag: 256, type: 3, values: [side] },
+    { tag: 257, type: 3, values: [side] },
+    { tag: 258, type: 3, values: [16] },
+    { tag: 259, type: 3, values: [compression] },
+    { tag: 262, type: 3, values: [1] },
+    ...(tiled ? [] : [{ tag: 273, type: offType, values: blocks.map(() => 0) }]),
+    { tag: 277, type: 3, values: [1] },
+    ...(tiled ? [] : [{ tag: 278, type: 3, values: [bh] }, { tag: 279, type: offType, values: blocks.map((b) => b.length) }]),
+    { tag: 284, type: 3, values: [1] },
+    ...(predictor ? [{ tag: 317, type: 3, values: [2] }] : []),
+    ...(tiled
+      ? [
+          { tag: 322, type: 3, values: [bw] },
+          { tag: 323, type: 3, values: [bh] },
+          { tag: 324, type: offType, values: blocks.map(() => 0) },
+          { tag: 325, type: offType, values: blocks.map((b) => b.length) },
+        ]
+      : []),
+    { tag: 339, type: 3, values: [1] },
+    { tag: 33550, type: 12, values: [geo.pixelSize, geo.pixelSize, 0] },
+    { tag: 33922, type: 12, values: [0, 0, 0, geo.ulx, geo.uly, 0] },
+    // GeoKeyDirectory: version 1.1.0, 3 keys: model type projected, raster type PixelIsArea, projected CRS = EPSG.
+    { tag: 34735, type: 3, values: [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, geo.epsg] },
+  ];
+  const head = big ? 16 : 8;
+  const dataBytes = blocks.reduce((a, b) => a + b.length, 0);
+  const ifdAt = head + dataBytes + (dataBytes % 2); // IFDs start on a word boundary
+  const entrySize = big ? 20 : 12;
+  const inline = big ? 8 : 4;
+  const ifdBytes = (big ? 8 : 2) + entries.length * entrySize + (big ? 8 : 4);
+  let extraAt = ifdAt + ifdBytes;
+  const extra: { at: number; e: Entry }[] = [];
+  for (const e of entries) {
+    const n = (TYPE_SIZE[e.type] as number) * e.values.length;
+    if (n > inline) {
+      extra.push({ at: extraAt, e });
+      extraAt += n + (n % 2);
+    }
+  }
+  const out = new Uint8Array(extraAt);
+  const dv = new DataView(out.buffer);
+  // Block offsets are known now: fill them in.
+  let at = head;
+  const offsets = blocks.map((b) => {
+    const o = at;
+    out.set(b, at);
+    at += b.length;
+    return o;
+  });
+  for (const e of entries) if (e.tag === 273 || e.tag === 324) e.values = offsets;
+  out[0] = out[1] = le ? 0x49 : 0x4d;
+  dv.setUint16(2, big ? 43 : 42, le);
+  if (big) {
+    dv.setUint16(4, 8, le);
+    dv.setBigUint64(8, BigInt(ifdAt), le);
+  } else {
+    dv.setUint32(4, ifdAt, le);
+  }
+  const put = (p: number, type: number, v: number): void => {
+    if (type === 3) dv.setUint16(p, v, le);
+    else if (type === 4) dv.setUint32(p, v, le);
+    else if (type === 16) dv.setBigUint64(p, BigInt(v), le);
+    else if (type === 12) dv.setFloat64(p, v, le);
+    else dv.setUint8(p, v);
+  };
+  let p = ifdAt;
+  if (big) {
+    dv.setBigUint64(p, BigInt(entries.length), le);
+    p += 8;
+  } else {
+    dv.setUint16(p, entries.length, le);
+    p += 2;
+  }
+  for (const e of entries) {
+    dv.setUint16(p, e.tag, le);
+    dv.setUint16(p + 2, e.type, le);
+    if (big) dv.setBigUint64(p + 4, BigInt(e.values.length), le);
+    else dv.setUint32(p + 4, e.values.length, le);
+    const valueAt = p + (big ? 12 : 8);
+    const size = TYPE_SIZE[e.type] as number;
+    const ext = extra.find((x) => x.e === e);
+    const base = ext === undefined ? valueAt : ext.at;
+    if (ext !== undefined) put(valueAt, big ? 16 : 4, ext.at);
+    e.values.forEach((v, k) => put(base + k * size, e.type, v));
+    p += entrySize;
+  }
+  return out; // next-IFD offset stays 0: one image
+}

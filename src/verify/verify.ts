@@ -1,0 +1,227 @@
+// `verify`: re-derives everything a prep output claims. Every record's CRCs and Example schema, the manifest's
+// counts and sha256s, label counts, and, given the archive, every pixel and label against the source patch and
+// the record order against the split CSVs. Problems are collected, not thrown, so one run lists them all.
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { readPatch } from "../archive/patch.js";
+import { readSplit } from "../archive/splits.js";
+import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
+import { CLASS_COUNT_19 } from "../core/constants.js";
+import { Ben19Error } from "../core/errors.js";
+import { multiHot19, names19 } from "../labels/convert.js";
+import { readRecords } from "../tfrecord/reader.js";
+import { createCore, type Core, type DecodedPatch } from "../wasm/core.js";
+import { MANIFEST_FORMAT, type PrepManifest, type SplitManifest } from "../prep/manifest.js";
+import { MANIFEST_FILE } from "../prep/naming.js";
+
+export interface VerifyOptions {
+  /** The prep output folder. */
+  out: string;
+  /** Archive root: compare pixels and labels with the source patches. */
+  root?: string | undefined;
+  /** Split CSVs to check coverage against (default: the CSVs named in the manifest, when root is given). */
+  splits?: readonly string[] | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+/** One thing that does not hold, located as precisely as possible. */
+export interface Problem {
+  file?: string | undefined;
+  record?: number | undefined;
+  patch?: string | undefined;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  out: string;
+  files: number;
+  records: number;
+  problems: Problem[];
+}
+
+/** Problems beyond this many are counted but not listed, so a badly broken output still gives a readable report. */
+const MAX_LISTED = 200;
+
+/** sha256 of a file, streamed. */
+async function sha256OfFile(file: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+/** Index of the first differing value, or -1 when equal (0 on a length mismatch). */
+function equalBands(a: Uint16Array, b: Uint16Array): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+function readManifest(out: string, problems: Problem[]): PrepManifest | undefined {
+  const file = join(out, MANIFEST_FILE);
+  if (!existsSync(file)) {
+    problems.push({ file, message: "manifest.json is missing: the prep run did not finish (rerun prep)" });
+    return undefined;
+  }
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as PrepManifest;
+    if (m.format !== MANIFEST_FORMAT) problems.push({ file, message: `unknown manifest format ${JSON.stringify(m.format)}, expected ${MANIFEST_FORMAT}` });
+    return m;
+  } catch (e) {
+    problems.push({ file, message: `manifest.json is not valid JSON: ${(e as Error).message}` });
+    return undefined;
+  }
+}
+
+/** Checks one decoded record against the record schema; returns what is wrong. */
+function schemaProblems(p: DecodedPatch): string[] {
+  const out: string[] = [];
+  p.bands.forEach((b, i) => {
+    if (b.length !== BAND_PIXELS[i]) out.push(`band ${BAND_NAMES[i]} has ${b.length} values, expected ${BAND_PIXELS[i]}`);
+  });
+  if (p.multiHot.length !== CLASS_COUNT_19) out.push(`multi-hot has ${p.multiHot.length} values, expected ${CLASS_COUNT_19}`);
+  const expected = names19(p.multiHot);
+  if (expected.join("\n") !== p.labels.join("\n")) {
+    out.push(`labels ${JSON.stringify(p.labels)} do not match the multi-hot vector (${JSON.stringify(expected)})`);
+  }
+  if (p.patchName.length === 0) out.push("empty patch_name");
+  return out;
+}
+
+interface SplitCheck {
+  name: string;
+  manifest: SplitManifest;
+  /** Patch names in record order (round-robin across shards undone). */
+  order: string[];
+}
+
+async function checkSplit(core: Core, out: string, name: string, sm: SplitManifest, ctx: Ctx): Promise<SplitCheck> {
+  const K = sm.files.length;
+  const perShard: string[][] = [];
+  const labels = new Array<number>(CLASS_COUNT_19).fill(0);
+  let records = 0;
+  for (const f of sm.files) {
+    const file = join(out, f.file);
+    const names: string[] = [];
+    perShard.push(names);
+    ctx.files++;
+    if (!existsSync(file)) {
+      ctx.problem({ file, message: "listed in the manifest but missing" });
+      continue;
+    }
+    const size = statSync(file).size;
+    if (size !== f.bytes) ctx.problem({ file, message: `has ${size} bytes, the manifest says ${f.bytes}` });
+    const sha = sha256OfFile(file);
+    sha.catch(() => undefined); // awaited below; keeps an early read error from counting as unhandled
+    let n = 0;
+    try {
+      for await (const r of readRecords(file)) {
+        n++;
+        let p: DecodedPatch;
+        try {
+          p = core.decodePatch(r.data);
+        } catch (e) {
+          ctx.problem({ file, record: r.index, message: `not a BigEarthNet-19 Example: ${e instanceof Ben19Error ? e.message : String(e)}` });
+          continue;
+        }
+        names.push(p.patchName);
+        for (const m of schemaProblems(p)) ctx.problem({ file, record: r.index, patch: p.patchName, message: m });
+        for (let k = 0; k < CLASS_COUNT_19; k++) labels[k] = (labels[k] as number) + ((p.multiHot[k] as number) === 1 ? 1 : 0);
+        if (ctx.root !== undefined) await ctx.compare(p, file, r.index);
+        ctx.records++;
+        ctx.tick();
+      }
+    } catch (e) {
+      ctx.problem({ file, message: e instanceof Ben19Error ? e.describe() : String(e) });
+    }
+    records += n;
+    if (n !== f.records) ctx.problem({ file, message: `has ${n} records, the manifest says ${f.records}` });
+    if ((await sha) !== f.sha256) ctx.problem({ file, message: "sha256 differs from the manifest: the file changed after prep wrote it" });
+  }
+  if (records !== sm.records) ctx.problem({ message: `split ${name}: ${records} records in its files, the manifest says ${sm.records}` });
+  for (let k = 0; k < CLASS_COUNT_19; k++) {
+    const [cls, want] = Object.entries(sm.label_counts)[k] ?? ["?", 0];
+    if (labels[k] !== want) ctx.problem({ message: `split ${name}: ${labels[k]} records labelled "${cls}", the manifest says ${want}` });
+  }
+  // Record i of the split went to shard i mod K as its (i div K)-th record: interleave to get CSV order back.
+  const order: string[] = [];
+  for (let i = 0; ; i++) {
+    const name = perShard[i % K]?.[Math.floor(i / K)];
+    if (name === undefined) break;
+    order.push(name);
+  }
+  return { name, manifest: sm, order };
+}
+
+interface Ctx {
+  root: string | undefined;
+  files: number;
+  records: number;
+  problem(p: Problem): void;
+  compare(p: DecodedPatch, file: string, record: number): Promise<void>;
+  tick(): void;
+}
+
+/** Verifies a prep output folder; see the module comment. */
+export async function verify(o: VerifyOptions): Promise<VerifyReport> {
+  const problems: Problem[] = [];
+  let dropped = 0;
+  const core = await createCore();
+  const manifest = readManifest(o.out, problems);
+  const total = manifest === undefined ? 0 : Object.values(manifest.splits).reduce((a, s) => a + s.records, 0);
+  const ctx: Ctx = {
+    root: o.root,
+    files: 0,
+    records: 0,
+    problem(p) {
+      if (problems.length < MAX_LISTED) problems.push(p);
+      else dropped++;
+    },
+    async compare(p, file, record) {
+      let src;
+      try {
+        src = await readPatch(o.root as string, p.patchName);
+      } catch (e) {
+        ctx.problem({ file, record, patch: p.patchName, message: `cannot read the source patch: ${e instanceof Ben19Error ? e.describe() : String(e)}` });
+        return;
+      }
+      src.bands.forEach((b, i) => {
+        const at = equalBands(b, p.bands[i] as Uint16Array);
+        if (at >= 0) ctx.problem({ file, record, patch: p.patchName, message: `band ${BAND_NAMES[i]} differs from the archive at pixel ${at}` });
+      });
+      const hot = multiHot19(src.labels43 ?? []);
+      if (hot.some((v, k) => v !== p.multiHot[k])) {
+        ctx.problem({ file, record, patch: p.patchName, message: `19-class labels ${JSON.stringify(p.labels)} differ from the archive's ${JSON.stringify(names19(hot))}` });
+      }
+    },
+    tick() {
+      o.onProgress?.(ctx.records, total);
+    },
+  };
+  if (manifest !== undefined) {
+    for (const stray of readdirSync(o.out).filter((f) => f.endsWith(".tmp"))) {
+      ctx.problem({ file: join(o.out, stray), message: "a temporary file of an unfinished or failed run" });
+    }
+    const checks: SplitCheck[] = [];
+    for (const [name, sm] of Object.entries(manifest.splits)) checks.push(await checkSplit(core, o.out, name, sm, ctx));
+    const csvs = o.splits ?? (o.root !== undefined ? checks.map((c) => c.manifest.csv) : []);
+    for (const csv of csvs) {
+      const split = await readSplit(csv);
+      const c = checks.find((x) => x.name === split.name);
+      if (c === undefined) {
+        ctx.problem({ file: csv, message: `split ${split.name} is not in the output` });
+        continue;
+      }
+      const skipped = new Set(manifest.skipped.filter((s) => s.split === split.name).map((s) => s.patch));
+      const expected = split.patches.filter((p) => !skipped.has(p));
+      const first = expected.findIndex((p, i) => c.order[i] !== p);
+      if (first >= 0 || expected.length !== c.order.length) {
+        const i = first >= 0 ? first : Math.min(expected.length, c.order.length);
+        ctx.problem({ file: csv, message: `split ${split.name}: record ${i} is ${c.order[i] ?? "missing"}, the CSV (minus skipped patches) has ${expected[i] ?? "no more patches"} (${c.order.length} records for ${expected.length} patches)` });
+      }
+    }
+  }
+  if (dropped > 0) problems.push({ message: `… and ${dropped} more problems` });
+  return { ok: problems.length === 0, out: o.out, files: ctx.files, records: ctx.records, problems };
+}

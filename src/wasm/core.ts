@@ -1,0 +1,249 @@
+// The typed facade over the WASM core: async creation, then a synchronous hot path. Inputs are copied into the
+// arena with .set, results copied out with .slice(); the core never grows its memory (everything lives in static
+// regions), but views are still re-made whenever the buffer object changes, so no stale view can be read.
+import { BAND_PIXELS } from "../core/bands.js";
+import { CLASS_COUNT_19, MAX_NAME_BYTES, PATCH_PIXELS, STATUS_OK, TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES } from "../core/constants.js";
+import { CorruptRecordError, OptionError } from "../core/errors.js";
+import { LABELS_19 } from "../labels/nomenclature.js";
+import { instantiateCore, type CoreExports, type WasmSource } from "./load.js";
+import { statusError } from "./status.js";
+
+/** One patch as the encoder takes it. */
+export interface ExampleInput {
+  patchName: string;
+  /** 12 bands in archive order B01 B02 B03 B04 B05 B06 B07 B08 B8A B09 B11 B12 (400/14400/3600 pixels). */
+  bands: readonly Uint16Array[];
+  /** 19 values, 0 or 1, in 19-class index order. */
+  multiHot: ArrayLike<number>;
+}
+
+/** A decoded BigEarthNet-19 record. */
+export interface DecodedPatch {
+  patchName: string;
+  bands: Uint16Array[];
+  multiHot: Uint8Array;
+  /** The names of the record's `BigEarthNet-19_labels` list, as stored. */
+  labels: string[];
+}
+
+export type FeatureKind = "none" | "bytes_list" | "float_list" | "int64_list";
+
+/** One feature of any tf.train.Example: its key, kind, value count and the raw list message body. */
+export interface FeatureEntry {
+  key: string;
+  kind: FeatureKind;
+  count: number;
+  body: Uint8Array;
+}
+
+export interface Core {
+  /** CRC32C of data, continuing from `seed` (a previous result) when given. */
+  crc32c(data: Uint8Array, seed?: number): number;
+  /** The TFRecord-masked CRC32C of data. */
+  maskedCrc32c(data: Uint8Array): number;
+  /** The serialized tf.train.Example of a patch (map keys in sorted order). */
+  encodeExample(x: ExampleInput): Uint8Array;
+  /** The framed TFRecord record of a patch. */
+  encodeRecord(x: ExampleInput): Uint8Array;
+  /** Encodes the framed record of a patch into dest at offset; returns its length. Throws if it does not fit. */
+  encodeRecordInto(x: ExampleInput, dest: Uint8Array, offset: number): number;
+  /** Frames any data as one TFRecord record. */
+  frame(data: Uint8Array): Uint8Array;
+  /** The data of one whole framed record, after checking both CRCs (CorruptRecordError otherwise). */
+  unframe(record: Uint8Array): Uint8Array;
+  /** The features of any serialized tf.train.Example, in the order stored. */
+  decodeExample(data: Uint8Array): FeatureEntry[];
+  /** A BigEarthNet-19 record's bands, multi-hot, name and labels (CorruptRecordError when it is not one). */
+  decodePatch(data: Uint8Array): DecodedPatch;
+}
+
+const KINDS: readonly FeatureKind[] = ["none", "bytes_list", "float_list", "int64_list"];
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder("utf-8", { fatal: false });
+const LABEL_BYTES = LABELS_19.map((n) => utf8.encode(n));
+
+class WasmCore implements Core {
+  private buffer: ArrayBuffer | undefined;
+  private u8!: Uint8Array;
+  private u16!: Uint16Array;
+  private u32!: Uint32Array;
+  private readonly io: number;
+  private readonly cap: number;
+
+  constructor(private readonly x: CoreExports) {
+    if (x.patchPixels() !== PATCH_PIXELS || x.classCount() !== CLASS_COUNT_19) {
+      throw new Error("ben19 WASM core was built for another patch layout: rebuild with npm run build");
+    }
+    this.io = x.ioPtr();
+    this.cap = x.ioCapacity();
+  }
+
+  private views(): void {
+    if (this.buffer !== this.x.memory.buffer) {
+      this.buffer = this.x.memory.buffer;
+      this.u8 = new Uint8Array(this.buffer);
+      this.u16 = new Uint16Array(this.buffer);
+      this.u32 = new Uint32Array(this.buffer);
+    }
+  }
+
+  crc32c(data: Uint8Array, seed = 0): number {
+    this.views();
+    let crc = seed >>> 0;
+    for (let off = 0; off < data.length; off += this.cap) {
+      const chunk = data.subarray(off, Math.min(data.length, off + this.cap));
+      this.u8.set(chunk, this.io);
+      crc = this.x.crc32cUpdate(crc, this.io, chunk.length) >>> 0;
+    }
+    return crc;
+  }
+
+  maskedCrc32c(data: Uint8Array): number {
+    return this.x.maskCrc(this.crc32c(data)) >>> 0;
+  }
+
+  /** Fills the arena with a patch and runs the encoder; returns the framed length in the I/O window. */
+  private encode(p: ExampleInput): number {
+    if (p.bands.length !== BAND_PIXELS.length) {
+      throw new OptionError("bands", `${p.bands.length} bands`, `expected ${BAND_PIXELS.length} (B01 … B12 in archive order) for patch ${p.patchName}`);
+    }
+    if (p.multiHot.length !== CLASS_COUNT_19) {
+      throw new OptionError("multiHot", `${p.multiHot.length} values`, `expected ${CLASS_COUNT_19} for patch ${p.patchName}`);
+    }
+    this.views();
+    let at = this.x.bandsPtr() >>> 1;
+    p.bands.forEach((b, i) => {
+      if (b.length !== BAND_PIXELS[i]) {
+        throw new OptionError(`bands[${i}]`, `${b.length} pixels`, `expected ${BAND_PIXELS[i]} for patch ${p.patchName}`);
+      }
+      this.u16.set(b, at);
+      at += b.length;
+    });
+    const nameAt = this.x.namePtr();
+    const { read, written } = utf8.encodeInto(p.patchName, this.u8.subarray(nameAt, nameAt + MAX_NAME_BYTES));
+    if (read !== p.patchName.length) throw new OptionError("patchName", p.patchName, `expected at most ${MAX_NAME_BYTES} UTF-8 bytes`);
+    let labelAt = this.x.labelsPtr();
+    const lens = this.x.labelLensPtr() >>> 2;
+    const hot = this.x.multiHotPtr();
+    let count = 0;
+    for (let k = 0; k < CLASS_COUNT_19; k++) {
+      const v = p.multiHot[k] as number;
+      if (v !== 0 && v !== 1) throw new OptionError(`multiHot[${k}]`, v, `expected 0 or 1 for patch ${p.patchName}`);
+      this.u8[hot + k] = v;
+      if (v === 1) {
+        const bytes = LABEL_BYTES[k] as Uint8Array;
+        this.u8.set(bytes, labelAt);
+        labelAt += bytes.length;
+        this.u32[lens + count++] = bytes.length;
+      }
+    }
+    const n = this.x.encodeRecord(written, count);
+    if (n < 0) throw statusError(-n, 0, { patch: p.patchName });
+    return n;
+  }
+
+  encodeRecord(p: ExampleInput): Uint8Array {
+    const n = this.encode(p);
+    return this.u8.slice(this.io, this.io + n);
+  }
+
+  encodeRecordInto(p: ExampleInput, dest: Uint8Array, offset: number): number {
+    const n = this.encode(p);
+    if (offset + n > dest.length) throw new RangeError(`encodeRecordInto: ${n} bytes do not fit at offset ${offset} of ${dest.length}`);
+    dest.set(this.u8.subarray(this.io, this.io + n), offset);
+    return n;
+  }
+
+  encodeExample(p: ExampleInput): Uint8Array {
+    const n = this.encode(p);
+    return this.u8.slice(this.io + TFRECORD_HEADER_BYTES, this.io + n - TFRECORD_FOOTER_BYTES);
+  }
+
+  frame(data: Uint8Array): Uint8Array {
+    const out = new Uint8Array(data.length + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES);
+    const view = new DataView(out.buffer);
+    view.setBigUint64(0, BigInt(data.length), true);
+    view.setUint32(8, this.maskedCrc32c(out.subarray(0, 8)), true);
+    out.set(data, TFRECORD_HEADER_BYTES);
+    view.setUint32(TFRECORD_HEADER_BYTES + data.length, this.maskedCrc32c(data), true);
+    return out;
+  }
+
+  unframe(record: Uint8Array): Uint8Array {
+    const overhead = TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES;
+    if (record.length < overhead) throw new CorruptRecordError("E_TRUNCATED", `a record needs at least ${overhead} bytes, got ${record.length}`);
+    const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
+    if (view.getUint32(8, true) !== this.maskedCrc32c(record.subarray(0, 8))) throw statusError(9, 0);
+    const len = view.getBigUint64(0, true);
+    if (len !== BigInt(record.length - overhead)) {
+      throw new CorruptRecordError("E_TRUNCATED", `the header says ${len} data bytes, the record holds ${record.length - overhead}`);
+    }
+    const data = record.subarray(TFRECORD_HEADER_BYTES, record.length - TFRECORD_FOOTER_BYTES);
+    if (view.getUint32(record.length - TFRECORD_FOOTER_BYTES, true) !== this.maskedCrc32c(data)) throw statusError(10, 0);
+    return data;
+  }
+
+  /** Copies a serialized Example into the I/O window, or throws when it is larger. */
+  private load(data: Uint8Array): void {
+    if (data.length > this.cap) {
+      throw new CorruptRecordError("E_TOO_LARGE", `a ${data.length}-byte Example exceeds the core's ${this.cap}-byte window (BigEarthNet records are ~160 KB)`);
+    }
+    this.views();
+    this.u8.set(data, this.io);
+  }
+
+  decodeExample(data: Uint8Array): FeatureEntry[] {
+    this.load(data);
+    const status = this.x.decodeFeatures(data.length);
+    if (status !== STATUS_OK) throw statusError(status, 0);
+    const counts = this.x.countsPtr() >>> 2;
+    const rows = this.u32[counts + 2] as number;
+    const table = this.x.tablePtr() >>> 2;
+    const out: FeatureEntry[] = [];
+    for (let r = 0; r < rows; r++) {
+      const row = table + r * 6;
+      const [keyOff, keyLen, kind, bodyOff, bodyLen, count] = this.u32.subarray(row, row + 6) as unknown as number[];
+      out.push({
+        key: fromUtf8.decode(this.u8.subarray(this.io + (keyOff as number), this.io + (keyOff as number) + (keyLen as number))),
+        kind: KINDS[kind as number] ?? "none",
+        count: count as number,
+        body: this.u8.slice(this.io + (bodyOff as number), this.io + (bodyOff as number) + (bodyLen as number)),
+      });
+    }
+    return out;
+  }
+
+  decodePatch(data: Uint8Array): DecodedPatch {
+    this.load(data);
+    const status = this.x.decodePatch(data.length);
+    const counts = this.x.countsPtr() >>> 2;
+    if (status !== STATUS_OK) throw statusError(status, this.u32[counts + 3] as number);
+    const bands: Uint16Array[] = [];
+    let at = this.x.bandsPtr() >>> 1;
+    for (const n of BAND_PIXELS) {
+      bands.push(this.u16.slice(at, at + n));
+      at += n;
+    }
+    const name = this.x.namePtr();
+    const labels: string[] = [];
+    let labelAt = this.x.labelsPtr();
+    const lens = this.x.labelLensPtr() >>> 2;
+    for (let i = 0; i < (this.u32[counts + 1] as number); i++) {
+      const n = this.u32[lens + i] as number;
+      labels.push(fromUtf8.decode(this.u8.subarray(labelAt, labelAt + n)));
+      labelAt += n;
+    }
+    const hot = this.x.multiHotPtr();
+    return {
+      patchName: fromUtf8.decode(this.u8.subarray(name, name + (this.u32[counts] as number))),
+      bands,
+      multiHot: this.u8.slice(hot, hot + CLASS_COUNT_19),
+      labels,
+    };
+  }
+}
+
+/** Creates a core instance (the compiled Module is cached; each call gets its own memory). */
+export async function createCore(source?: WasmSource): Promise<Core> {
+  return new WasmCore(await instantiateCore(source));
+}
