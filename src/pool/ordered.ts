@@ -23,11 +23,17 @@ export async function* ordered<T, R>(runner: TaskRunner<T, R>, tasks: Iterable<T
     pending.push(p);
     return true;
   };
-  while (pending.length < window && submit());
-  while (pending.length > 0) {
-    const head = pending.shift() as Promise<R>;
-    const result = await head;
-    submit();
-    yield result;
+  try {
+    while (pending.length < window && submit());
+    while (pending.length > 0) {
+      const head = pending.shift() as Promise<R>;
+      const result = await head;
+      submit();
+      yield result;
+    }
+  } finally {
+    // When the consumer stops early (an error, a break), let the tasks in flight finish before the caller tears
+    // the pool down: a worker answering a destroyed pool is an uncaught error in piscina.
+    await Promise.allSettled(pending);
   }
 }
