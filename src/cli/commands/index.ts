@@ -1,7 +1,8 @@
 // The registry of CLI commands, in the order `ben19 --help` lists them.
 import type { CommandModule } from "../command.js";
+import { command as inspect } from "./inspect.js";
 import { command as prep } from "./prep.js";
 import { command as synth } from "./synth.js";
 import { command as verify } from "./verify.js";
 
-export const COMMANDS: readonly CommandModule[] = [synth, prep, verify];
+export const COMMANDS: readonly CommandModule[] = [synth, prep, verify, inspect];

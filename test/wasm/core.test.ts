@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { test } from "node:test";
+import fc from "fast-check";
+import protobuf from "protobufjs";
+import { BAND_NAMES, BAND_PIXELS } from "../../src/core/bands.js";
+import { CorruptRecordError } from "../../src/core/errors.js";
+import { LABELS_19 } from "../../src/labels/nomenclature.js";
+import { createCore, type ExampleInput } from "../../src/wasm/core.js";
+import { crc32cBitwise, maskReference } from "../../src/wasm/reference.js";
+import { SORTED_KEYS } from "../../src/wasm/status.js";
+import { needShared, PROJECT_ROOT, SHARED_DIR } from "../helpers/env.js";
+
+const core = await createCore();
+const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+test("CRC32C known answers", () => {
+  assert.equal(core.crc32c(ascii("123456789")), 0xe3069283);
+  assert.equal(core.crc32c(new Uint8Array(0)), 0);
+  assert.equal(core.crc32c(new Uint8Array(32)), 0x8a9136aa);
+  assert.equal(core.crc32c(new Uint8Array(32).fill(0xff)), 0x62a8ab43);
+  assert.equal(crc32cBitwise(ascii("123456789")), 0xe3069283);
+  assert.equal(core.maskedCrc32c(ascii("123456789")), maskReference(0xe3069283));
+});
+
+test("CRC32C in WASM equals the bitwise twin, one-shot and streamed in any chunking", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(300), { maxLength: 5 }), (data, cuts) => {
+      const want = crc32cBitwise(data);
+      assert.equal(core.crc32c(data), want);
+      let crc = 0;
+      let prev = 0;
+      for (const c of [...cuts.map((x) => Math.min(x, data.length))].sort((a, b) => a - b).concat(data.length)) {
+        crc = core.crc32c(data.subarray(prev, c), crc);
+        prev = c;
+      }
+      assert.equal(crc, want);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("CRC32C over lengths straddling the 393,216-byte I/O window", () => {
+  const window = 393216;
+  for (const n of [window - 17, window - 1, window, window + 1, window + 15, 2 * window + 3]) {
+    const data = new Uint8Array(n);
+    for (let i = 0; i < n; i++) data[i] = (i * 2654435761) >>> 24;
+    assert.equal(core.crc32c(data), crc32cBitwise(data), `length ${n}`);
+  }
+});
+
+// An independent encoder: protobufjs with a schema written from the field numbers. Map entries are declared
+// as a repeated message (key = 1, value = 2) and given in sorted key order, which is what protobuf's
+// deterministic serialization writes.
+const root = protobuf.Root.fromJSON({
+  nested: {
+    BytesList: { fields: { value: { rule: "repeated", type: "bytes", id: 1 } } },
+    FloatList: { fields: { value: { rule: "repeated", type: "float", id: 1, options: { packed: true } } } },
+    Int64List: { fields: { value: { rule: "repeated", type: "int64", id: 1, options: { packed: true } } } },
+    Feature: { oneofs: { kind: { oneof: ["bytesList", "floatList", "int64List"] } }, fields: { bytesList: { type: "BytesList", id: 1 }, floatList: { type: "FloatList", id: 2 }, int64List: { type: "Int64List", id: 3 } } },
+    Entry: { fields: { key: { type: "string", id: 1 }, value: { type: "Feature", id: 2 } } },
+    Features: { fields: { feature: { rule: "repeated", type: "Entry", id: 1 } } },
+    Example: { fields: { features: { type: "Features", id: 1 } } },
+  },
+});
+const Example = root.lookupType("Example");
+
+function protobufjsEncode(x: ExampleInput): Uint8Array {
+  const entries: { key: string; value: object }[] = BAND_NAMES.map((b, i) => ({ key: b as string, value: { int64List: { value: Array.from(x.bands[i] as Uint16Array) } } }));
+  const labels = LABELS_19.filter((_, k) => x.multiHot[k] === 1).map((n) => ascii(n));
+  entries.push({ key: "BigEarthNet-19_labels", value: { bytesList: { value: labels } } });
+  entries.push({ key: "BigEarthNet-19_labels_multi_hot", value: { int64List: { value: Array.from(x.multiHot) } } });
+  entries.push({ key: "patch_name", value: { bytesList: { value: [ascii(x.patchName)] } } });
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  return Example.encode(Example.fromObject({ features: { feature: entries } })).finish();
+}
+
+const BOUNDARY = [0, 127, 128, 16383, 16384, 65535];
+const patchArb = fc.record({
+  patchName: fc.oneof(fc.constant("S2B_MSIL2A_20170924T93020_69_24"), fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 })),
+  seed: fc.nat(),
+  boundary: fc.boolean(),
+  multiHot: fc.array(fc.constantFrom(0, 1), { minLength: 19, maxLength: 19 }),
+}).map(({ patchName, seed, boundary, multiHot }): ExampleInput => {
+  let s = seed;
+  const next = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+  const bands = BAND_PIXELS.map((n) => Uint16Array.from({ length: n }, (_, i) => (boundary && i < 60 ? (BOUNDARY[i % 6] as number) : next() >>> (next() % 16 + 16))));
+  return { patchName, bands, multiHot };
+});
+
+test("the Example encoder is byte-identical to protobufjs (random patches, varint boundaries, empty labels, non-ASCII names)", () => {
+  fc.assert(
+    fc.property(patchArb, (x) => {
+      assert.deepEqual(Buffer.from(core.encodeExample(x)), Buffer.from(protobufjsEncode(x)));
+    }),
+    { numRuns: 60 },
+  );
+  const empty = { patchName: "Ünïcødé_パッチ", bands: BAND_PIXELS.map((n) => new Uint16Array(n).fill(65535)), multiHot: new Array(19).fill(0) };
+  assert.deepEqual(Buffer.from(core.encodeExample(empty)), Buffer.from(protobufjsEncode(empty)));
+});
+
+test("encodeRecord = frame(encodeExample); decodePatch inverts it; decodeExample lists the 15 features", () => {
+  fc.assert(
+    fc.property(patchArb, (x) => {
+      const rec = core.encodeRecord(x);
+      assert.deepEqual(rec, core.frame(core.encodeExample(x)));
+      const d = core.decodePatch(core.unframe(rec));
+      assert.equal(d.patchName, x.patchName);
+      d.bands.forEach((b, i) => assert.deepEqual(b, x.bands[i]));
+      assert.deepEqual([...d.multiHot], [...x.multiHot]);
+      assert.deepEqual(d.labels, LABELS_19.filter((_, k) => x.multiHot[k] === 1));
+      const f = core.decodeExample(core.encodeExample(x));
+      assert.deepEqual(f.map((e) => e.key), [...SORTED_KEYS]);
+      assert.equal(f[0]?.count, 400);
+    }),
+    { numRuns: 20 },
+  );
+});
+
+test("golden records decode and re-encode to identical bytes", (t) => {
+  if (!needShared(t)) return;
+  const g = readFileSync(join(SHARED_DIR, "golden", "real-v1.tfrecord"));
+  let off = 0;
+  let n = 0;
+  while (off < g.length) {
+    const len = Number(g.readBigUInt64LE(off));
+    const rec = new Uint8Array(g.subarray(off, off + len + 16));
+    assert.deepEqual(core.encodeRecord(core.decodePatch(core.unframe(rec))), rec);
+    off += len + 16;
+    n++;
+  }
+  assert.equal(n, 6);
+});
+
+test("bad Examples give named CorruptRecordErrors, never a trap", () => {
+  const x = { patchName: "p", bands: BAND_PIXELS.map((n) => new Uint16Array(n)), multiHot: new Array(19).fill(0) };
+  const good = core.encodeExample(x);
+  const code = (data: Uint8Array): string => {
+    try {
+      core.decodePatch(data);
+      return "ok";
+    } catch (e) {
+      assert.ok(e instanceof CorruptRecordError, String(e));
+      return e.code;
+    }
+  };
+  assert.equal(code(good), "ok");
+  assert.equal(code(good.subarray(0, good.length - 3)), "E_TRUNCATED_MESSAGE");
+  assert.equal(code(new Uint8Array([0x0a, 0x00])), "E_MISSING_FEATURE");
+  assert.equal(code(new Uint8Array([0x0f, 0x01])), "E_BAD_WIRE_TYPE");
+  assert.equal(code(new Uint8Array([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])), "E_BAD_VARINT");
+  const bad = { ...x, bands: x.bands.map((b, i) => (i === 0 ? b.subarray(0, 399) : b)) };
+  const short = protobufjsEncode({ ...bad, bands: bad.bands });
+  assert.equal(code(short), "E_BAD_FEATURE");
+  const big = Example.encode(Example.fromObject({ features: { feature: [{ key: "B01", value: { int64List: { value: [70000] } } }] } })).finish();
+  assert.equal(code(big), "E_BAD_VALUE");
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (junk) => void code(junk)), { numRuns: 500 });
+});
+
+test("ben19/wasm imports no Node built-in anywhere in its import graph", () => {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(file, "utf8");
+    for (const m of src.matchAll(/(?:import|export)[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
+      const spec = (m[1] ?? m[2]) as string;
+      assert.ok(!spec.startsWith("node:"), `${file} imports ${spec}`);
+      if (spec.startsWith(".")) {
+        const target = resolve(dirname(file), spec);
+        visit(target.endsWith(".js") && !target.includes("/build/") ? target.replace(/\.js$/, ".ts") : target);
+      } else assert.fail(`${file} imports the package ${spec}`);
+    }
+  };
+  visit(join(PROJECT_ROOT, "src", "wasm", "index.ts"));
+  assert.ok(seen.size >= 5);
+});
