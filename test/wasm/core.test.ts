@@ -108,7 +108,7 @@ test("encodeRecord = frame(encodeExample); decodePatch inverts it; decodeExample
       const d = core.decodePatch(core.unframe(rec));
       assert.equal(d.patchName, x.patchName);
       d.bands.forEach((b, i) => assert.deepEqual(b, x.bands[i]));
-      assert.deepEqual([...d.multiHot], [...x.multiHot]);
+      assert.deepEqual([...d.multiHot], Array.from(x.multiHot));
       assert.deepEqual(d.labels, LABELS_19.filter((_, k) => x.multiHot[k] === 1));
       const f = core.decodeExample(core.encodeExample(x));
       assert.deepEqual(f.map((e) => e.key), [...SORTED_KEYS]);
