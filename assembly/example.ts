@@ -41,6 +41,25 @@ function bandPayload(k: i32): u32 {
   return n;
 }
 
+/**
+ * Writes a value < 65536 as a varint with one unaligned store: 1, 2 or 3 bytes. The 3-byte case stores 4 bytes;
+ * the spare one lies inside the I/O window (encodeRecord checks the size with room to spare) and is overwritten
+ * by whatever comes next.
+ */
+// @ts-ignore: decorator
+@inline function writeU16Varint(p: usize, v: u32): usize {
+  if (v < 0x80) {
+    store<u8>(p, <u8>v);
+    return p + 1;
+  }
+  if (v < 0x4000) {
+    store<u16>(p, <u16>((v & 0x7f) | 0x80 | ((v >>> 7) << 8)));
+    return p + 2;
+  }
+  store<u32>(p, (v & 0x7f) | 0x80 | ((((v >>> 7) & 0x7f) | 0x80) << 8) | ((v >>> 14) << 16));
+  return p + 3;
+}
+
 /** An int64_list Feature body for a packed payload of n bytes (an empty list has no packed field). */
 // @ts-ignore: decorator
 @inline function int64Feature(n: u32): u32 {
@@ -85,7 +104,8 @@ export function encodeRecord(nameLen: u32, labelCount: u32): i32 {
   const nameBody = field(field(nameLen));
   features += field(entrySize(F_LABELS, labelsBody)) + field(entrySize(F_MULTI_HOT, hotBody)) + field(entrySize(F_NAME, nameBody));
   const example = field(features);
-  if (<u64>example + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES > <u64>IO_BYTES) return -STATUS_TOO_LARGE;
+  // +1: writeU16Varint may store one spare byte past a value.
+  if (<u64>example + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES + 1 > <u64>IO_BYTES) return -STATUS_TOO_LARGE;
 
   // Pass 2: bytes.
   const data: usize = IO + TFRECORD_HEADER_BYTES;
@@ -102,7 +122,7 @@ export function encodeRecord(nameLen: u32, labelCount: u32): i32 {
       let q = BANDS + (<usize>bandStart(k) << 1);
       const end = q + (<usize>bandPixels(k) << 1);
       while (q < end) {
-        p = writeVarint(p, <u32>load<u16>(q));
+        p = writeU16Varint(p, <u32>load<u16>(q));
         q += 2;
       }
     }

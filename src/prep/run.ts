@@ -146,7 +146,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
           continue;
         }
         const size = r.sizes[i] as number;
-        set.write(r.records.subarray(off, off + size));
+        set.add(r.records.subarray(off, off + size));
         off += size;
         c.records++;
         let any = 0;
@@ -157,6 +157,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
         }
         if (any === 0) c.noLabel++;
       }
+      set.flush();
       timing.writeMs += performance.now() - tw;
       timing.readMs += r.readMs;
       timing.encodeMs += r.encodeMs;

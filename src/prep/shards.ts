@@ -19,6 +19,8 @@ interface OpenShard {
   hash: Hash;
   records: number;
   bytes: number;
+  /** A run of records added but not yet written: a view of one buffer, grown while records arrive adjacent. */
+  pending: Uint8Array | undefined;
 }
 
 function writeAll(fd: number, data: Uint8Array): void {
@@ -39,7 +41,7 @@ export class ShardSet {
     try {
       for (let k = 0; k < count; k++) {
         const name = shardFileName(split, k, count);
-        this.shards.push({ name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0 });
+        this.shards.push({ name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined });
       }
     } catch (e) {
       this.abort();
@@ -52,19 +54,41 @@ export class ShardSet {
     return this.shards.map((s) => s.name);
   }
 
-  /** Appends one framed record to the next shard in round-robin order. */
-  write(record: Uint8Array): void {
+  /**
+   * Appends one framed record to the next shard in round-robin order. Records that lie next to each other in one
+   * buffer (a worker's batch, with one shard) are written with one call at flush(); `record` must stay unchanged
+   * until then.
+   */
+  add(record: Uint8Array): void {
     const s = this.shards[this.next] as OpenShard;
-    writeAll(s.fd, record);
-    s.hash.update(record);
+    const p = s.pending;
+    if (p !== undefined && p.buffer === record.buffer && p.byteOffset + p.byteLength === record.byteOffset) {
+      s.pending = new Uint8Array(p.buffer, p.byteOffset, p.byteLength + record.byteLength);
+    } else {
+      this.flushShard(s);
+      s.pending = record;
+    }
     s.records++;
     s.bytes += record.length;
     this.next = (this.next + 1) % this.shards.length;
   }
 
+  /** Writes every pending run. */
+  flush(): void {
+    for (const s of this.shards) this.flushShard(s);
+  }
+
+  private flushShard(s: OpenShard): void {
+    if (s.pending === undefined) return;
+    writeAll(s.fd, s.pending);
+    s.hash.update(s.pending);
+    s.pending = undefined;
+  }
+
   /** Flushes every shard to disk and closes it; the files keep their temporary names. */
   close(): ShardInfo[] {
     if (this.closed !== undefined) return this.closed;
+    this.flush();
     this.closed = this.shards.map((s) => {
       fsyncSync(s.fd);
       closeSync(s.fd);

@@ -13,6 +13,10 @@ import type { EncodedBatch, EncodeTask } from "./protocol.js";
 import { updatePatchJson } from "./update-json.js";
 
 let core: Promise<Core> | undefined;
+/** Scratch for one task's records, reused across tasks; each task's result is one copy out of it. */
+let scratch = new Uint8Array(8 << 20);
+/** Largest framed record the core can produce (its I/O window). */
+const MAX_RECORD = 393216;
 
 function serialize(e: unknown, patch: string): SerializedError {
   if (e instanceof Ben19Error) return { ...e.toJSON(), patch: e.place.patch ?? patch };
@@ -24,7 +28,7 @@ function serialize(e: unknown, patch: string): SerializedError {
 export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
   const wasm = await (core ??= createCore());
   const n = task.names.length;
-  const parts: Uint8Array[] = [];
+  let used = 0;
   const sizes: number[] = new Array<number>(n).fill(0);
   const multiHot = new Uint8Array(n * CLASS_COUNT_19);
   const errors: (SerializedError | null)[] = new Array<SerializedError | null>(n).fill(null);
@@ -40,24 +44,22 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
         updatePatchJson(join(task.root, name, `${name}_labels_metadata.json`), name, names19(hot));
       }
       const t1 = performance.now();
-      const record = wasm.encodeRecord({ patchName: name, bands: patch.bands, multiHot: hot });
+      if (used + MAX_RECORD > scratch.length) {
+        const bigger = new Uint8Array(scratch.length * 2);
+        bigger.set(scratch.subarray(0, used));
+        scratch = bigger;
+      }
+      const size = wasm.encodeRecordInto({ patchName: name, bands: patch.bands, multiHot: hot }, scratch, used);
       encodeMs += performance.now() - t1;
       readMs += t1 - t0;
-      parts.push(record);
-      sizes[i] = record.length;
+      used += size;
+      sizes[i] = size;
       multiHot.set(hot, i * CLASS_COUNT_19);
     } catch (e) {
       errors[i] = serialize(e, name);
     }
   }
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const records = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    records.set(p, off);
-    off += p.length;
-  }
+  const records = scratch.slice(0, used);
   const result: EncodedBatch = { records, sizes, multiHot, errors, readMs, encodeMs };
   // A custom transferable: the result object travels by structured clone, its two buffers are moved.
   const movable = { [Piscina.transferableSymbol]: [records.buffer, multiHot.buffer], [Piscina.valueSymbol]: result };

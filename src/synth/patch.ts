@@ -65,12 +65,12 @@ export function synthPatch(seed: number, i: number): SynthPatch {
 
   const bands = BAND_SIDES.map((side, b) => {
     const px = new Uint16Array(side * side);
+    const base = Array.from({ length: side }, (_, x) => (SIGNATURES[labels43[Math.min(k - 1, Math.floor((x * k) / side))] as number] as number[])[b] as number);
     for (let y = 0; y < side; y++) {
+      const shade = (y - side / 2) * 2;
       for (let x = 0; x < side; x++) {
-        const region = Math.min(k - 1, Math.floor((x * k) / side));
-        const base = (SIGNATURES[labels43[region] as number] as number[])[b] as number;
-        const noise = (r() - 0.5) * 0.2 * base + (y - side / 2) * 2;
-        px[y * side + x] = Math.max(1, Math.min(20000, Math.round(base + noise)));
+        const v = base[x] as number;
+        px[y * side + x] = Math.max(1, Math.min(20000, Math.round(v + (r() - 0.5) * 0.2 * v + shade)));
       }
     }
     return px;

@@ -30,6 +30,8 @@ function predict(block: Uint16Array, width: number): Uint16Array {
 }
 
 function toBytes(samples: Uint16Array, le: boolean): Uint8Array {
+  // Node runs on little-endian hosts only, so little-endian output is the samples' own bytes.
+  if (le) return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
   const out = new Uint8Array(samples.length * 2);
   const dv = new DataView(out.buffer);
   for (let i = 0; i < samples.length; i++) dv.setUint16(i * 2, samples[i] as number, le);
