@@ -2,4 +2,17 @@
 export { VERSION } from "./core/version.js";
 export * from "./core/errors.js";
 export * as constants from "./core/constants.js";
+export { BAND_NAMES, BAND_PIXELS, BAND_SIDES, type BandName } from "./core/bands.js";
+export { LABELS_19, LABELS_43, SOURCES_19, TARGET_19 } from "./labels/nomenclature.js";
+export { labels43ToIndices, multiHot19, names19 } from "./labels/convert.js";
+export { readPatch, readPatchDir, type PatchData, type PatchMetadata, type ReadPatchOptions } from "./archive/patch.js";
+export { BUNDLED_LISTS, BUNDLED_SPLITS, readSplit, type Split } from "./archive/splits.js";
+export { synthArchive, SYNTH_LAYOUTS, type SynthLayout, type SynthOptions, type SynthSummary } from "./synth/index.js";
+export { createCore, type Core, type DecodedPatch, type ExampleInput, type FeatureEntry } from "./wasm/core.js";
+export { readRecords, type RecordEntry } from "./tfrecord/reader.js";
+export { TFRecordWriter } from "./tfrecord/writer.js";
+export { prep, type PrepHooks, type PrepProgress, type PrepSummary } from "./prep/run.js";
+export type { PrepOptions, OnError } from "./prep/options.js";
+export type { PrepManifest } from "./prep/manifest.js";
+export { verify, type Problem, type VerifyOptions, type VerifyReport } from "./verify/verify.js";
 export { MetricAccumulator, formatMetricsTable, metricsToJSON, type Metrics } from "./training/metrics/index.js";
