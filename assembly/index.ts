@@ -7,10 +7,12 @@ import { BANDS, COUNTS, IO, LABEL_LENS, LABELS, MULTI_HOT, NAME, TABLE } from ".
 export { crc32cUpdate, maskCrc } from "./crc32c";
 export { encodeRecord, frameInPlace } from "./example";
 export { checkFrame, decodeFeatures, decodePatch } from "./decode";
+export { normalize, resample } from "./resample";
+import { DST_F32, SRC_F32 } from "./resample";
 
 /** ABI version: bumped whenever an export or the arena layout changes meaning. */
 export function abiVersion(): i32 {
-  return 1;
+  return 2;
 }
 /** Pixels of one patch (12 bands), so a host can check it talks to a matching core. */
 export function patchPixels(): i32 {
@@ -55,4 +57,12 @@ export function tablePtr(): usize {
 /** Offset of COUNTS (u32: name bytes, label count, feature rows, status detail). */
 export function countsPtr(): usize {
   return COUNTS;
+}
+/** Offset of SRC_F32 (float32 × maxResampleSide², the image to resample). */
+export function srcF32Ptr(): usize {
+  return SRC_F32;
+}
+/** Offset of DST_F32 (float32 × maxResampleSide², the resampled image). */
+export function dstF32Ptr(): usize {
+  return DST_F32;
 }

@@ -78,3 +78,13 @@ export const IO_BYTES = 393216;
 export const MAX_FEATURES = 64;
 /** Most 19-class labels a record can list. */
 export const MAX_LABELS = 19;
+
+// Resampling (assembly/resample.ts). Methods as integers at the ABI; src/wasm/core.ts maps names to them.
+export const RESAMPLE_TF1_BICUBIC = 0;
+export const RESAMPLE_BICUBIC = 1;
+export const RESAMPLE_BILINEAR = 2;
+export const RESAMPLE_NEAREST = 3;
+/** Largest side of a band the resampling regions hold (in and out). */
+export const MAX_RESAMPLE_SIDE = 256;
+/** A size or method the resampler does not take. */
+export const STATUS_BAD_ARGUMENT = 11;

@@ -2,7 +2,10 @@
 // arena with .set, results copied out with .slice(); the core never grows its memory (everything lives in static
 // regions), but views are still re-made whenever the buffer object changes, so no stale view can be read.
 import { BAND_PIXELS } from "../core/bands.js";
-import { CLASS_COUNT_19, MAX_NAME_BYTES, PATCH_PIXELS, STATUS_OK, TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES } from "../core/constants.js";
+import {
+  CLASS_COUNT_19, MAX_NAME_BYTES, MAX_RESAMPLE_SIDE, PATCH_PIXELS, RESAMPLE_BICUBIC, RESAMPLE_BILINEAR, RESAMPLE_NEAREST,
+  RESAMPLE_TF1_BICUBIC, STATUS_OK, TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES,
+} from "../core/constants.js";
 import { CorruptRecordError, OptionError } from "../core/errors.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import { instantiateCore, type CoreExports, type WasmSource } from "./load.js";
@@ -25,6 +28,15 @@ export interface DecodedPatch {
   /** The names of the record's `BigEarthNet-19_labels` list, as stored. */
   labels: string[];
 }
+
+/** Resampling methods: TF1 resize_bicubic (what the reference models expect), TF2 bicubic, bilinear, nearest. */
+export type ResampleMethod = "tf1-bicubic" | "bicubic" | "bilinear" | "nearest";
+export const RESAMPLE_METHODS: Readonly<Record<ResampleMethod, number>> = {
+  "tf1-bicubic": RESAMPLE_TF1_BICUBIC,
+  bicubic: RESAMPLE_BICUBIC,
+  bilinear: RESAMPLE_BILINEAR,
+  nearest: RESAMPLE_NEAREST,
+};
 
 export type FeatureKind = "none" | "bytes_list" | "float_list" | "int64_list";
 
@@ -55,6 +67,10 @@ export interface Core {
   decodeExample(data: Uint8Array): FeatureEntry[];
   /** A BigEarthNet-19 record's bands, multi-hot, name and labels (CorruptRecordError when it is not one). */
   decodePatch(data: Uint8Array): DecodedPatch;
+  /** Resamples an inH×inW float32 image (row-major) to outH×outW; sides up to 256. */
+  resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array;
+  /** (x − mean) / std of each value, in float64, rounded once to float32 (the reference's z-score). */
+  normalize(values: Uint16Array, mean: number, std: number): Float32Array;
 }
 
 const KINDS: readonly FeatureKind[] = ["none", "bytes_list", "float_list", "int64_list"];
@@ -240,6 +256,39 @@ class WasmCore implements Core {
       multiHot: this.u8.slice(hot, hot + CLASS_COUNT_19),
       labels,
     };
+  }
+
+  resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array {
+    const code = RESAMPLE_METHODS[method];
+    if (code === undefined) throw new OptionError("--resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    for (const [name, v] of [["inH", inH], ["inW", inW], ["outH", outH], ["outW", outW]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > MAX_RESAMPLE_SIDE) throw new OptionError(name, v, `expected an integer from 1 to ${MAX_RESAMPLE_SIDE}`);
+    }
+    if (src.length !== inH * inW) throw new OptionError("src", `${src.length} values`, `expected ${inH}×${inW} = ${inH * inW}`);
+    this.views();
+    const f32 = new Float32Array(this.x.memory.buffer);
+    f32.set(src, this.x.srcF32Ptr() >>> 2);
+    const status = this.x.resample(inH, inW, outH, outW, code);
+    if (status !== STATUS_OK) throw statusError(status, 0);
+    const at = this.x.dstF32Ptr() >>> 2;
+    return f32.slice(at, at + outH * outW);
+  }
+
+  normalize(values: Uint16Array, mean: number, std: number): Float32Array {
+    if (!(std > 0) || !Number.isFinite(mean)) throw new OptionError("stats", { mean, std }, "expected a finite mean and a standard deviation > 0");
+    this.views();
+    const out = new Float32Array(values.length);
+    const f32 = new Float32Array(this.x.memory.buffer);
+    const chunk = MAX_RESAMPLE_SIDE * MAX_RESAMPLE_SIDE;
+    const src = this.x.bandsPtr();
+    const dst = this.x.dstF32Ptr();
+    for (let off = 0; off < values.length; off += chunk) {
+      const part = values.subarray(off, Math.min(values.length, off + chunk));
+      this.u16.set(part, src >>> 1);
+      this.x.normalize(src, part.length, mean, std, dst);
+      out.set(f32.subarray(dst >>> 2, (dst >>> 2) + part.length), off);
+    }
+    return out;
   }
 }
 

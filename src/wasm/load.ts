@@ -27,10 +27,14 @@ export interface CoreExports {
   checkFrame(len: number): number;
   decodeFeatures(len: number): number;
   decodePatch(len: number): number;
+  srcF32Ptr(): number;
+  dstF32Ptr(): number;
+  resample(inH: number, inW: number, outH: number, outW: number, method: number): number;
+  normalize(src: number, n: number, mean: number, std: number, dst: number): number;
 }
 
 /** The ABI version this facade speaks; a core with another one is refused. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);

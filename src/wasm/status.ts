@@ -19,6 +19,7 @@ const MESSAGES: Record<number, [code: string, message: (feature: string) => stri
   [C.STATUS_TOO_MANY]: ["E_TOO_MANY", () => "too many features or labels"],
   [C.STATUS_BAD_LENGTH_CRC]: ["E_BAD_LENGTH_CRC", () => "the CRC of the record length does not match"],
   [C.STATUS_BAD_DATA_CRC]: ["E_BAD_DATA_CRC", () => "the CRC of the record data does not match"],
+  [C.STATUS_BAD_ARGUMENT]: ["E_BAD_ARGUMENT", () => "a size, method or statistic the kernel does not take"],
 };
 
 /** The error for a non-ok status; decoding errors are CorruptRecordError, others WasmError. */
@@ -27,6 +28,6 @@ export function statusError(status: number, detail: number, place: ErrorPlace = 
   const feature = SORTED_KEYS[detail] ?? `#${detail}`;
   if (entry === undefined) return new WasmError("E_WASM_STATUS", `the WASM core returned unknown status ${status}`, place);
   const [code, message] = entry;
-  const cls = status === C.STATUS_TOO_LARGE ? WasmError : CorruptRecordError;
+  const cls = status === C.STATUS_TOO_LARGE || status === C.STATUS_BAD_ARGUMENT ? WasmError : CorruptRecordError;
   return new cls(code, message(feature), place);
 }
