@@ -2,7 +2,9 @@
 import type { CommandModule } from "../command.js";
 import { command as inspect } from "./inspect.js";
 import { command as prep } from "./prep.js";
+import { command as stats } from "./stats.js";
 import { command as synth } from "./synth.js";
+import { command as tensor } from "./tensor.js";
 import { command as verify } from "./verify.js";
 
-export const COMMANDS: readonly CommandModule[] = [synth, prep, verify, inspect];
+export const COMMANDS: readonly CommandModule[] = [synth, prep, verify, inspect, stats, tensor];

@@ -1,0 +1,36 @@
+// `ben19 stats SHARDS...`: per-band mean and standard deviation, usable as --stats everywhere.
+import type { Command } from "commander";
+import { renameSync, writeFileSync } from "node:fs";
+import { BAND_NAMES } from "../../core/bands.js";
+import { bandStats } from "../../dataset/stats.js";
+import type { CommandContext, CommandModule } from "../command.js";
+import { progress } from "../progress.js";
+
+export const command: CommandModule = {
+  register(program: Command, ctx: CommandContext) {
+    program
+      .command("stats")
+      .summary("per-band mean and standard deviation over TFRecord shards (float64, streaming)")
+      .argument("<shards...>", "TFRecord files written by prep")
+      .option("-o, --out <file>", "write the statistics as JSON (usable as --stats)")
+      .option("--json", "print the statistics as JSON")
+      .option("-q, --quiet", "no progress on stderr")
+      .action(async (shards: string[], f: { out?: string; json?: boolean; quiet?: boolean }) => {
+        const bar = progress(ctx.io, "stats", "records", f.quiet === true || f.json === true);
+        const s = await bandStats(shards, (n) => bar.update(n, n));
+        bar.finish(`${s.provenance.records} records`);
+        const text = `${JSON.stringify(s, null, 2)}\n`;
+        if (f.out !== undefined) {
+          writeFileSync(`${f.out}.tmp`, text);
+          renameSync(`${f.out}.tmp`, f.out);
+        }
+        if (f.json === true) ctx.io.out(text);
+        else {
+          ctx.io.out(`band   mean          std           (${s.provenance.records} records)\n`);
+          for (const b of BAND_NAMES) ctx.io.out(`${b.padEnd(6)} ${s.bands[b].mean.toFixed(4).padStart(12)}  ${s.bands[b].std.toFixed(4).padStart(12)}\n`);
+          if (f.out !== undefined) ctx.io.out(`wrote ${f.out}\n`);
+        }
+        ctx.exit(0);
+      });
+  },
+};

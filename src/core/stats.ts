@@ -1,0 +1,46 @@
+// Per-band normalisation statistics. The defaults are the reference's (bigearthnet-models-tf, as listed in
+// ../shared/bigearthnet/FACTS.md): mean and standard deviation of the raw values over the training archive.
+import { readFileSync } from "node:fs";
+import { BAND_NAMES, type BandName } from "./bands.js";
+import { OptionError } from "./errors.js";
+
+export interface BandStat {
+  mean: number;
+  std: number;
+}
+export type BandStats = Readonly<Record<BandName, BandStat>>;
+
+export const REFERENCE_STATS: BandStats = {
+  B01: { mean: 340.76769064, std: 554.81258967 },
+  B02: { mean: 429.9430203, std: 572.41639287 },
+  B03: { mean: 614.21682446, std: 582.87945694 },
+  B04: { mean: 590.23569706, std: 675.88746967 },
+  B05: { mean: 950.68368468, std: 729.89827633 },
+  B06: { mean: 1792.46290469, std: 1096.01480586 },
+  B07: { mean: 2075.46795189, std: 1273.45393088 },
+  B08: { mean: 2218.94553375, std: 1365.45589904 },
+  B8A: { mean: 2266.46036911, std: 1356.13789355 },
+  B09: { mean: 2246.0605464, std: 1302.3292881 },
+  B11: { mean: 1594.42694882, std: 1079.19066363 },
+  B12: { mean: 1009.32729131, std: 818.86747235 },
+};
+
+/** Reads a stats file written by `ben19 stats` (or any JSON with `bands: {B01: {mean, std}, …}`). */
+export function loadStats(file: string): BandStats {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new OptionError("--stats", file, `expected a readable JSON stats file (${(e as Error).message})`);
+  }
+  const bands = (data as { bands?: Record<string, Partial<BandStat>> }).bands ?? {};
+  const out: Partial<Record<BandName, BandStat>> = {};
+  for (const b of BAND_NAMES) {
+    const s = bands[b];
+    if (s === undefined || typeof s.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) {
+      throw new OptionError("--stats", file, `expected bands.${b} = {mean, std > 0}, as ben19 stats writes`);
+    }
+    out[b] = { mean: s.mean, std: s.std };
+  }
+  return out as BandStats;
+}
