@@ -1,5 +1,6 @@
 // Shared by every bench script: time a function repeatedly and print the results as JSON and a markdown table.
-import { performance } from "node:perf_hooks";
+// The timing loop lives in measure.mjs, plain JavaScript, so that bun, deno and browsers run the same one.
+export { measure, summarize, type Rate } from "./measure.mjs";
 
 /** One measured row: a name, a throughput figure with its unit, and the sample statistics behind it. */
 export interface BenchRow {
@@ -9,35 +10,6 @@ export interface BenchRow {
   n: number;
   stddev: number;
   note?: string;
-}
-
-/**
- * Runs `fn` (which processes `work` units per call) for `rounds` timed rounds after one warm-up round of the
- * same length, and returns units per second: the mean over rounds and the standard deviation.
- */
-export function measure(fn: () => void, work: number, rounds = 7, minMs = 200): { mean: number; stddev: number; n: number } {
-  let calls = 1;
-  for (let t = 0; t < minMs; calls *= 2) {
-    const s = performance.now();
-    for (let i = 0; i < calls; i++) fn();
-    t = performance.now() - s;
-    if (t >= minMs) break;
-  }
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const s = performance.now();
-    for (let i = 0; i < calls; i++) fn();
-    rates.push((work * calls) / ((performance.now() - s) / 1000));
-  }
-  return summarize(rates);
-}
-
-/** Mean and sample standard deviation of a list of rates. */
-export function summarize(rates: readonly number[]): { mean: number; stddev: number; n: number } {
-  const n = rates.length;
-  const mean = rates.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? rates.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, stddev: Math.sqrt(variance), n };
 }
 
 function fmt(x: number): string {

@@ -14,5 +14,7 @@ export { TFRecordWriter } from "./tfrecord/writer.js";
 export { prep, type PrepHooks, type PrepProgress, type PrepSummary } from "./prep/run.js";
 export type { PrepOptions, OnError } from "./prep/options.js";
 export type { PrepManifest } from "./prep/manifest.js";
+export { mergeManifests, type MergeOptions, type MergeSummary } from "./prep/merge.js";
+export type { Part } from "./prep/partition.js";
 export { verify, type Problem, type VerifyOptions, type VerifyReport } from "./verify/verify.js";
 export { MetricAccumulator, formatMetricsTable, metricsToJSON, type Metrics } from "./training/metrics/index.js";

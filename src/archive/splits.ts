@@ -46,9 +46,9 @@ export function parseSplitCsv(text: string): string[] {
   return out;
 }
 
-/** Reads a split CSV (.csv or .csv.gz). */
-export async function readSplit(file: string): Promise<Split> {
-  if (!existsSync(file)) throw new OptionError("-n/--splits", file, "the split CSV does not exist");
+/** Reads a split CSV (.csv or .csv.gz); `option` is the option named when the file is missing. */
+export async function readSplit(file: string, option = "-n/--splits"): Promise<Split> {
+  if (!existsSync(file)) throw new OptionError(option, file, "the CSV does not exist");
   const raw = readFileSync(file);
   const text = (file.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8");
   return { name: splitName(file), file, patches: parseSplitCsv(text) };

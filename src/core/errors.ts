@@ -71,7 +71,12 @@ export class WasmError extends Ben19Error {
   override name = "WasmError";
 }
 
-const CLASSES = { Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError } as const;
+/** A saved model folder is missing a file, or its metadata is absent or inconsistent with its network. */
+export class ModelError extends Ben19Error {
+  override name = "ModelError";
+}
+
+const CLASSES = { Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError, ModelError } as const;
 
 /** Rebuilds the error class from its serialised form (e.g. after crossing a worker boundary). */
 export function reviveError(e: SerializedError): Ben19Error {

@@ -1,8 +1,11 @@
 // manifest.json: written last, it is the record that a prep run finished, and the contract that travels with the
 // shards: the schema, band order, counts, checksums and the options that produced them. It holds nothing that
 // depends on the machine's speed or the worker count, so the same inputs give the same manifest.
+import { renameSync, writeFileSync } from "node:fs";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
+import type { ExclusionInfo } from "./exclude.js";
+import { tempName } from "./naming.js";
 import type { ShardInfo } from "./shards.js";
 
 export const MANIFEST_FORMAT = "ben19-prep-manifest/1";
@@ -20,8 +23,12 @@ export interface SplitManifest {
   /** The CSV the split came from and the sha256 of its bytes. */
   csv: string;
   csv_sha256: string;
-  /** Patch names in the CSV, records written, patches skipped. */
+  /** Patch names in the CSV (the whole split, also in a part's manifest), records written, patches skipped. */
   patches: number;
+  /** With exclusion lists only: patches of the CSV left out (in any list), and per list (a patch may be in two). */
+  excluded?: number;
+  excluded_by_list?: Record<string, number>;
+  /** From here on, a part's manifest counts only its own records and files. */
   records: number;
   skipped: number;
   /** Records per 19-class label, in class-index order, keyed by class name. */
@@ -42,9 +49,18 @@ export interface PrepManifest {
     band_order: readonly string[];
     classes: readonly string[];
   };
-  options: { root: string; shards: number; on_error: string; update_json: boolean };
+  /** `exclude` only when exclusion lists were given. */
+  options: { root: string; shards: number; on_error: string; update_json: boolean; exclude?: ExclusionInfo[] };
+  /** Only in a part's manifest (--part i/K): which part, and the shard indices whose files it wrote. */
+  part?: PartInfo;
   splits: Record<string, SplitManifest>;
   skipped: SkippedPatch[];
+}
+
+export interface PartInfo {
+  index: number;
+  count: number;
+  shards: number[];
 }
 
 /** The feature table of a ben19/reference record. */
@@ -62,4 +78,15 @@ export function recordSchema(classes: readonly string[]): PrepManifest["schema"]
     band_order: BAND_NAMES,
     classes,
   };
+}
+
+/** The text of prep's manifest and errors.json: 2-space indent, final newline. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Writes jsonText(value) under a temporary name, then renames it. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileSync(tempName(file), jsonText(value));
+  renameSync(tempName(file), file);
 }

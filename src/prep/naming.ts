@@ -12,3 +12,11 @@ export function tempName(finalName: string): string {
 
 export const MANIFEST_FILE = "manifest.json";
 export const ERRORS_FILE = "errors.json";
+
+/** A part's manifest (--part i/K): named apart so that the K parts may share one output folder. */
+export function partManifestName(index: number, count: number): string {
+  return `manifest.part-${index}-of-${count}.json`;
+}
+
+/** Matches partManifestName's output; groups: index, count. */
+export const PART_MANIFEST_PATTERN = /^manifest\.part-(\d+)-of-(\d+)\.json$/;

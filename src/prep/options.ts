@@ -2,6 +2,8 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { OptionError } from "../core/errors.js";
+import { checkListName, type BundledListName } from "./exclude.js";
+import { checkPart, checkPartOptions, type Part } from "./partition.js";
 
 /** What to do with a patch that cannot be read: stop the run (default) or leave it out and list it. */
 export type OnError = "fail" | "skip";
@@ -23,6 +25,12 @@ export interface PrepOptions {
   updateJson?: boolean | undefined;
   /** Replace a finished output in `out`. */
   overwrite?: boolean | undefined;
+  /** Bundled exclusion lists whose patches are left out of every split. */
+  exclude?: readonly BundledListName[] | undefined;
+  /** User exclusion lists (CSV, first column), likewise. */
+  excludeLists?: readonly string[] | undefined;
+  /** Process only this part of K (see partition.ts); K must divide shards. */
+  part?: Part | undefined;
 }
 
 /** Every option filled in and checked. */
@@ -35,6 +43,9 @@ export interface ResolvedPrepOptions {
   onError: OnError;
   updateJson: boolean;
   overwrite: boolean;
+  exclude: readonly BundledListName[];
+  excludeLists: readonly string[];
+  part: Part | undefined;
 }
 
 export const PREP_DEFAULTS = {
@@ -62,14 +73,20 @@ export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly
   const onError = o.onError ?? PREP_DEFAULTS.onError;
   if (onError !== "fail" && onError !== "skip") throw new OptionError("--on-error", onError, 'expected "fail" or "skip"');
   const splits = o.splits !== undefined && o.splits.length > 0 ? o.splits : defaultSplits();
+  const shards = intOption("--shards", o.shards ?? PREP_DEFAULTS.shards, 1, MAX_SHARDS);
+  const part = o.part === undefined ? undefined : checkPart(o.part);
+  if (part !== undefined) checkPartOptions(part, shards, onError);
   return {
     root: resolve(o.root),
     out: resolve(o.out),
     splits: splits.map((s) => resolve(s)),
-    shards: intOption("--shards", o.shards ?? PREP_DEFAULTS.shards, 1, MAX_SHARDS),
+    shards,
     workers: intOption("--workers", o.workers ?? PREP_DEFAULTS.workers, 1, MAX_WORKERS),
     onError,
     updateJson: o.updateJson ?? PREP_DEFAULTS.updateJson,
     overwrite: o.overwrite ?? PREP_DEFAULTS.overwrite,
+    exclude: (o.exclude ?? []).map(checkListName),
+    excludeLists: (o.excludeLists ?? []).map((f) => resolve(f)),
+    part,
   };
 }

@@ -2,7 +2,7 @@
 // patches in parallel; this thread writes their records strictly in CSV order through ordered()'s bounded
 // window, so the bytes are the same for any worker count and memory stays flat however large the archive.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Piscina } from "piscina";
@@ -12,9 +12,11 @@ import { Ben19Error, OptionError, PatchError, reviveError } from "../core/errors
 import { VERSION } from "../core/version.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import { ordered } from "../pool/ordered.js";
-import { MANIFEST_FORMAT, recordSchema, type PrepManifest, type SkippedPatch, type SplitManifest } from "./manifest.js";
-import { ERRORS_FILE, MANIFEST_FILE, shardFileName, tempName } from "./naming.js";
+import { applyExclusions, exclusionInfo, readExclusions, type SplitExclusion } from "./exclude.js";
+import { MANIFEST_FORMAT, recordSchema, writeJsonAtomic, type PrepManifest, type SkippedPatch, type SplitManifest } from "./manifest.js";
+import { ERRORS_FILE, MANIFEST_FILE, partManifestName, shardFileName, tempName } from "./naming.js";
 import { resolvePrepOptions, type PrepOptions, type ResolvedPrepOptions } from "./options.js";
+import { partPatches, partShards } from "./partition.js";
 import type { EncodedBatch, EncodeTask } from "./protocol.js";
 import { ShardSet } from "./shards.js";
 
@@ -69,14 +71,9 @@ function sha256File(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
-function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileSync(tempName(file), `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tempName(file), file);
-}
-
 /** Refuses to start where it would overwrite a finished output or trip over an unfinished one. */
-function checkOutput(o: ResolvedPrepOptions, sets: readonly { names: string[] }[]): void {
-  const finals = [MANIFEST_FILE, ...sets.flatMap((s) => s.names)];
+function checkOutput(o: ResolvedPrepOptions, manifestName: string, sets: readonly { names: string[] }[]): void {
+  const finals = [manifestName, ...sets.flatMap((s) => s.names)];
   for (const name of finals) {
     const tmp = join(o.out, tempName(name));
     if (existsSync(tmp)) {
@@ -105,11 +102,20 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
   }
   const splits = await Promise.all(o.splits.map((f) => readSplit(f)));
   splitNames(splits);
+  const lists = await readExclusions(o.exclude, o.excludeLists);
+  // Excluded patches are dropped before records are numbered; a part then takes every K-th of what is left.
+  const exclusions: SplitExclusion[] = splits.map((s) => applyExclusions(s.patches, lists));
+  const work: Split[] = splits.map((s, i) => {
+    const kept = (exclusions[i] as SplitExclusion).kept;
+    return { ...s, patches: o.part === undefined ? kept : partPatches(kept, o.part) };
+  });
+  const shardIndices = o.part === undefined ? Array.from({ length: o.shards }, (_, k) => k) : partShards(o.part, o.shards);
+  const manifestName = o.part === undefined ? MANIFEST_FILE : partManifestName(o.part.index, o.part.count);
   mkdirSync(o.out, { recursive: true });
-  checkOutput(o, splits.map((s) => ({ names: Array.from({ length: o.shards }, (_, k) => shardFileName(s.name, k, o.shards)) })));
+  checkOutput(o, manifestName, splits.map((s) => ({ names: shardIndices.map((k) => shardFileName(s.name, k, o.shards)) })));
 
   const t0 = performance.now();
-  const totalAll = splits.reduce((a, s) => a + s.patches.length, 0);
+  const totalAll = work.reduce((a, s) => a + s.patches.length, 0);
   const sets: ShardSet[] = [];
   const pool = new Piscina<EncodeTask, EncodedBatch>({
     filename: new URL(`./worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href,
@@ -122,14 +128,14 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
   const timing = { readMs: 0, encodeMs: 0, writeMs: 0 };
   let doneAll = 0;
   try {
-    for (const s of splits) sets.push(new ShardSet(o.out, s.name, o.shards));
+    for (const s of splits) sets.push(new ShardSet(o.out, s.name, o.shards, shardIndices));
     for await (const batch of ordered(
       { run: (j: Job) => pool.run(j).then((r) => ({ job: j, r })) },
-      jobs(splits, o.root, o.updateJson, o.workers),
+      jobs(work, o.root, o.updateJson, o.workers),
       o.workers * 4,
     )) {
       const { job, r } = batch;
-      const split = splits[job.split] as Split;
+      const split = work[job.split] as Split;
       const c = counts[job.split] as (typeof counts)[number];
       const set = sets[job.split] as ShardSet;
       const tw = performance.now();
@@ -175,16 +181,19 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
       format: MANIFEST_FORMAT,
       tool: { name: "ben19", version: VERSION },
       schema: recordSchema(LABELS_19),
-      options: { root: o.root, shards: o.shards, on_error: o.onError, update_json: o.updateJson },
+      options: { root: o.root, shards: o.shards, on_error: o.onError, update_json: o.updateJson, ...(lists.length > 0 ? { exclude: lists.map(exclusionInfo) } : {}) },
+      ...(o.part !== undefined ? { part: { index: o.part.index, count: o.part.count, shards: shardIndices } } : {}),
       splits: Object.fromEntries(
         splits.map((s, i): [string, SplitManifest] => {
           const c = counts[i] as (typeof counts)[number];
+          const x = exclusions[i] as SplitExclusion;
           return [
             s.name,
             {
               csv: s.file,
               csv_sha256: sha256File(s.file),
               patches: s.patches.length,
+              ...(lists.length > 0 ? { excluded: x.excluded, excluded_by_list: x.byList } : {}),
               records: c.records,
               skipped: c.skipped,
               label_counts: Object.fromEntries(LABELS_19.map((n, k) => [n, c.labels[k] as number])),
@@ -198,7 +207,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
     };
     if (skipped.length > 0) writeJsonAtomic(join(o.out, ERRORS_FILE), skipped);
     else rmSync(join(o.out, ERRORS_FILE), { force: true });
-    writeJsonAtomic(join(o.out, MANIFEST_FILE), manifest);
+    writeJsonAtomic(join(o.out, manifestName), manifest);
     const seconds = (performance.now() - t0) / 1000;
     return { manifest, out: o.out, workers: o.workers, seconds, patchesPerSecond: totalAll / seconds, timing };
   } catch (e) {

@@ -32,14 +32,19 @@ export class ShardSet {
   private next = 0;
   private closed: ShardInfo[] | undefined;
 
+  /**
+   * The shards `indices` (default: all `count`) of a split; records go round-robin over them in the order given,
+   * which is how a --part writes its share of the shards (see partition.ts).
+   */
   constructor(
     private readonly dir: string,
     split: string,
     count: number,
+    indices: readonly number[] = Array.from({ length: count }, (_, k) => k),
   ) {
     this.shards = [];
     try {
-      for (let k = 0; k < count; k++) {
+      for (const k of indices) {
         const name = shardFileName(split, k, count);
         this.shards.push({ name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined });
       }

@@ -1,19 +1,20 @@
 // `verify`: re-derives everything a prep output claims. Every record's CRCs and Example schema, the manifest's
 // counts and sha256s, label counts, and, given the archive, every pixel and label against the source patch and
 // the record order against the split CSVs. Problems are collected, not thrown, so one run lists them all.
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readPatch } from "../archive/patch.js";
 import { readSplit } from "../archive/splits.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { Ben19Error } from "../core/errors.js";
+import { sha256OfFile } from "../core/hash.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { readRecords } from "../tfrecord/reader.js";
 import { createCore, type Core, type DecodedPatch } from "../wasm/core.js";
 import { MANIFEST_FORMAT, type PrepManifest, type SplitManifest } from "../prep/manifest.js";
-import { MANIFEST_FILE } from "../prep/naming.js";
+import { applyExclusions, readExclusionList, type ExclusionList } from "../prep/exclude.js";
+import { MANIFEST_FILE, PART_MANIFEST_PATTERN } from "../prep/naming.js";
 
 export interface VerifyOptions {
   /** The prep output folder. */
@@ -44,13 +45,6 @@ export interface VerifyReport {
 /** Problems beyond this many are counted but not listed, so a badly broken output still gives a readable report. */
 const MAX_LISTED = 200;
 
-/** sha256 of a file, streamed. */
-async function sha256OfFile(file: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
-
 /** Index of the first differing value, or -1 when equal (0 on a length mismatch). */
 function equalBands(a: Uint16Array, b: Uint16Array): number {
   if (a.length !== b.length) return 0;
@@ -61,7 +55,11 @@ function equalBands(a: Uint16Array, b: Uint16Array): number {
 function readManifest(out: string, problems: Problem[]): PrepManifest | undefined {
   const file = join(out, MANIFEST_FILE);
   if (!existsSync(file)) {
-    problems.push({ file, message: "manifest.json is missing: the prep run did not finish (rerun prep)" });
+    const parts = existsSync(out) ? readdirSync(out).filter((f) => PART_MANIFEST_PATTERN.test(f)) : [];
+    const message = parts.length > 0
+      ? `manifest.json is missing; the folder holds part manifests (${parts.join(", ")}): when every part is done, run ben19 merge-manifests ${out}`
+      : "manifest.json is missing: the prep run did not finish (rerun prep)";
+    problems.push({ file, message });
     return undefined;
   }
   try {
@@ -163,6 +161,21 @@ interface Ctx {
   tick(): void;
 }
 
+/** The exclusion lists the manifest names, re-read to derive the expected record order; a changed list is a problem. */
+async function exclusionLists(m: PrepManifest, ctx: Ctx): Promise<ExclusionList[]> {
+  const lists: ExclusionList[] = [];
+  for (const x of m.options.exclude ?? []) {
+    try {
+      const l = await readExclusionList(x.list, x.file, "--exclude-list");
+      if (l.sha256 !== x.sha256) ctx.problem({ file: x.file, message: `exclusion list ${x.list} changed since prep (sha256 differs)` });
+      lists.push(l);
+    } catch (e) {
+      ctx.problem({ file: x.file, message: `cannot read exclusion list ${x.list}: ${e instanceof Ben19Error ? e.describe() : String(e)}` });
+    }
+  }
+  return lists;
+}
+
 /** Verifies a prep output folder; see the module comment. */
 export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   const problems: Problem[] = [];
@@ -206,6 +219,7 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
     const checks: SplitCheck[] = [];
     for (const [name, sm] of Object.entries(manifest.splits)) checks.push(await checkSplit(core, o.out, name, sm, ctx));
     const csvs = o.splits ?? (o.root !== undefined ? checks.map((c) => c.manifest.csv) : []);
+    const lists = csvs.length > 0 ? await exclusionLists(manifest, ctx) : [];
     for (const csv of csvs) {
       const split = await readSplit(csv);
       const c = checks.find((x) => x.name === split.name);
@@ -214,11 +228,11 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
         continue;
       }
       const skipped = new Set(manifest.skipped.filter((s) => s.split === split.name).map((s) => s.patch));
-      const expected = split.patches.filter((p) => !skipped.has(p));
+      const expected = applyExclusions(split.patches, lists).kept.filter((p) => !skipped.has(p));
       const first = expected.findIndex((p, i) => c.order[i] !== p);
       if (first >= 0 || expected.length !== c.order.length) {
         const i = first >= 0 ? first : Math.min(expected.length, c.order.length);
-        ctx.problem({ file: csv, message: `split ${split.name}: record ${i} is ${c.order[i] ?? "missing"}, the CSV (minus skipped patches) has ${expected[i] ?? "no more patches"} (${c.order.length} records for ${expected.length} patches)` });
+        ctx.problem({ file: csv, message: `split ${split.name}: record ${i} is ${c.order[i] ?? "missing"}, the CSV (minus excluded and skipped patches) has ${expected[i] ?? "no more patches"} (${c.order.length} records for ${expected.length} patches)` });
       }
     }
   }

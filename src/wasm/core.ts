@@ -6,9 +6,9 @@ import {
   CLASS_COUNT_19, MAX_NAME_BYTES, MAX_RESAMPLE_SIDE, PATCH_PIXELS, RESAMPLE_BICUBIC, RESAMPLE_BILINEAR, RESAMPLE_NEAREST,
   RESAMPLE_TF1_BICUBIC, STATUS_OK, TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES,
 } from "../core/constants.js";
-import { CorruptRecordError, OptionError } from "../core/errors.js";
+import { CorruptRecordError, OptionError, WasmError } from "../core/errors.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
-import { instantiateCore, type CoreExports, type WasmSource } from "./load.js";
+import { instantiateCore, type CoreExports, type CoreOptions, type WasmSource } from "./load.js";
 import { statusError } from "./status.js";
 
 /** One patch as the encoder takes it. */
@@ -88,7 +88,7 @@ class WasmCore implements Core {
 
   constructor(private readonly x: CoreExports) {
     if (x.patchPixels() !== PATCH_PIXELS || x.classCount() !== CLASS_COUNT_19) {
-      throw new Error("ben19 WASM core was built for another patch layout: rebuild with npm run build");
+      throw new WasmError("E_WASM_ABI", "the WASM core was built for another patch layout", {}, "use build/core.wasm of the same ben19 version, or rebuild with npm run build");
     }
     this.io = x.ioPtr();
     this.cap = x.ioCapacity();
@@ -292,7 +292,12 @@ class WasmCore implements Core {
   }
 }
 
-/** Creates a core instance (the compiled Module is cached; each call gets its own memory). */
-export async function createCore(source?: WasmSource): Promise<Core> {
+/**
+ * Creates a core instance with its own memory. Without arguments it uses the build embedded in `ben19/wasm` (compiled
+ * once, then cached); otherwise the core comes from `{ bytes }`, `{ url }`, `{ response }` or `{ module }` (or the
+ * same given directly). A fetched URL is fetched on every call: compile it once with WebAssembly.compileStreaming and
+ * pass `{ module }` to make many instances.
+ */
+export async function createCore(source?: WasmSource | CoreOptions): Promise<Core> {
   return new WasmCore(await instantiateCore(source));
 }

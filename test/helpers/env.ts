@@ -27,3 +27,8 @@ export function needGdal(t: TestContext): boolean {
   const ok = spawnSync("gdalinfo", ["--version"], { encoding: "utf8" }).status === 0;
   return ok || unavailable(t, "GDAL (gdalinfo, gdal_translate; Debian package gdal-bin)");
 }
+
+/** True when `missing` is undefined; otherwise skips the test (or fails it in CI) naming what is missing. */
+export function need(t: TestContext, missing: string | undefined): boolean {
+  return missing === undefined || unavailable(t, missing);
+}

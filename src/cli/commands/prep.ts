@@ -2,8 +2,10 @@
 import { Option, type Command } from "commander";
 import { join } from "node:path";
 import { OptionError } from "../../core/errors.js";
+import { parseExcludeNames, type BundledListName } from "../../prep/exclude.js";
 import { ERRORS_FILE } from "../../prep/naming.js";
 import { PREP_DEFAULTS, type OnError } from "../../prep/options.js";
+import { parsePart, type Part } from "../../prep/partition.js";
 import { prep, type PrepSummary } from "../../prep/run.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
@@ -19,6 +21,9 @@ interface PrepFlags {
   workers: number;
   onError: OnError;
   overwrite?: boolean;
+  exclude?: BundledListName[];
+  excludeList?: string[];
+  part?: Part;
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,8 +39,9 @@ function summaryJson(s: PrepSummary): unknown {
       encode: Math.round(s.timing.encodeMs),
       write: Math.round(s.timing.writeMs),
     },
+    ...(s.manifest.part !== undefined ? { part: s.manifest.part } : {}),
     splits: Object.fromEntries(
-      Object.entries(s.manifest.splits).map(([k, v]) => [k, { patches: v.patches, records: v.records, skipped: v.skipped, files: v.files.map((f) => f.file) }]),
+      Object.entries(s.manifest.splits).map(([k, v]) => [k, { patches: v.patches, excluded: v.excluded, records: v.records, skipped: v.skipped, files: v.files.map((f) => f.file) }]),
     ),
     skipped: s.manifest.skipped,
   };
@@ -59,6 +65,9 @@ async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
       onError: flags.onError,
       updateJson: flags.update_json === true,
       overwrite: flags.overwrite === true,
+      exclude: flags.exclude,
+      excludeLists: flags.excludeList,
+      part: flags.part,
     },
     {
       onProgress: (p) => {
@@ -78,7 +87,11 @@ async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
     ctx.io.out(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
   } else {
     for (const [name, s] of Object.entries(m.splits)) {
-      ctx.io.out(`${name}: ${s.records} records in ${s.files.length} file(s)${s.skipped > 0 ? `, ${s.skipped} skipped` : ""}\n`);
+      const excluded = s.excluded !== undefined ? `, ${s.excluded} excluded (${Object.entries(s.excluded_by_list ?? {}).map(([l, n]) => `${l} ${n}`).join(", ")})` : "";
+      ctx.io.out(`${name}: ${s.records} records in ${s.files.length} file(s)${excluded}${s.skipped > 0 ? `, ${s.skipped} skipped` : ""}\n`);
+    }
+    if (m.part !== undefined) {
+      ctx.io.out(`part ${m.part.index}/${m.part.count} done (shards ${m.part.shards.join(", ")}); when all ${m.part.count} parts are done: ben19 merge-manifests ${summary.out}\n`);
     }
     const t = summary.timing;
     ctx.io.out(
@@ -98,9 +111,15 @@ export const command: CommandModule = {
       .command("prep")
       .summary("convert split CSVs of a BigEarthNet-S2 archive to TFRecord files (byte-identical to the reference)")
       .description(
-        "Convert the patches listed in split CSVs to TFRecord files of tf.train.Example records, as the reference\n" +
-          "prep_splits_19_classes.py does, in parallel and deterministically. Writes <out>/<split>.tfrecord (or\n" +
-          "<split>_NN.tfrecord with --shards), manifest.json last; nothing gets a final name unless the run succeeds.",
+        "Convert the patches listed in split CSVs to TFRecord files of tf.train.Example records, as the reference " +
+          "prep_splits_19_classes.py does, in parallel and deterministically. Writes <out>/<split>.tfrecord (or " +
+          "<split>_NN.tfrecord with --shards), manifest.json last; nothing gets a final name unless the run succeeds.\n\n" +
+          "--part i/K runs one of K independent jobs (i = 0 … K-1, e.g. $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX): " +
+          "part i writes the shard files NN with NN mod K = i, byte-identical to a single run's, and " +
+          "manifest.part-<i>-of-<K>.json; K must divide --shards. The parts may share one output folder. Then " +
+          "`ben19 merge-manifests OUT...` checks the parts and writes the single run's manifest.json.\n\n" +
+          "--exclude / --exclude-list drop listed patches from every split before records are numbered. The official " +
+          "splits (the default) already exclude the snow, cloud and no19 patches, so with them nothing is dropped.",
       )
       .requiredOption("-r, --root_folder <dir>", "archive root: the folder holding one folder per patch")
       .requiredOption("-o, --out_folder <dir>", "output folder (created if missing)")
@@ -111,6 +130,9 @@ export const command: CommandModule = {
       .option("--workers <n>", "worker threads", parseInteger("--workers"), PREP_DEFAULTS.workers)
       .addOption(new Option("--on-error <mode>", "on a bad patch: stop with no output, or leave it out and list it in errors.json").choices(["fail", "skip"]).default("fail"))
       .option("--overwrite", "replace a finished output in the output folder")
+      .option("--exclude <lists>", "leave out the patches of bundled lists: snow, cloud, no19, comma-separated (nothing is dropped from the official splits: they already exclude them)", (v: string, prev: BundledListName[] | undefined) => [...(prev ?? []), ...parseExcludeNames(v)])
+      .option("--exclude-list <csv>", "leave out the patches of this CSV (first column; repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+      .option("--part <i/K>", "process only part i (0-based) of K, for job arrays; K must divide --shards; see above", parsePart)
       .option("--json", "print a machine-readable summary on stdout")
       .option("-q, --quiet", "no progress on stderr")
       .action((flags: PrepFlags) => action(flags, ctx));

@@ -1,0 +1,96 @@
+// The training input pipeline. The main thread reads and shuffles serialized records (seeded by seed and epoch)
+// and cuts batches into pieces; piscina workers decode, normalise, resample and lay out each piece; ordered()
+// hands the results back in submission order. Batches are therefore the same bytes for any worker count, and
+// memory is bounded by the shuffle buffer, one batch, and the window of pieces in flight.
+import { Piscina } from "piscina";
+import { ordered } from "../pool/ordered.js";
+import { createCore, type Core } from "../wasm/core.js";
+import { assembleBatches, type Batch, type PieceResult } from "./batch.js";
+import { decodePiece } from "./decode.js";
+import { resolveDatasetOptions, type DatasetOptions, type ResolvedDatasetOptions } from "./options.js";
+import type { DecodedPiece, DecodeTask } from "./protocol.js";
+import { epochRandom } from "./random.js";
+import { epochPieces, type RawPiece } from "./source.js";
+
+export interface EpochOptions {
+  /** Start after this many batches (e.g. `train --resume`): their records are read and shuffled, not decoded. */
+  skipBatches?: number | undefined;
+}
+
+export interface Dataset {
+  /** The options in force (files expanded). */
+  readonly options: Readonly<ResolvedDatasetOptions>;
+  /** The batches of epoch `e` (an integer ≥ 0), in order. */
+  epoch(e: number, opts?: EpochOptions): AsyncIterable<Batch>;
+  /** Stops the worker threads; the dataset cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** Most records per worker task: ~10 MB in and, for stack10, ~37 MB out; a larger batch is cut into even pieces. */
+const PIECE_RECORDS = 64;
+
+function pieceSize(batchSize: number): number {
+  return Math.ceil(batchSize / Math.ceil(batchSize / PIECE_RECORDS));
+}
+
+function taskOf(piece: RawPiece, o: ResolvedDatasetOptions): DecodeTask {
+  return { records: piece.records.map((r) => r.data), layout: o.layout, resample: o.resample, stats: o.stats };
+}
+
+/** Decodes pieces on this thread (workers: 0). */
+async function* inProcess(pieces: AsyncIterable<RawPiece>, core: Promise<Core>, o: ResolvedDatasetOptions): AsyncGenerator<PieceResult> {
+  for await (const piece of pieces) yield { piece, result: decodePiece(await core, taskOf(piece, o)) };
+}
+
+/**
+ * Decodes pieces on the pool, in order, at most `window` in flight. ordered() takes a synchronous task list, so
+ * each of its tasks is a pull of the next piece from the (asynchronous) source; async generators queue pulls in
+ * call order, and the first pull that finds the source exhausted ends the stream.
+ */
+async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Piscina<DecodeTask, DecodedPiece>, o: ResolvedDatasetOptions, window: number): AsyncGenerator<PieceResult> {
+  function* pulls(): Generator<Promise<IteratorResult<RawPiece>>> {
+    for (;;) yield pieces.next();
+  }
+  const run = async (pull: Promise<IteratorResult<RawPiece>>): Promise<PieceResult | null> => {
+    const next = await pull;
+    if (next.done === true) return null;
+    const task = taskOf(next.value, o);
+    // Each record owns its buffer (the reader copies it out of its chunk): move them rather than copy them.
+    // The piece keeps the records' places for error messages; their data is gone from this thread.
+    return { piece: next.value, result: await pool.run(task, { transferList: task.records.map((r) => r.buffer as ArrayBuffer) }) };
+  };
+  for await (const r of ordered({ run }, pulls(), window)) {
+    if (r === null) return;
+    yield r;
+  }
+}
+
+/** Creates a dataset over TFRecord shards; see DatasetOptions. Throws OptionError for bad options or files. */
+export function createDataset(options: DatasetOptions): Dataset {
+  const o = resolveDatasetOptions(options);
+  const pool = o.workers === 0 ? undefined : new Piscina<DecodeTask, DecodedPiece>({
+    filename: new URL(`./worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href,
+    minThreads: o.workers,
+    maxThreads: o.workers,
+    idleTimeout: 1000,
+  });
+  let core: Promise<Core> | undefined;
+  return {
+    options: o,
+    async *epoch(e: number, opts: EpochOptions = {}): AsyncGenerator<Batch> {
+      if (!Number.isSafeInteger(e) || e < 0) throw new RangeError(`epoch(): expected an integer ≥ 0, got ${e}`);
+      const skipBatches = opts.skipBatches ?? 0;
+      if (!Number.isSafeInteger(skipBatches) || skipBatches < 0) throw new RangeError(`epoch(): skipBatches must be an integer ≥ 0, got ${skipBatches}`);
+      const pieces = epochPieces({ ...o, pieceSize: pieceSize(o.batchSize), skipBatches }, epochRandom(o.seed, e));
+      try {
+        const decoded = pool === undefined ? inProcess(pieces, (core ??= createCore()), o) : onPool(pieces, pool, o, o.workers * 2);
+        yield* assembleBatches(decoded, o.layout);
+      } finally {
+        await pieces.return(undefined);
+      }
+    },
+    async close(): Promise<void> {
+      await pool?.destroy();
+    },
+  };
+}

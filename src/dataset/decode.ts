@@ -1,0 +1,31 @@
+// Records → model input, shared by the worker and the in-process path (workers: 0), so both give the same bytes.
+import { CLASS_COUNT_19 } from "../core/constants.js";
+import { Ben19Error, type SerializedError } from "../core/errors.js";
+import type { Core } from "../wasm/core.js";
+import { buildInputInto } from "./input.js";
+import { LAYOUTS } from "./layouts.js";
+import type { DecodedPiece, DecodeTask } from "./protocol.js";
+
+function serialize(e: unknown): SerializedError {
+  if (e instanceof Ben19Error) return e.toJSON();
+  return { name: "Ben19Error", code: "E_UNEXPECTED", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Decodes every record of the task in order; stops at the first bad record and reports it as data. */
+export function decodePiece(core: Core, task: DecodeTask): DecodedPiece {
+  const n = task.records.length;
+  const inputs = LAYOUTS[task.layout].map((t) => new Float32Array(n * t.side * t.side * t.bands.length));
+  const labels = new Float32Array(n * CLASS_COUNT_19);
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    try {
+      const p = core.decodePatch(task.records[i] as Uint8Array);
+      buildInputInto(core, p.bands, task, inputs, i);
+      labels.set(p.multiHot, i * CLASS_COUNT_19);
+      names.push(p.patchName);
+    } catch (e) {
+      return { names, inputs, labels, error: { index: i, error: serialize(e) } };
+    }
+  }
+  return { names, inputs, labels, error: null };
+}

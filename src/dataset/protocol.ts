@@ -1,0 +1,22 @@
+// The typed messages between the dataset's main thread and its decode workers. Buffers are moved, not cloned.
+import type { BandStats } from "../core/stats.js";
+import type { SerializedError } from "../core/errors.js";
+import type { ResampleMethod } from "../wasm/core.js";
+import type { LayoutName } from "./layouts.js";
+
+/** Decode these records (serialized Examples, each owning its buffer) into model input: one piece of a batch. */
+export interface DecodeTask {
+  records: Uint8Array[];
+  layout: LayoutName;
+  resample: ResampleMethod;
+  stats: BandStats;
+}
+
+/** The decoded piece: per layout tensor one NHWC Float32Array of all its records, labels [n,19], names. */
+export interface DecodedPiece {
+  names: string[];
+  inputs: Float32Array[];
+  labels: Float32Array;
+  /** The first record that failed (index in the task) and why; the arrays are then incomplete. */
+  error: { index: number; error: SerializedError } | null;
+}

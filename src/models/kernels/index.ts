@@ -1,0 +1,21 @@
+// The kernels (and one gradient) the tfjs wasm backend needs for training and lacks (or has only as slow loops), registered once
+// before the backend initialises. Each is built from the backend's own fast kernels; see the files for the maths.
+import { getKernel, registerGradient, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import { fusedBatchNormGradConfig } from "./batchnorm-grad.js";
+import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
+import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
+
+const WASM = "wasm";
+
+/** Registers (or replaces) our training kernels for the wasm backend. Idempotent. */
+export function registerWasmTrainingKernels(): void {
+  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM)]) {
+    if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
+    registerKernel(config);
+  }
+}
+
+/** Replaces tfjs-core's FusedBatchNorm gradient with the broadcasting one (all backends). Idempotent. */
+export function registerTrainingGradients(): void {
+  registerGradient(fusedBatchNormGradConfig);
+}

@@ -1,0 +1,86 @@
+// ben19.json: what a saved model needs besides its weights so that evaluation and prediction preprocess exactly
+// as training did (layout, band order, statistics, resampling, class names, threshold) and the training
+// configuration that produced it. Loading checks it against the network and against ben19's own tables.
+import { BAND_NAMES, type BandName } from "../core/bands.js";
+import { ModelError } from "../core/errors.js";
+import type { BandStats } from "../core/stats.js";
+import { VERSION } from "../core/version.js";
+import { LAYOUTS, type LayoutName } from "../dataset/layouts.js";
+import { LABELS_19 } from "../labels/nomenclature.js";
+import { RESAMPLE_METHODS, type ResampleMethod } from "../wasm/core.js";
+import { isModelName, MODELS, type ModelName } from "./registry.js";
+
+export const METADATA_FILE = "ben19.json";
+export const METADATA_FORMAT = "ben19-model";
+export const METADATA_VERSION = 1;
+
+export interface ModelMetadata {
+  format: typeof METADATA_FORMAT;
+  formatVersion: number;
+  model: ModelName;
+  layout: LayoutName;
+  /** One entry per model input, in the model's input order: NHWC shape without the batch and band order. */
+  inputs: { name: string; shape: [number, number, number]; bands: BandName[] }[];
+  normalization: { method: "z-score"; stats: BandStats };
+  resample: ResampleMethod;
+  classes: string[];
+  threshold: number;
+  /** The training configuration (options, data, seed, steps), or null for an untrained model. */
+  training: Record<string, unknown> | null;
+  tool: { name: "ben19"; version: string };
+}
+
+export interface MetadataOptions {
+  stats: BandStats;
+  resample: ResampleMethod;
+  threshold?: number;
+  training?: Record<string, unknown> | null;
+}
+
+/** The metadata of a model of kind `model` preprocessed with `o`. */
+export function makeMetadata(model: ModelName, o: MetadataOptions): ModelMetadata {
+  const layout = MODELS[model].layout;
+  return {
+    format: METADATA_FORMAT,
+    formatVersion: METADATA_VERSION,
+    model,
+    layout,
+    inputs: LAYOUTS[layout].map((t) => ({ name: t.name, shape: [t.side, t.side, t.bands.length], bands: [...t.bands] })),
+    normalization: { method: "z-score", stats: o.stats },
+    resample: o.resample,
+    classes: [...LABELS_19],
+    threshold: o.threshold ?? 0.5,
+    training: o.training ?? null,
+    tool: { name: "ben19", version: VERSION },
+  };
+}
+
+/**
+ * Checks parsed ben19.json against ben19's tables and the network's input shapes (`inputShapes`, NHWC without
+ * the batch) and returns it typed; every inconsistency is a ModelError naming the field and the fix.
+ */
+export function checkMetadata(data: unknown, file: string, inputShapes: readonly (readonly (number | null)[])[]): ModelMetadata {
+  const bad = (what: string): never => {
+    throw new ModelError("E_MODEL_METADATA", `${METADATA_FILE}: ${what}`, { file },
+      "re-save the model with `ben19 train` (or restore its ben19.json); preprocessing must match training");
+  };
+  const m = (typeof data === "object" && data !== null ? data : bad("not a JSON object")) as Partial<ModelMetadata>;
+  if (m.format !== METADATA_FORMAT) bad(`format is ${JSON.stringify(m.format)}, expected "${METADATA_FORMAT}"`);
+  if (m.formatVersion !== METADATA_VERSION) bad(`formatVersion ${String(m.formatVersion)} is not supported (this ben19 reads ${METADATA_VERSION})`);
+  if (typeof m.model !== "string" || !isModelName(m.model)) bad(`unknown model ${JSON.stringify(m.model)}`);
+  const spec = MODELS[m.model as ModelName];
+  if (m.layout !== spec.layout) bad(`layout ${JSON.stringify(m.layout)} does not match ${spec.name}'s input layout "${spec.layout}"`);
+  const expected = makeMetadata(spec.name, { stats: {} as BandStats, resample: "tf1-bicubic" }).inputs;
+  if (JSON.stringify(m.inputs) !== JSON.stringify(expected)) bad(`inputs ${JSON.stringify(m.inputs)} differ from the ${spec.layout} layout ${JSON.stringify(expected)}`);
+  const shapes = JSON.stringify(inputShapes.map((s) => s.slice(1)));
+  if (shapes !== JSON.stringify(expected.map((i) => i.shape))) bad(`the network's input shapes ${shapes} do not match the metadata`);
+  if (JSON.stringify(m.classes) !== JSON.stringify(LABELS_19)) bad("classes differ from the 19-class nomenclature (names or order)");
+  const stats = m.normalization?.stats as Record<string, { mean?: unknown; std?: unknown }> | undefined;
+  for (const b of BAND_NAMES) {
+    const s = stats?.[b];
+    if (typeof s?.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) bad(`normalization.stats.${b} must be {mean, std > 0}`);
+  }
+  if (typeof m.resample !== "string" || !(m.resample in RESAMPLE_METHODS)) bad(`resample ${JSON.stringify(m.resample)} is not one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+  if (typeof m.threshold !== "number" || !(m.threshold > 0 && m.threshold < 1)) bad(`threshold ${JSON.stringify(m.threshold)} must be in (0, 1)`);
+  return m as ModelMetadata;
+}

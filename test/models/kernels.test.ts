@@ -1,0 +1,100 @@
+// Our wasm training kernels (Conv2DBackpropFilter, Conv2DBackpropInput) and the broadcasting FusedBatchNorm
+// gradient, against tfjs's cpu backend on random shapes: strides 1–3, same/valid padding, odd and even kernels.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import "@tensorflow/tfjs-backend-cpu";
+import { selectBackend } from "../../src/models/backend.js";
+import { tf } from "../../src/models/tf.js";
+
+/** Largest |a−b| relative to the largest |b| (a scale-aware relative error for whole tensors). */
+function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** A small deterministic PRNG for the shapes (mulberry32). */
+function rng(seed: number): (lo: number, hi: number) => number {
+  let a = seed >>> 0;
+  return (lo, hi) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return lo + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo + 1));
+  };
+}
+
+/** dx and dW of sum(conv2d(x, w) · dy) on the given backend. */
+async function convGrads(backend: string, x: tf.Tensor4D, w: tf.Tensor4D, dy: tf.Tensor, stride: number, pad: "same" | "valid") {
+  await tf.setBackend(backend);
+  const f = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)));
+  const [gx, gw] = f([x, w]);
+  const out = [await (gx as tf.Tensor).data(), await (gw as tf.Tensor).data()];
+  tf.dispose([gx, gw]);
+  return out;
+}
+
+test("wasm Conv2DBackpropFilter and Conv2DBackpropInput equal the cpu backend on 40 random shapes (≤ 1e-4 relative)", async () => {
+  const info = await selectBackend("wasm");
+  assert.equal(info.name, "wasm");
+  const r = rng(19);
+  for (let i = 0; i < 40; i++) {
+    const k = r(1, 5);
+    const kw = r(0, 3) === 0 ? r(1, 5) : k; // mostly square kernels, some not
+    const stride = r(1, 3);
+    const pad = r(0, 1) === 0 ? "same" : "valid";
+    const h = r(Math.max(k, kw), 13);
+    const shape = [r(1, 3), h, r(Math.max(k, kw), 13), r(1, 5)] as const;
+    const x = tf.randomUniform([...shape], -1, 1, "float32", i) as tf.Tensor4D;
+    const w = tf.randomUniform([k, kw, shape[3], r(1, 6)], -1, 1, "float32", 100 + i) as tf.Tensor4D;
+    const y = tf.conv2d(x, w, stride, pad);
+    const dy = tf.randomUniform(y.shape, -1, 1, "float32", 200 + i);
+    const [wx, ww] = await convGrads("wasm", x, w, dy, stride, pad);
+    const [cx, cw] = await convGrads("cpu", x, w, dy, stride, pad);
+    const where = `x ${shape.join("×")}, w ${w.shape.join("×")}, stride ${stride}, ${pad}`;
+    assert.ok(relError(wx as Float32Array, cx as Float32Array) <= 1e-4, `dx differs: ${where}`);
+    assert.ok(relError(ww as Float32Array, cw as Float32Array) <= 1e-4, `dW differs: ${where}`);
+    tf.dispose([x, w, y, dy]);
+  }
+});
+
+test("the FusedBatchNorm gradient equals autodiff through the textbook formula (x, scale, offset; wasm and cpu)", async () => {
+  for (const backend of ["wasm", "cpu"] as const) {
+    await selectBackend(backend);
+    const x = tf.randomNormal([3, 5, 4, 6], 1, 2, "float32", 7);
+    const dy = tf.randomNormal([3, 5, 4, 6], 0, 1, "float32", 8);
+    const gamma = tf.randomNormal([6], 1, 0.3, "float32", 9);
+    const beta = tf.randomNormal([6], 0, 0.3, "float32", 10);
+    // Training-mode batch norm: statistics of the batch itself, so gradients flow through mean and variance too.
+    const fused = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b, g, 1e-3), dy));
+    };
+    const textbook = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      const norm = tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-3)));
+      return tf.sum(tf.mul(tf.add(tf.mul(norm, g), b), dy));
+    };
+    const ours = tf.grads(fused)([x, gamma, beta]);
+    const truth = tf.grads(textbook)([x, gamma, beta]);
+    for (let i = 0; i < 3; i++) {
+      const e = relError(await (ours[i] as tf.Tensor).data(), await (truth[i] as tf.Tensor).data());
+      assert.ok(e <= 1e-4, `${backend}: gradient ${["x", "scale", "offset"][i]} differs by ${e}`);
+    }
+    tf.dispose([x, dy, gamma, beta, ...ours, ...truth]);
+  }
+});
+
+test("backend selection: cpu and wasm load by name; auto reports what it skipped and why", async () => {
+  const cpu = await selectBackend("cpu");
+  assert.equal(cpu.name, "cpu");
+  assert.equal(tf.getBackend(), "cpu");
+  const auto = await selectBackend("auto");
+  assert.notEqual(auto.name, "cpu", "auto must prefer wasm (or node) to cpu");
+  for (const s of auto.skipped) assert.ok(s.reason.length > 0, `skipped ${s.name} without a reason`);
+  assert.equal(tf.getBackend(), auto.tfjsName);
+});
