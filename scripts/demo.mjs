@@ -2,7 +2,7 @@
 // `npm run demo`: the main job end to end on a small synthetic archive, printing what each step did.
 // Runs the built CLI (dist/, made by `npm install`), exactly as a user would type the commands.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const work = join(root, "demo-out");
 const archive = join(work, "archive");
 const shards = join(work, "tfrecords");
+const runDir = join(work, "run");
 const rel = (p) => relative(process.cwd(), p) || ".";
 
 function ben19(title, args) {
@@ -30,4 +31,15 @@ ben19("2. convert its train/val/test splits to TFRecord", [
 ]);
 ben19("3. verify every record against the archive", ["verify", rel(shards), "-r", rel(archive)]);
 ben19("4. inspect the test split", ["inspect", rel(join(shards, "test.tfrecord"))]);
+ben19("5. train K-BranchCNN briefly (2 epochs, batch 16; the reference trains 100 epochs at batch 1000)", [
+  "train", "--model", "kbranch", "--train", rel(join(shards, "train.tfrecord")), "--val", rel(join(shards, "val.tfrecord")),
+  "--out", rel(runDir), "--epochs", "2", "--batch-size", "16", "--shuffle-buffer", "256",
+]);
+ben19("6. evaluate it on the test split with the reference's metrics", [
+  "eval", "--model", rel(runDir), "--data", rel(join(shards, "test.tfrecord")),
+  "--out", rel(join(runDir, "test-metrics.json")), "--predictions", rel(join(runDir, "test-predictions.csv")),
+]);
+// Two patch folders straight from the archive: prediction needs only the 12 GeoTIFFs.
+const testPatches = readFileSync(join(archive, "splits", "test.csv"), "utf8").split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, 2);
+ben19("7. predict two patch folders from their GeoTIFFs", ["predict", "--model", rel(runDir), ...testPatches.map((p) => rel(join(archive, p.split(",")[0].trim())))]);
 process.stdout.write(`\ndemo: done; outputs in ${rel(work)}\n`);

@@ -18,3 +18,7 @@ export { mergeManifests, type MergeOptions, type MergeSummary } from "./prep/mer
 export type { Part } from "./prep/partition.js";
 export { verify, type Problem, type VerifyOptions, type VerifyReport } from "./verify/verify.js";
 export { MetricAccumulator, formatMetricsTable, metricsToJSON, type Metrics } from "./training/metrics/index.js";
+export { createDataset, type Dataset, type EpochOptions } from "./dataset/dataset.js";
+export type { DatasetOptions } from "./dataset/options.js";
+export type { Batch, BatchInput } from "./dataset/batch.js";
+export { batchToTensors, type BatchTensors } from "./dataset/tensors.js";

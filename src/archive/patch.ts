@@ -32,12 +32,18 @@ export interface ReadPatchOptions {
   labels?: boolean;
 }
 
-/** The path of a band file and of the label file of a patch. */
+/** The file names of a band file and of the label file of a patch, and their paths in a patch folder. */
+export function bandFileName(name: string, band: string): string {
+  return `${name}_${band}.tif`;
+}
+export function labelFileName(name: string): string {
+  return `${name}_labels_metadata.json`;
+}
 export function bandFile(dir: string, name: string, band: string): string {
-  return join(dir, `${name}_${band}.tif`);
+  return join(dir, bandFileName(name, band));
 }
 export function labelFile(dir: string, name: string): string {
-  return join(dir, `${name}_labels_metadata.json`);
+  return join(dir, labelFileName(name));
 }
 
 function readFile(file: string, patch: string, code: string, what: string): Buffer {
@@ -61,12 +67,24 @@ function readFile(file: string, patch: string, code: string, what: string): Buff
   }
 }
 
-/** Reads one band file; sync on the fast path, geotiff.js otherwise. */
-async function readBand(dir: string, name: string, b: number): Promise<Uint16Array> {
+/**
+ * Where a patch's files come from: the bytes of one file of the patch by its file name, or a PatchError with
+ * `code` ("<what> is missing") when the source lacks it. A folder and a tarball's members are both sources, so
+ * every check below is written once.
+ */
+export interface PatchFileSource {
+  name: string;
+  /** The file's path for messages. */
+  path(fileName: string): string;
+  read(fileName: string, code: string, what: string): Uint8Array;
+}
+
+/** Decodes one band of the patch; sync on the fast path, geotiff.js otherwise. */
+async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
   const band = BAND_NAMES[b] as string;
-  const file = bandFile(dir, name, band);
-  const buf = readFile(file, name, "E_MISSING_BAND", `band ${band}`);
-  const place = { patch: name, file };
+  const fileName = bandFileName(src.name, band);
+  const buf = src.read(fileName, "E_MISSING_BAND", `band ${band}`);
+  const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
   checkBand(info, BAND_SIDES[b] as number, place);
   return isFastPath(info) ? decodeUncompressed(buf, info, place) : decodeWithGeotiff(buf, place);
@@ -90,17 +108,41 @@ export function parseMetadata(text: string, patch: string, file: string): PatchM
   return data as PatchMetadata;
 }
 
-/** Reads the patch folder `dir` (its name is the folder's name). */
-export async function readPatchDir(dir: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
-  const name = basename(dir);
+/** Reads and checks the 12 bands and (unless opts.labels is false) the label file of a patch source. */
+export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions = {}): Promise<PatchData> {
+  const name = src.name;
   const bands: Uint16Array[] = [];
-  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(dir, name, b));
+  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(src, b));
   if (opts.labels === false) return { name, bands };
-  const file = labelFile(dir, name);
-  const text = readFile(file, name, "E_MISSING_JSON", "the label file").toString("utf8");
+  const fileName = labelFileName(name);
+  const file = src.path(fileName);
+  const text = Buffer.from(src.read(fileName, "E_MISSING_JSON", "the label file")).toString("utf8");
   if (text.length === 0) throw new PatchError("E_EMPTY_FILE", "the label file is empty (0 bytes)", { patch: name, file }, "restore the file from the archive");
   const metadata = parseMetadata(text, name, file);
   return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
+}
+
+/** Reads the patch folder `dir` (its name is the folder's name). */
+export function readPatchDir(dir: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
+  const name = basename(dir);
+  return readPatchFrom({ name, path: (f) => join(dir, f), read: (f, code, what) => readFile(join(dir, f), name, code, what) }, opts);
+}
+
+/**
+ * Reads a patch from its files' bytes (e.g. members of a tarball), keyed by file name; `where` names the container
+ * in messages. `files` undefined means the container has no folder for the patch at all.
+ */
+export function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint8Array> | undefined, where: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
+  const path = (f: string): string => `${where}:${name}/${f}`;
+  if (files === undefined) {
+    return Promise.reject(new PatchError("E_MISSING_FOLDER", "the patch folder is not in the tarball", { patch: name, file: `${where}:${name}/` }, "check -r (the archive tarball) and the patch name in the split CSV"));
+  }
+  const read = (f: string, code: string, what: string): Uint8Array => {
+    const bytes = files.get(f);
+    if (bytes === undefined) throw new PatchError(code, `${what} is missing`, { patch: name, file: path(f) }, "the tarball's copy of the patch is incomplete: download it again");
+    return bytes;
+  };
+  return readPatchFrom({ name, path, read }, opts);
 }
 
 /** Reads patch `name` under the archive root. */

@@ -3,8 +3,8 @@
 import type { Io } from "./io.js";
 
 export interface Progress {
-  /** `done` of `total` units finished in the current stage. */
-  update(done: number, total: number): void;
+  /** `done` of `total` units finished in the current stage; `detail` (e.g. the loss) is shown after the rate. */
+  update(done: number, total: number, detail?: string): void;
   /** Ends the current stage, printing its one-line summary. */
   finish(summary: string): void;
 }
@@ -21,7 +21,7 @@ export function progress(io: Io, label: string, unit: string, quiet = false): Pr
   let last = 0;
   let drawn = false;
   return {
-    update(done, total) {
+    update(done, total, detail) {
       if (quiet || !io.errIsTTY) return;
       const now = Date.now();
       if (now - last < 100 && done < total) return;
@@ -31,7 +31,7 @@ export function progress(io: Io, label: string, unit: string, quiet = false): Pr
       const width = 24;
       const filled = total > 0 ? Math.round((width * done) / total) : width;
       const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-      io.err(`\r\x1b[2K${label} ${bar} ${done}/${total} ${unit} ${Math.round(rate)} ${unit}/s ETA ${duration(rate > 0 ? (total - done) / rate : Infinity)}`);
+      io.err(`\r\x1b[2K${label} ${bar} ${done}/${total} ${unit} ${Math.round(rate)} ${unit}/s ETA ${duration(rate > 0 ? (total - done) / rate : Infinity)}${detail !== undefined ? ` ${detail}` : ""}`);
       drawn = true;
     },
     finish(summary) {

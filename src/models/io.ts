@@ -50,8 +50,17 @@ export interface LoadedModel {
   dir: string;
 }
 
-/** Loads a model folder written by saveModel; a missing file or inconsistent metadata is a ModelError. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/** The model folder for `path`: a training run folder (its model/ sub-folder) or a model folder itself. */
+export function modelDir(path: string): string {
+  return existsSync(join(path, "model", METADATA_FILE)) && !existsSync(join(path, METADATA_FILE)) ? join(path, "model") : path;
+}
+
+/**
+ * Loads a model folder written by saveModel (or a training run folder holding one in model/); a missing file or
+ * inconsistent metadata is a ModelError.
+ */
+export async function loadModel(path: string): Promise<LoadedModel> {
+  const dir = modelDir(path);
   for (const f of [TOPOLOGY_FILE, WEIGHTS_FILE, METADATA_FILE]) {
     if (!existsSync(join(dir, f))) {
       throw new ModelError("E_MODEL_FILE", `missing ${f}`, { file: join(dir, f) },

@@ -1,6 +1,7 @@
 // manifest.json: written last, it is the record that a prep run finished, and the contract that travels with the
 // shards: the schema, band order, counts, checksums and the options that produced them. It holds nothing that
 // depends on the machine's speed or the worker count, so the same inputs give the same manifest.
+import { createHash } from "node:crypto";
 import { renameSync, writeFileSync } from "node:fs";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
@@ -35,6 +36,8 @@ export interface SplitManifest {
   label_counts: Record<string, number>;
   /** Records whose 19-class label set is empty (written, as the reference does). */
   no_label_records: number;
+  /** Only in archive order (options.order): the hash chain of the records' patch names (chainOrder below). */
+  order_sha256?: string;
   files: ShardInfo[];
 }
 
@@ -49,8 +52,11 @@ export interface PrepManifest {
     band_order: readonly string[];
     classes: readonly string[];
   };
-  /** `exclude` only when exclusion lists were given. */
-  options: { root: string; shards: number; on_error: string; update_json: boolean; exclude?: ExclusionInfo[] };
+  /**
+   * `exclude` only when exclusion lists were given; `order` only when records follow the archive's order (a
+   * .tar.gz input) rather than the CSVs'.
+   */
+  options: { root: string; shards: number; on_error: string; update_json: boolean; exclude?: ExclusionInfo[]; order?: "archive" };
   /** Only in a part's manifest (--part i/K): which part, and the shard indices whose files it wrote. */
   part?: PartInfo;
   splits: Record<string, SplitManifest>;
@@ -89,4 +95,13 @@ export function jsonText(value: unknown): string {
 export function writeJsonAtomic(file: string, value: unknown): void {
   writeFileSync(tempName(file), jsonText(value));
   renameSync(tempName(file), file);
+}
+
+/**
+ * `order_sha256` of a split written in archive order (.tar.gz input): a hash chain over the patch names of its
+ * records, h₀ = sha256(""), hᵢ = sha256(hᵢ₋₁ + "\n" + nameᵢ) in hex, so that a resumed run can carry it on.
+ */
+export const ORDER_CHAIN_START = createHash("sha256").update("").digest("hex");
+export function chainOrder(prev: string, name: string): string {
+  return createHash("sha256").update(`${prev}\n${name}`).digest("hex");
 }

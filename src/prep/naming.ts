@@ -20,3 +20,8 @@ export function partManifestName(index: number, count: number): string {
 
 /** Matches partManifestName's output; groups: index, count. */
 export const PART_MANIFEST_PATTERN = /^manifest\.part-(\d+)-of-(\d+)\.json$/;
+
+/** prep's resume journal (journal.ts): one per run, or per part so that parts may share a folder. */
+export function journalName(part?: { index: number; count: number }): string {
+  return part === undefined ? ".ben19-prep.journal.json" : `.ben19-prep.part-${part.index}-of-${part.count}.journal.json`;
+}

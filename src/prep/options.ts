@@ -31,6 +31,10 @@ export interface PrepOptions {
   excludeLists?: readonly string[] | undefined;
   /** Process only this part of K (see partition.ts); K must divide shards. */
   part?: Part | undefined;
+  /** Continue the unfinished run in `out` (journal.ts); without one, start as usual. */
+  resume?: boolean | undefined;
+  /** Seconds between durable checkpoints of the journal (0: after every batch). */
+  journalSeconds?: number | undefined;
 }
 
 /** Every option filled in and checked. */
@@ -46,6 +50,8 @@ export interface ResolvedPrepOptions {
   exclude: readonly BundledListName[];
   excludeLists: readonly string[];
   part: Part | undefined;
+  resume: boolean;
+  journalSeconds: number;
 }
 
 export const PREP_DEFAULTS = {
@@ -54,6 +60,8 @@ export const PREP_DEFAULTS = {
   onError: "fail" as OnError,
   updateJson: false,
   overwrite: false,
+  /** Resume loses at most this much work; each checkpoint costs an fsync of the open shards. */
+  journalSeconds: 2,
 } as const;
 
 /** Most shards per split: NN is zero-padded to two digits, and more files than this helps no reader. */
@@ -88,5 +96,12 @@ export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly
     exclude: (o.exclude ?? []).map(checkListName),
     excludeLists: (o.excludeLists ?? []).map((f) => resolve(f)),
     part,
+    resume: o.resume ?? false,
+    journalSeconds: journalSeconds(o.journalSeconds ?? PREP_DEFAULTS.journalSeconds),
   };
+}
+
+function journalSeconds(v: number): number {
+  if (!Number.isFinite(v) || v < 0 || v > 3600) throw new OptionError("--journal-interval", v, "expected seconds from 0 to 3600");
+  return v;
 }

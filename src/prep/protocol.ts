@@ -3,9 +3,14 @@ import type { SerializedError } from "../core/errors.js";
 
 /** Read and encode these patches (a consecutive run of one split, in CSV order). */
 export interface EncodeTask {
+  /** The archive root: a folder, or the tarball (read at `ranges`, or named in messages). */
   root: string;
   names: readonly string[];
   updateJson: boolean;
+  /** An uncompressed .tar: each patch's byte range [start, end) in it, null when the tarball lacks the patch. */
+  ranges?: ([number, number] | null)[] | undefined;
+  /** A .tar.gz: each patch's files as the main thread collected them from the stream (null: not in the tarball). */
+  files?: (Map<string, Uint8Array> | null)[] | undefined;
 }
 
 /** The framed records of one task, in task order, with what the main thread needs to account for them. */

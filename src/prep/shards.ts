@@ -1,8 +1,10 @@
 // The K shard files of one split, written round-robin under temporary names and hashed as they are written.
 // Nothing gets a final name until commit(): a failed or killed run leaves no file that looks finished.
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { Ben19Error } from "../core/errors.js";
+import type { ShardState } from "./journal.js";
 import { shardFileName, tempName } from "./naming.js";
 
 /** What the manifest records of one finished shard file. */
@@ -41,17 +43,63 @@ export class ShardSet {
     split: string,
     count: number,
     indices: readonly number[] = Array.from({ length: count }, (_, k) => k),
+    /** Resume an unfinished run: each shard's journalled state (in `indices` order). */
+    resume?: readonly ShardState[],
   ) {
     this.shards = [];
     try {
-      for (const k of indices) {
+      indices.forEach((k, i) => {
         const name = shardFileName(split, k, count);
-        this.shards.push({ name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined });
-      }
+        const state = resume?.[i];
+        this.shards.push(state === undefined ? { name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined } : this.reopen(name, state));
+      });
     } catch (e) {
-      this.abort();
+      // A resumed run's files hold its durable progress: close them but keep them for another try.
+      if (resume === undefined) this.abort();
+      else this.release();
       throw e;
     }
+    if (resume !== undefined) this.next = this.shards.reduce((a, s) => a + s.records, 0) % this.shards.length;
+  }
+
+  /**
+   * Reopens a temporary shard of an unfinished run at its journalled length: bytes past it (written after the last
+   * journal) are cut off and the hash is recomputed over what is kept. A shard the killed run had already renamed
+   * to its final name (it died while committing) is taken back first.
+   */
+  private reopen(name: string, state: ShardState): OpenShard {
+    const tmp = join(this.dir, tempName(name));
+    const final = join(this.dir, name);
+    if (!existsSync(tmp) && existsSync(final)) renameSync(final, tmp);
+    const size = existsSync(tmp) ? statSync(tmp).size : -1;
+    if (size < state.bytes) {
+      throw new Ben19Error("E_RESUME", `the unfinished run's ${tempName(name)} is ${size < 0 ? "missing" : `${size} bytes`}, its journal says ${state.bytes} were written`, { file: tmp }, "the output folder was changed since: rerun without --resume and with --overwrite to start over");
+    }
+    truncateSync(tmp, state.bytes);
+    const hash = createHash("sha256");
+    const fd = openSync(tmp, "r");
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      for (let off = 0; off < state.bytes; ) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, state.bytes - off), off);
+        hash.update(buf.subarray(0, n));
+        off += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { name, fd: openSync(tmp, "a"), hash, records: state.records, bytes: state.bytes, pending: undefined };
+  }
+
+  /** Each shard's records and bytes written so far (after flush(): what sync() makes durable). */
+  state(): ShardState[] {
+    return this.shards.map((s) => ({ records: s.records, bytes: s.bytes }));
+  }
+
+  /** Writes every pending run and fsyncs every shard: state() is then on disk. */
+  sync(): void {
+    this.flush();
+    for (const s of this.shards) if (s.fd >= 0) fsyncSync(s.fd);
   }
 
   /** The final file names, in shard order. */
@@ -109,8 +157,8 @@ export class ShardSet {
     for (const s of this.shards) renameSync(join(this.dir, tempName(s.name)), join(this.dir, s.name));
   }
 
-  /** Closes and deletes every temporary file; safe to call more than once. */
-  abort(): void {
+  /** Closes every temporary file, keeping it; safe to call more than once. */
+  release(): void {
     for (const s of this.shards) {
       if (s.fd >= 0) {
         try {
@@ -120,7 +168,12 @@ export class ShardSet {
         }
         s.fd = -1;
       }
-      rmSync(join(this.dir, tempName(s.name)), { force: true });
     }
+  }
+
+  /** Closes and deletes every temporary file; safe to call more than once. */
+  abort(): void {
+    this.release();
+    for (const s of this.shards) rmSync(join(this.dir, tempName(s.name)), { force: true });
   }
 }

@@ -4,7 +4,8 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Piscina } from "piscina";
-import { readPatch } from "../archive/patch.js";
+import { readPatch, readPatchFromFiles, type PatchData } from "../archive/patch.js";
+import { readTarPatch } from "../archive/tar.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { Ben19Error, type SerializedError } from "../core/errors.js";
 import { multiHot19, names19 } from "../labels/convert.js";
@@ -24,6 +25,17 @@ function serialize(e: unknown, patch: string): SerializedError {
   return { name: "Ben19Error", code: "E_UNEXPECTED", message, patch };
 }
 
+/** Patch i of the task, from whichever input the task names (see protocol.ts). */
+function readTaskPatch(task: EncodeTask, i: number): Promise<PatchData> {
+  const name = task.names[i] as string;
+  if (task.files !== undefined) return readPatchFromFiles(name, task.files[i] ?? undefined, task.root);
+  if (task.ranges !== undefined) {
+    const r = task.ranges[i];
+    return readPatchFromFiles(name, r === null || r === undefined ? undefined : readTarPatch(task.root, name, r[0], r[1]), task.root);
+  }
+  return readPatch(task.root, name);
+}
+
 /** Encodes task.names in order; see EncodedBatch. */
 export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
   const wasm = await (core ??= createCore());
@@ -38,7 +50,7 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
     const name = task.names[i] as string;
     try {
       const t0 = performance.now();
-      const patch = await readPatch(task.root, name);
+      const patch = await readTaskPatch(task, i);
       const hot = multiHot19(patch.labels43 ?? []);
       if (task.updateJson) {
         updatePatchJson(join(task.root, name, `${name}_labels_metadata.json`), name, names19(hot));

@@ -120,7 +120,7 @@ test("shuffleBuffer 0 keeps file order; a buffer of B only moves a record to wit
   }
 });
 
-test("skipBatches = k yields exactly the tail of the full epoch (pool and in-process); epochs differ in order, not content", async () => {
+test("skipBatches = k yields exactly the tail of the full epoch (pool and in-process); an early break is clean; epochs differ in order, not content", async () => {
   const { glob } = await fixture;
   const opts = { files: glob, layout: "stack12" as const, batchSize: 16, seed: 9, shuffleBuffer: 40 };
   const full = await collect({ ...opts, workers: 2 }, 3);
@@ -130,6 +130,13 @@ test("skipBatches = k yields exactly the tail of the full epoch (pool and in-pro
     assert.deepEqual(bytes(tail), bytes(full.slice(k)));
     assert.deepEqual(tail.map((b) => b.index), full.slice(k).map((b) => b.index));
   }
+  // Leaving an epoch early (a break) stops cleanly; the next epoch on the same dataset is complete.
+  const ds = createDataset({ ...opts, workers: 2 });
+  for await (const b of ds.epoch(3)) if (b.index === 1) break;
+  const again: Batch[] = [];
+  for await (const b of ds.epoch(3)) again.push(b);
+  await ds.close();
+  assert.deepEqual(bytes(again), bytes(full));
   const next = await collect({ ...opts, workers: 2 }, 4);
   assert.notDeepEqual(names(next), names(full));
   assert.deepEqual([...names(next)].sort(), [...names(full)].sort());

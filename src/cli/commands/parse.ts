@@ -9,3 +9,12 @@ export function parseInteger(option: string): (value: string) => number {
     return n;
   };
 }
+
+/** A commander argParser for a finite number option (e.g. a learning rate written as 1e-3). */
+export function parseNumber(option: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n)) throw new OptionError(option, value, "expected a number");
+    return n;
+  };
+}

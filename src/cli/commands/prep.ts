@@ -24,6 +24,8 @@ interface PrepFlags {
   exclude?: BundledListName[];
   excludeList?: string[];
   part?: Part;
+  resume?: boolean;
+  journalInterval?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -31,6 +33,7 @@ interface PrepFlags {
 function summaryJson(s: PrepSummary): unknown {
   return {
     out: s.out,
+    ...(s.alreadyFinished === true ? { already_finished: true } : {}),
     seconds: Number(s.seconds.toFixed(3)),
     patches_per_second: Math.round(s.patchesPerSecond),
     workers: s.workers,
@@ -68,9 +71,19 @@ async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
       exclude: flags.exclude,
       excludeLists: flags.excludeList,
       part: flags.part,
+      resume: flags.resume === true,
+      journalSeconds: flags.journalInterval,
     },
     {
       onProgress: (p) => {
+        if (p.order === "archive") {
+          // A .tar.gz feeds every split at once, in archive order: one bar for the whole pass.
+          if (current === "") bar = progress(ctx.io, "prep (archive order, all splits)", "patches", quiet);
+          current = "all";
+          last = { done: p.doneAll };
+          bar.update(p.doneAll, p.totalAll);
+          return;
+        }
         if (p.split !== current) {
           if (current !== "") bar.finish(`${last.done} patches`);
           current = p.split;
@@ -85,6 +98,8 @@ async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
   const m = summary.manifest;
   if (flags.json === true) {
     ctx.io.out(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
+  } else if (summary.alreadyFinished === true) {
+    ctx.io.out(`${summary.out} already holds this run, finished (nothing to resume)\n`);
   } else {
     for (const [name, s] of Object.entries(m.splits)) {
       const excluded = s.excluded !== undefined ? `, ${s.excluded} excluded (${Object.entries(s.excluded_by_list ?? {}).map(([l, n]) => `${l} ${n}`).join(", ")})` : "";
@@ -119,9 +134,14 @@ export const command: CommandModule = {
           "manifest.part-<i>-of-<K>.json; K must divide --shards. The parts may share one output folder. Then " +
           "`ben19 merge-manifests OUT...` checks the parts and writes the single run's manifest.json.\n\n" +
           "--exclude / --exclude-list drop listed patches from every split before records are numbered. The official " +
-          "splits (the default) already exclude the snow, cloud and no19 patches, so with them nothing is dropped.",
+          "splits (the default) already exclude the snow, cloud and no19 patches, so with them nothing is dropped.\n\n" +
+          "-r may be the archive's tarball, read without extracting it: a .tar is indexed (headers only) and then read " +
+          "at offsets, giving the same bytes as the folder; a .tar.gz/.tgz is read in one pass and records are written " +
+          "in the tarball's order (manifest: options.order \"archive\" and each split's order_sha256).\n\n" +
+          "A killed run (kill -9, power loss) leaves a journal; rerun the same command with --resume to continue it " +
+          "(at most a few seconds of work are redone), or with --overwrite to start over.",
       )
-      .requiredOption("-r, --root_folder <dir>", "archive root: the folder holding one folder per patch")
+      .requiredOption("-r, --root_folder <dir>", "archive root: the folder holding one folder per patch, or the archive as .tar (records in CSV order) or .tar.gz/.tgz (one pass, records in archive order); see below")
       .requiredOption("-o, --out_folder <dir>", "output folder (created if missing)")
       .option("-n, --splits <csv...>", "split CSVs (.csv or .csv.gz; split name = file name up to its first dot) (default: the bundled official train, val and test splits)")
       .option("-l, --library <name>", "output library; only tensorflow (TFRecord)", "tensorflow")
@@ -133,6 +153,8 @@ export const command: CommandModule = {
       .option("--exclude <lists>", "leave out the patches of bundled lists: snow, cloud, no19, comma-separated (nothing is dropped from the official splits: they already exclude them)", (v: string, prev: BundledListName[] | undefined) => [...(prev ?? []), ...parseExcludeNames(v)])
       .option("--exclude-list <csv>", "leave out the patches of this CSV (first column; repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
       .option("--part <i/K>", "process only part i (0-based) of K, for job arrays; K must divide --shards; see above", parsePart)
+      .option("--resume", "continue the unfinished (killed) run in the output folder, to the same bytes; the same options are required (without an unfinished run: start one)")
+      .addOption(new Option("--journal-interval <seconds>", "seconds between durable checkpoints for --resume").argParser(Number).default(PREP_DEFAULTS.journalSeconds).hideHelp())
       .option("--json", "print a machine-readable summary on stdout")
       .option("-q, --quiet", "no progress on stderr")
       .action((flags: PrepFlags) => action(flags, ctx));

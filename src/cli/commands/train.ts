@@ -1,0 +1,91 @@
+// `ben19 train --model NAME --train SHARDS... [--val SHARDS...] --out RUN`: see src/training/train.ts.
+import { Option, type Command } from "commander";
+import { join } from "node:path";
+import { loadStats } from "../../core/stats.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../../models/backend.js";
+import { MODEL_NAMES, MODELS, type ModelName } from "../../models/registry.js";
+import { RUN_FILES, train } from "../../training/train.js";
+import { RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
+import type { CommandContext, CommandModule } from "../command.js";
+import { progress, type Progress } from "../progress.js";
+import { parseInteger, parseNumber } from "./parse.js";
+
+interface TrainFlags {
+  model: ModelName;
+  train: string[];
+  val?: string[];
+  out: string;
+  epochs: number;
+  batchSize?: number;
+  lr: number;
+  seed: number;
+  backend: BackendChoice;
+  stats?: string;
+  resample: ResampleMethod;
+  shuffleBuffer: number;
+  checkpointEvery: number;
+  resume?: boolean;
+  workers?: number;
+  maxSteps?: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const f4 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(4));
+
+export const command: CommandModule = {
+  register(program: Command, ctx: CommandContext) {
+    program
+      .command("train")
+      .summary("train a reference model on TFRecord shards (Adam, mean sigmoid cross-entropy), with validation and checkpoints")
+      .addOption(new Option("--model <name>", "network to train").choices(MODEL_NAMES).makeOptionMandatory())
+      .requiredOption("--train <shards...>", "training shards (paths or globs such as out/train_*.tfrecord)")
+      .option("--val <shards...>", "validation shards: loss and micro/macro F1 after every epoch")
+      .requiredOption("--out <run>", "run folder: config.json, log.jsonl, curves.svg, checkpoint, model/")
+      .option("--epochs <n>", "epochs", parseInteger("--epochs"), 1)
+      .option("--batch-size <n>", "batch size (default: the reference's, 1000/500/256; use less on small machines)", parseInteger("--batch-size"))
+      .option("--lr <rate>", "Adam learning rate", parseNumber("--lr"), 1e-3)
+      .option("--seed <n>", "seed of the initial weights, data order and dropout", parseInteger("--seed"), 42)
+      .addOption(new Option("--backend <name>", "tfjs backend (auto: node, then wasm, then cpu)").choices(BACKEND_CHOICES).default("auto"))
+      .option("--stats <file>", "normalisation statistics from ben19 stats (default: the reference's)")
+      .addOption(new Option("--resample <method>", "upsampling of the 20 m bands for stack10").choices(Object.keys(RESAMPLE_METHODS)).default("tf1-bicubic"))
+      .option("--shuffle-buffer <n>", "shuffle buffer in records (~160 KB each; the reference's 130,000 needs ~20 GB)", parseInteger("--shuffle-buffer"), 2000)
+      .option("--checkpoint-every <steps>", "also checkpoint every this many steps (0: at epoch ends only)", parseInteger("--checkpoint-every"), 0)
+      .option("--resume", "continue the run in --out from its last checkpoint, exactly as if never stopped")
+      .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
+      .option("--max-steps <n>", "stop after this many steps in total (checkpointed; continue with --resume)", parseInteger("--max-steps"))
+      .option("--json", "print the result as JSON")
+      .option("-q, --quiet", "no progress on stderr")
+      .action(async (f: TrainFlags) => {
+        const quiet = f.quiet === true || f.json === true;
+        let bar: Progress | undefined;
+        const result = await train({
+          model: f.model, train: f.train, val: f.val, out: f.out, epochs: f.epochs,
+          batchSize: f.batchSize ?? MODELS[f.model].batchSize, lr: f.lr, seed: f.seed, backend: f.backend,
+          stats: f.stats === undefined ? undefined : loadStats(f.stats), resample: f.resample,
+          shuffleBuffer: f.shuffleBuffer, checkpointEvery: f.checkpointEvery, resume: f.resume === true,
+          workers: f.workers, maxSteps: f.maxSteps,
+        }, {
+          onStart: ({ backend, records, batchesPerEpoch, resumedFrom }) => {
+            if (quiet) return;
+            const skipped = backend.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
+            ctx.io.err(`train: ${MODELS[f.model].title} on ${records} patches, ${batchesPerEpoch} batches/epoch, backend ${backend.name}${skipped !== "" ? ` (skipped ${skipped})` : ""}\n`);
+            if (resumedFrom !== null) ctx.io.err(`train: resumed at epoch ${resumedFrom.epoch + 1}, batch ${resumedFrom.batch}, step ${resumedFrom.step}\n`);
+          },
+          onStep: (s) => {
+            bar ??= progress(ctx.io, `epoch ${s.epoch + 1}/${f.epochs}`, "batches", quiet);
+            bar.update(s.batch, s.batches, `loss ${s.loss.toFixed(4)} ${Math.round(s.patchesPerSecond)} patches/s`);
+          },
+          onEpoch: (e) => {
+            (bar ?? progress(ctx.io, `epoch ${e.epoch + 1}/${f.epochs}`, "batches", quiet))
+              .finish(`loss ${f4(e.train_loss)}, val loss ${f4(e.val_loss)}, val micro F1 ${f4(e.val_micro_f1)}, macro F1 ${f4(e.val_macro_f1)}, ${Math.round(e.patches_per_second)} patches/s`);
+            bar = undefined;
+          },
+        });
+        if (f.json === true) ctx.io.out(`${JSON.stringify(result, null, 2)}\n`);
+        else if (result.interrupted) ctx.io.out(`stopped at step ${result.state.step} (epoch ${result.state.epoch + 1}, batch ${result.state.batch}); continue with --resume\n`);
+        else ctx.io.out(`trained ${result.state.step} steps; model in ${result.modelDir}; log ${join(f.out, RUN_FILES.log)}, curves ${join(f.out, RUN_FILES.plot)}\n`);
+        ctx.exit(0);
+      });
+  },
+};

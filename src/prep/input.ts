@@ -1,0 +1,150 @@
+// Where prep's patches come from, as a stream of worker jobs (runs of ≤ 32 patches of one split):
+// - a folder (one folder per patch): split by split, in CSV order;
+// - an uncompressed .tar: its headers are indexed first (one pass that skips the data), then each patch is read at
+//   its offset by the workers, in CSV order: the same jobs, hence the same bytes, as the folder;
+// - a .tar.gz (or .tgz), which cannot be read at offsets: one pass through gunzip in archive order; each patch's
+//   files are collected as they stream by (archive/tar-patches.ts) and records are written in archive order, each
+//   split keeping its own patches in that order. Patches of the CSVs the tarball lacks follow at the end, in CSV
+//   order (under --on-error fail the first one stops the run; under skip they are listed as skipped).
+// `from[s]` patches of split s are already done (a resumed run): the jobs start after them.
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { streamTarPatches } from "../archive/tar-patches.js";
+import { indexTar, paddedSize, patchMember } from "../archive/tar.js";
+import { PatchError } from "../core/errors.js";
+import type { Part } from "./partition.js";
+import type { EncodeTask } from "./protocol.js";
+
+export type InputKind = "folder" | "tar" | "tar.gz";
+
+/** A worker task, with the split and the position in the split's work list of its first patch. */
+export interface Job extends EncodeTask {
+  split: number;
+  start: number;
+}
+
+/** What kind of input `root` is; a missing root or another kind of file is an error naming what is accepted. */
+export function inputKind(root: string): InputKind {
+  const hint = "pass -r the folder that holds one folder per patch (e.g. BigEarthNet-v1.0), or the archive as .tar, .tar.gz or .tgz";
+  if (!existsSync(root)) throw new PatchError("E_MISSING_ROOT", "the archive root does not exist", { file: root }, hint);
+  if (statSync(root).isDirectory()) return "folder";
+  if (/\.(tar\.gz|tgz)$/i.test(root)) return "tar.gz";
+  if (/\.tar$/i.test(root)) return "tar";
+  throw new PatchError("E_MISSING_ROOT", "the archive root is neither a folder nor a .tar, .tar.gz or .tgz file", { file: root }, hint);
+}
+
+/** Patches per worker task: large enough to amortise messaging, small enough to keep every worker busy. */
+function batchSize(total: number, workers: number): number {
+  return Math.max(1, Math.min(32, Math.ceil(total / (workers * 8))));
+}
+
+export interface JobOptions {
+  root: string;
+  updateJson: boolean;
+  workers: number;
+  part: Part | undefined;
+}
+
+/**
+ * The jobs over `work` (each split's patches, after exclusions and --part) for `kind`; `kept` are the lists before
+ * --part, which the archive order needs (a part takes every K-th patch of each split in archive order).
+ */
+export function inputJobs(kind: InputKind, work: readonly (readonly string[])[], kept: readonly (readonly string[])[], from: readonly number[], o: JobOptions): Iterable<Job> | AsyncIterable<Job> {
+  const size = batchSize(work.reduce((a, w) => a + w.length, 0), o.workers);
+  if (kind === "folder") return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: o.updateJson }));
+  if (kind === "tar") {
+    const ranges = tarRanges(o.root, work);
+    return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: false, ranges: names.map((n) => ranges.get(n) ?? null) }));
+  }
+  return archiveOrderJobs(o.root, kept, o.part, from, size);
+}
+
+function* csvOrderJobs(work: readonly (readonly string[])[], from: readonly number[], size: number, task: (names: string[]) => EncodeTask): Generator<Job> {
+  for (let s = 0; s < work.length; s++) {
+    const patches = work[s] as readonly string[];
+    for (let start = from[s] ?? 0; start < patches.length; start += size) yield { ...task(patches.slice(start, start + size)), split: s, start };
+  }
+}
+
+/** Each wanted patch's byte range in an uncompressed .tar: from its first file's header to its last file's end. */
+function tarRanges(file: string, work: readonly (readonly string[])[]): Map<string, [number, number]> {
+  const ranges = new Map<string, [number, number]>();
+  for (const w of work) for (const n of w) ranges.set(n, [-1, -1]);
+  indexTar(file, (m) => {
+    const pm = patchMember(m.path);
+    const r = pm === undefined ? undefined : ranges.get(pm.patch);
+    if (r === undefined) return;
+    if (r[0] < 0) r[0] = m.header;
+    r[1] = m.data + paddedSize(m.size);
+  });
+  for (const [n, r] of ranges) if (r[0] < 0) ranges.delete(n);
+  return ranges;
+}
+
+/** The gunzipped bytes of a .tar.gz, in chunks. */
+function gunzipped(file: string): AsyncIterable<Uint8Array> {
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const gz = createGunzip({ chunkSize: 256 << 10 });
+  raw.on("error", (e) => gz.destroy(e));
+  return raw.pipe(gz);
+}
+
+async function* archiveOrderJobs(root: string, kept: readonly (readonly string[])[], part: Part | undefined, from: readonly number[], size: number): AsyncGenerator<Job> {
+  // Where each wanted patch goes: its first split (negated once the tarball has shown it), and any further
+  // occurrences (a patch listed in two splits, or twice) — kept apart since they are rare.
+  const home = new Map<string, number>();
+  const more = new Map<string, number[]>();
+  kept.forEach((names, s) => {
+    for (const n of names) {
+      if (home.has(n)) more.set(n, [...(more.get(n) ?? []), s]);
+      else home.set(n, s);
+    }
+  });
+  const seen = kept.map(() => 0);
+  const pos = kept.map(() => 0);
+  const batches = kept.map(() => ({ start: 0, names: [] as string[], files: [] as (Map<string, Uint8Array> | null)[] }));
+  /** Adds one occurrence of a patch to split s; returns a full batch as a job. */
+  const add = (s: number, name: string, files: Map<string, Uint8Array> | null): Job | undefined => {
+    const k = seen[s] as number;
+    seen[s] = k + 1;
+    if (part !== undefined && k % part.count !== part.index) return undefined;
+    const p = pos[s] as number;
+    pos[s] = p + 1;
+    if (p < (from[s] ?? 0)) return undefined;
+    const b = batches[s] as (typeof batches)[number];
+    if (b.names.length === 0) b.start = p;
+    b.names.push(name);
+    b.files.push(files);
+    return b.names.length >= size ? take(s) : undefined;
+  };
+  const take = (s: number): Job => {
+    const b = batches[s] as (typeof batches)[number];
+    const job: Job = { root, names: b.names, updateJson: false, files: b.files, split: s, start: b.start };
+    b.names = [];
+    b.files = [];
+    return job;
+  };
+  const claim = (name: string): boolean => {
+    const s = home.get(name);
+    if (s === undefined || s < 0) return false;
+    home.set(name, -1 - s);
+    return true;
+  };
+  for await (const p of streamTarPatches(gunzipped(root), root, claim)) {
+    const splits = [-1 - (home.get(p.name) as number), ...(more.get(p.name) ?? [])];
+    for (const [i, s] of splits.entries()) {
+      // Each occurrence's buffers are moved to a worker: further occurrences get their own copy.
+      const files = i === 0 ? p.files : new Map([...p.files].map(([f, b]) => [f, b.slice()]));
+      const job = add(s, p.name, files);
+      if (job !== undefined) yield job;
+    }
+  }
+  for (let s = 0; s < kept.length; s++) {
+    for (const n of kept[s] as readonly string[]) {
+      if ((home.get(n) as number) < 0) continue;
+      const job = add(s, n, null);
+      if (job !== undefined) yield job;
+    }
+    if ((batches[s] as (typeof batches)[number]).names.length > 0) yield take(s);
+  }
+}

@@ -1,0 +1,105 @@
+// prep's journal: what a killed run had made durable, so that `--resume` continues it. Every few seconds prep
+// fsyncs its temporary shards and then replaces the journal (temp file, fsync, rename, fsync of the folder): the
+// journal never claims bytes that are not on disk, and a crash at any moment leaves either the previous journal or
+// the new one. It records the options fingerprint, and per split the patches done, the running counts and each
+// temporary shard's records and byte length; the shards' sha256 is recomputed on resume from the kept prefix
+// (Node's hash state cannot be saved), at sequential read speed.
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { Ben19Error } from "../core/errors.js";
+import type { ExclusionInfo } from "./exclude.js";
+import type { SkippedPatch } from "./manifest.js";
+import { tempName } from "./naming.js";
+import type { Part } from "./partition.js";
+
+export const JOURNAL_FORMAT = "ben19-prep-journal/1";
+
+/** Everything that decides the output's bytes, as the journal's fingerprint covers it (not --workers). */
+export interface JournalOptions {
+  tool: string;
+  root: string;
+  /** Input kind, and for a tarball its size and modification time (hashing 66 GB up front would take minutes). */
+  input: { kind: string; size?: number; mtime_ms?: number };
+  splits: { file: string; sha256: string }[];
+  shards: number;
+  on_error: string;
+  update_json: boolean;
+  exclude: ExclusionInfo[];
+  part: Part | null;
+}
+
+/** One temporary shard as far as it is durable. */
+export interface ShardState {
+  records: number;
+  bytes: number;
+}
+
+export interface JournalSplit {
+  name: string;
+  /** Patches of the split's work list done (written or skipped), in the input's order. */
+  done: number;
+  records: number;
+  skipped: number;
+  no_label: number;
+  labels: number[];
+  shards: ShardState[];
+  /** Archive order only: the order hash chain so far (manifest.ts chainOrder). */
+  order?: string;
+}
+
+export interface Journal {
+  format: typeof JOURNAL_FORMAT;
+  fingerprint: string;
+  options: JournalOptions;
+  splits: JournalSplit[];
+  skipped: SkippedPatch[];
+}
+
+export function fingerprint(o: JournalOptions): string {
+  return createHash("sha256").update(JSON.stringify(o)).digest("hex");
+}
+
+/** Fsyncs a file or folder by path (folders: so that a rename or a new file in it is durable). */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces the journal durably; see the module comment. */
+export function writeJournal(file: string, j: Journal): void {
+  const tmp = tempName(file);
+  writeFileSync(tmp, JSON.stringify(j));
+  fsyncPath(tmp);
+  renameSync(tmp, file);
+  fsyncPath(dirname(file));
+}
+
+/** The journal in `file`, or undefined when there is none; a damaged one is an error with the way out. */
+export function readJournal(file: string): Journal | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const j = JSON.parse(readFileSync(file, "utf8")) as Journal;
+    if (j.format !== JOURNAL_FORMAT) throw new Error(`format ${JSON.stringify(j.format)}, expected ${JOURNAL_FORMAT}`);
+    return j;
+  } catch (e) {
+    throw new Ben19Error("E_RESUME", `the resume journal cannot be read: ${(e as Error).message}`, { file }, "rerun without --resume and with --overwrite to start over");
+  }
+}
+
+export function removeJournal(file: string): void {
+  rmSync(file, { force: true });
+  rmSync(tempName(file), { force: true });
+}
+
+/** What differs between the journalled options and this run's, one line per option. */
+export function optionDifferences(was: JournalOptions, now: JournalOptions): string[] {
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])] as (keyof JournalOptions)[];
+  return keys
+    .filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]))
+    .map((k) => `${k}: the unfinished run had ${JSON.stringify(was[k])}, this one has ${JSON.stringify(now[k])}`);
+}

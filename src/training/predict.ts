@@ -1,0 +1,82 @@
+// Prediction with a saved model on raw inputs: patch folders (the 12 GeoTIFFs; no label file needed) or TFRecord
+// files (every record). Each patch is preprocessed with the model's own metadata (layout, statistics, resampling),
+// so prediction can never differ from training in preprocessing.
+import { existsSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { labelFileName, readPatchDir } from "../archive/patch.js";
+import { CLASS_COUNT_19 } from "../core/constants.js";
+import { buildInput } from "../dataset/input.js";
+import { multiHot19, names19 } from "../labels/convert.js";
+import { LABELS_19 } from "../labels/nomenclature.js";
+import type { LoadedModel } from "../models/io.js";
+import { tf } from "../models/tf.js";
+import { readRecords } from "../tfrecord/reader.js";
+import { createCore, type Core } from "../wasm/core.js";
+
+export interface Prediction {
+  patch: string;
+  /** Where it came from: the patch folder, or `file#record`. */
+  source: string;
+  /** The 19 class probabilities in class order. */
+  probabilities: number[];
+  /** Classes with probability ≥ threshold, most probable first. */
+  labels: { name: string; probability: number }[];
+  /** The known 19-class labels: the record's, or the folder's label file's when it has one. */
+  trueLabels?: string[];
+}
+
+interface PatchInput {
+  patch: string;
+  source: string;
+  bands: Uint16Array[];
+  trueLabels?: string[];
+}
+
+async function* patchesOf(inputs: readonly string[], core: Core): AsyncGenerator<PatchInput> {
+  for (const input of inputs) {
+    if (statSync(input).isDirectory()) {
+      // The label file is optional for prediction; when present, its labels are shown beside the prediction.
+      const labels = existsSync(join(input, labelFileName(basename(input))));
+      const p = await readPatchDir(input, { labels });
+      yield { patch: p.name, source: input, bands: p.bands, ...(p.labels43 !== undefined ? { trueLabels: names19(multiHot19(p.labels43)) } : {}) };
+    } else {
+      for await (const r of readRecords(input, core)) {
+        const p = core.decodePatch(r.data);
+        yield { patch: p.patchName, source: `${input}#${r.index}`, bands: p.bands, trueLabels: LABELS_19.filter((_, i) => p.multiHot[i] === 1) };
+      }
+    }
+  }
+}
+
+/** Predicts every patch of `inputs` with `loaded`, `batchSize` patches at a time, in input order. */
+export async function* predict(loaded: LoadedModel, inputs: readonly string[], o: { threshold?: number; batchSize?: number } = {}): AsyncGenerator<Prediction> {
+  const core = await createCore();
+  const { meta, model } = loaded;
+  const threshold = o.threshold ?? meta.threshold;
+  const batchSize = o.batchSize ?? 32;
+  let pending: PatchInput[] = [];
+  const flush = async function* (): AsyncGenerator<Prediction> {
+    if (pending.length === 0) return;
+    const tensors = pending.map((p) => buildInput(core, p.bands, { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats }));
+    const xs = meta.inputs.map((input, k) => {
+      const data = new Float32Array(pending.length * input.shape[0] * input.shape[1] * input.shape[2]);
+      tensors.forEach((t, i) => data.set((t[k] as { data: Float32Array }).data, i * (data.length / pending.length)));
+      return tf.tensor4d(data, [pending.length, ...input.shape]);
+    });
+    const probsT = model.predict(xs) as tf.Tensor;
+    const probs = await probsT.data();
+    tf.dispose([probsT, ...xs]);
+    for (const [i, p] of pending.entries()) {
+      const row = Array.from(probs.subarray(i * CLASS_COUNT_19, (i + 1) * CLASS_COUNT_19));
+      const labels = row.map((probability, c) => ({ name: LABELS_19[c] as string, probability }))
+        .filter((l) => l.probability >= threshold).sort((a, b) => b.probability - a.probability);
+      yield { patch: p.patch, source: p.source, probabilities: row, labels, ...(p.trueLabels !== undefined ? { trueLabels: p.trueLabels } : {}) };
+    }
+    pending = [];
+  };
+  for await (const p of patchesOf(inputs, core)) {
+    pending.push(p);
+    if (pending.length >= batchSize) yield* flush();
+  }
+  yield* flush();
+}
