@@ -1,8 +1,6 @@
 // Per-band normalisation statistics. The defaults are the reference's (bigearthnet-models-tf, as listed in
 // ../shared/bigearthnet/FACTS.md): mean and standard deviation of the raw values over the training archive.
-import { readFileSync } from "node:fs";
-import { BAND_NAMES, type BandName } from "./bands.js";
-import { OptionError } from "./errors.js";
+import type { BandName } from "./bands.js";
 
 export interface BandStat {
   mean: number;
@@ -24,23 +22,3 @@ export const REFERENCE_STATS: BandStats = {
   B11: { mean: 1594.42694882, std: 1079.19066363 },
   B12: { mean: 1009.32729131, std: 818.86747235 },
 };
-
-/** Reads a stats file written by `ben19 stats` (or any JSON with `bands: {B01: {mean, std}, …}`). */
-export function loadStats(file: string): BandStats {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new OptionError("--stats", file, `expected a readable JSON stats file (${(e as Error).message})`);
-  }
-  const bands = (data as { bands?: Record<string, Partial<BandStat>> }).bands ?? {};
-  const out: Partial<Record<BandName, BandStat>> = {};
-  for (const b of BAND_NAMES) {
-    const s = bands[b];
-    if (s === undefined || typeof s.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) {
-      throw new OptionError("--stats", file, `expected bands.${b} = {mean, std > 0}, as ben19 stats writes`);
-    }
-    out[b] = { mean: s.mean, std: s.std };
-  }
-  return out as BandStats;
-}

@@ -12,7 +12,7 @@ import { sha256OfFile } from "../core/hash.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { readRecords } from "../tfrecord/reader.js";
 import { createCore, type Core, type DecodedPatch } from "../wasm/core.js";
-import { MANIFEST_FORMAT, type PrepManifest, type SplitManifest } from "../prep/manifest.js";
+import { chainOrder, MANIFEST_FORMAT, ORDER_CHAIN_START, type PrepManifest, type SplitManifest } from "../prep/manifest.js";
 import { applyExclusions, readExclusionList, type ExclusionList } from "../prep/exclude.js";
 import { MANIFEST_FILE, PART_MANIFEST_PATTERN } from "../prep/naming.js";
 
@@ -149,6 +149,10 @@ async function checkSplit(core: Core, out: string, name: string, sm: SplitManife
     if (name === undefined) break;
     order.push(name);
   }
+  // Archive order (.tar.gz input): the manifest's hash chain over the record order must match it.
+  if (sm.order_sha256 !== undefined && order.reduce(chainOrder, ORDER_CHAIN_START) !== sm.order_sha256) {
+    ctx.problem({ message: `split ${name}: the record order differs from the one the manifest records (order_sha256)` });
+  }
   return { name, manifest: sm, order };
 }
 
@@ -180,6 +184,9 @@ async function exclusionLists(m: PrepManifest, ctx: Ctx): Promise<ExclusionList[
 export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   const problems: Problem[] = [];
   let dropped = 0;
+  if (o.root !== undefined && existsSync(o.root) && !statSync(o.root).isDirectory()) {
+    throw new Ben19Error("E_OPTION", "verify -r compares records with the archive folder; a tarball cannot be read patch by patch in any order", { file: o.root }, "extract the archive and pass its folder, or verify without -r (CRCs, schema, manifest and order_sha256 are still checked)");
+  }
   const core = await createCore();
   const manifest = readManifest(o.out, problems);
   const total = manifest === undefined ? 0 : Object.values(manifest.splits).reduce((a, s) => a + s.records, 0);
@@ -229,10 +236,14 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
       }
       const skipped = new Set(manifest.skipped.filter((s) => s.split === split.name).map((s) => s.patch));
       const expected = applyExclusions(split.patches, lists).kept.filter((p) => !skipped.has(p));
-      const first = expected.findIndex((p, i) => c.order[i] !== p);
+      // In archive order the records are the CSV's patches in the tarball's order: compare them as sorted lists.
+      const archive = manifest.options.order === "archive";
+      const got = archive ? [...c.order].sort() : c.order;
+      if (archive) expected.sort();
+      const first = expected.findIndex((p, i) => got[i] !== p);
       if (first >= 0 || expected.length !== c.order.length) {
         const i = first >= 0 ? first : Math.min(expected.length, c.order.length);
-        ctx.problem({ file: csv, message: `split ${split.name}: record ${i} is ${c.order[i] ?? "missing"}, the CSV (minus excluded and skipped patches) has ${expected[i] ?? "no more patches"} (${c.order.length} records for ${expected.length} patches)` });
+        ctx.problem({ file: csv, message: `split ${split.name}: ${archive ? "in sorted order, " : ""}record ${i} is ${got[i] ?? "missing"}, the CSV (minus excluded and skipped patches) has ${expected[i] ?? "no more patches"} (${c.order.length} records for ${expected.length} patches)` });
       }
     }
   }

@@ -29,7 +29,7 @@ const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/
 const TIMEOUT_MS = 120_000;
 
 /** Debian's chromium (override with BEN19_CHROMIUM), found on PATH. */
-function chromiumPath(): string | undefined {
+export function chromiumPath(): string | undefined {
   if (process.env.BEN19_CHROMIUM !== undefined) return process.env.BEN19_CHROMIUM;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     for (const name of ["chromium", "chromium-browser"]) if (existsSync(join(dir, name))) return join(dir, name);

@@ -98,3 +98,27 @@ test("backend selection: cpu and wasm load by name; auto reports what it skipped
   for (const s of auto.skipped) assert.ok(s.reason.length > 0, `skipped ${s.name} without a reason`);
   assert.equal(tf.getBackend(), auto.tfjsName);
 });
+
+test("wasm BatchMatMul with transposed operands (our explicit-transpose forms) equals the cpu backend", async () => {
+  await selectBackend("wasm");
+  const r = rng(7);
+  for (let i = 0; i < 24; i++) {
+    const [m, k, n] = [r(1, 40), r(1, 300), r(1, 40)];
+    const batch = i % 3 === 0 ? [r(1, 3)] : [];
+    const ta = r(0, 1) === 1;
+    const tb = r(0, 1) === 1;
+    const a = tf.randomUniform([...batch, ...(ta ? [k, m] : [m, k])], -1, 1, "float32", i);
+    const b = tf.randomUniform([...batch, ...(tb ? [n, k] : [k, n])], -1, 1, "float32", 50 + i);
+    const results: Float32Array[] = [];
+    for (const backend of ["wasm", "cpu"]) {
+      await tf.setBackend(backend);
+      const c = tf.matMul(a, b, ta, tb);
+      results.push((await c.data()) as Float32Array);
+      c.dispose();
+    }
+    const e = relError(results[0] as Float32Array, results[1] as Float32Array);
+    assert.ok(e <= 1e-4, `matMul ${a.shape}×${b.shape} transposeA=${ta} transposeB=${tb}: error ${e}`);
+    tf.dispose([a, b]);
+    await tf.setBackend("wasm");
+  }
+});

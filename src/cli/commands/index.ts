@@ -6,10 +6,11 @@ import { command as mergeManifests } from "./merge-manifests.js";
 import { command as models } from "./models.js";
 import { command as predict } from "./predict.js";
 import { command as prep } from "./prep.js";
+import { command as serve } from "./serve.js";
 import { command as stats } from "./stats.js";
 import { command as synth } from "./synth.js";
 import { command as tensor } from "./tensor.js";
 import { command as train } from "./train.js";
 import { command as verify } from "./verify.js";
 
-export const COMMANDS: readonly CommandModule[] = [synth, prep, mergeManifests, verify, inspect, stats, tensor, models, train, evaluate, predict];
+export const COMMANDS: readonly CommandModule[] = [synth, prep, mergeManifests, verify, inspect, stats, tensor, models, train, evaluate, predict, serve];

@@ -4,7 +4,7 @@ import { Option, type Command } from "commander";
 import { renameSync, statSync, writeFileSync } from "node:fs";
 import { readPatchDir } from "../../archive/patch.js";
 import { OptionError } from "../../core/errors.js";
-import { loadStats } from "../../core/stats.js";
+import { loadStats } from "../../core/stats-file.js";
 import { buildInput } from "../../dataset/input.js";
 import { LAYOUTS, type LayoutName } from "../../dataset/layouts.js";
 import { encodeNpy } from "../../dataset/npy.js";

@@ -1,15 +1,22 @@
 // The kernels (and one gradient) the tfjs wasm backend needs for training and lacks (or has only as slow loops), registered once
 // before the backend initialises. Each is built from the backend's own fast kernels; see the files for the maths.
 import { getKernel, registerGradient, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import type { KernelConfig } from "@tensorflow/tfjs-core";
+import { batchMatMulConfig } from "./batch-matmul.js";
 import { fusedBatchNormGradConfig } from "./batchnorm-grad.js";
 import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
 
 const WASM = "wasm";
 
+/** The backend's own BatchMatMul, kept before ours replaces it (ours calls it for plain products). */
+let plainBatchMatMul: KernelConfig | undefined;
+
 /** Registers (or replaces) our training kernels for the wasm backend. Idempotent. */
 export function registerWasmTrainingKernels(): void {
-  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM)]) {
+  plainBatchMatMul ??= getKernel("BatchMatMul", WASM);
+  if (plainBatchMatMul === undefined) throw new Error("the wasm backend has no BatchMatMul kernel");
+  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), batchMatMulConfig(plainBatchMatMul)]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
     registerKernel(config);
   }

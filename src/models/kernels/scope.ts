@@ -20,6 +20,12 @@ export class KernelScope {
     return out;
   }
 
+  /** Adds a tensor made outside run() (e.g. by a saved kernel function) to the intermediates. */
+  track(t: TensorInfo): TensorInfo {
+    this.temps.push(t);
+    return t;
+  }
+
   /** Frees every intermediate except `result`, and returns it. */
   finish(result: TensorInfo): TensorInfo {
     for (const t of this.temps) if (t !== result) this.backend.disposeData(t.dataId);

@@ -1,0 +1,136 @@
+// The page: open files → show the patch (pictures, labels, record download) → classify it when a model is loaded.
+// Each step's outcome is also written to a data-state attribute, which the Chromium test (test/web/) waits on.
+import { createCore, LABELS_19 } from "../dist/wasm/index.js";
+import { initBackend, loadModelFiles, loadServerModel, predictBands } from "./model.js";
+import { describe, fromRecord, openFiles } from "./patch.js";
+import { showBands } from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+const core = await createCore({ url: new URL("../build/core.wasm", import.meta.url) });
+
+/** @type {import("./patch.js").Patch | undefined} */
+let patch;
+let loaded;
+let tfrecord;
+let downloadUrl;
+
+function status(id, state, text) {
+  const el = $(id);
+  el.dataset.state = state;
+  el.textContent = text;
+}
+
+function list(id, names, unknown) {
+  const items = names === null ? [unknown] : names.length === 0 ? ["(none)"] : names;
+  $(id).replaceChildren(...items.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
+  $(id).classList.toggle("muted", names === null);
+}
+
+function showPatch(p) {
+  patch = p;
+  $("patch").hidden = false;
+  $("patch-name").textContent = p.name;
+  $("patch-source").textContent = `from ${p.source}`;
+  showBands($("rgb"), $("bands"), p.bands);
+  list("labels19", p.labels19, "unknown: open the patch's _labels_metadata.json too");
+  list("labels43", p.labels43, p.labels19 === null ? "unknown: open the patch's _labels_metadata.json too" : "not stored in a TFRecord record");
+  if (downloadUrl !== undefined) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = p.record === null ? undefined : URL.createObjectURL(new Blob([p.record], { type: "application/octet-stream" }));
+  const link = $("download");
+  link.hidden = downloadUrl === undefined;
+  if (downloadUrl !== undefined) Object.assign(link, { href: downloadUrl, download: `${p.name}.tfrecord` });
+  $("download-note").textContent = p.record === null
+    ? "A record needs the labels: open the _labels_metadata.json with the bands."
+    : `${p.record.length.toLocaleString("en")} bytes, exactly what ben19 prep writes for this patch (a one-record .tfrecord file).`;
+  status("patch-status", "ready", `Opened ${p.name}.`);
+  return predict();
+}
+
+async function predict() {
+  if (patch === undefined || loaded === undefined) return;
+  const p = patch;
+  const section = $("prediction");
+  section.hidden = false;
+  section.dataset.state = "running";
+  const probs = await predictBands(core, loaded, p.bands);
+  if (p !== patch) return; // another patch was opened meanwhile
+  const truth = new Set(p.labels19 ?? []);
+  const rows = probs.map((prob, k) => {
+    const tr = document.createElement("tr");
+    const name = LABELS_19[k];
+    Object.assign(tr.dataset, { class: name, p: String(prob) });
+    tr.classList.toggle("predicted", prob >= loaded.meta.threshold);
+    const bar = Object.assign(document.createElement("meter"), { min: 0, max: 1, value: prob });
+    const cells = [name, prob.toFixed(3), bar, p.labels19 === null ? "?" : truth.has(name) ? "✓" : ""];
+    tr.append(...cells.map((c) => {
+      const td = document.createElement("td");
+      td.append(c);
+      return td;
+    }));
+    return tr;
+  });
+  $("probabilities").tBodies[0].replaceChildren(...rows);
+  $("prediction-note").textContent = `${loaded.meta.model} (${loaded.meta.layout} input, ${loaded.meta.resample} resampling) from ${loaded.from}, `
+    + `tfjs ${tf.getBackend()} backend; classes at ≥ ${loaded.meta.threshold} are predicted (bold).`;
+  Object.assign(section.dataset, { state: "ready", patch: p.name, source: p.source, model: loaded.from });
+}
+
+async function guarded(id, work) {
+  try {
+    await work();
+  } catch (e) {
+    console.error(e);
+    status(id, "error", describe(e));
+  }
+}
+
+function openRecord() {
+  const k = Number($("record").value);
+  if (!Number.isInteger(k) || k < 0 || k >= tfrecord.ranges.length) throw new Error(`no record ${k}: the file holds ${tfrecord.ranges.length}`);
+  return showPatch(fromRecord(tfrecord.bytes, tfrecord.ranges, k, tfrecord.name, core));
+}
+
+function open(files) {
+  return guarded("patch-status", async () => {
+    status("patch-status", "loading", "Reading…");
+    const opened = await openFiles(files, core);
+    tfrecord = opened.tfrecord;
+    $("record-choice").hidden = tfrecord === undefined;
+    if (tfrecord === undefined) return showPatch(opened.patch);
+    $("record-count").textContent = String(tfrecord.ranges.length);
+    $("record").max = String(tfrecord.ranges.length - 1);
+    $("record").value = "0";
+    return openRecord();
+  });
+}
+
+function useModel(load) {
+  return guarded("model-status", async () => {
+    status("model-status", "loading", "Loading the model…");
+    const next = await load();
+    if (next === null) return status("model-status", "none", "The server has no model (ben19 serve --model RUN): load one from files.");
+    loaded?.model.dispose();
+    loaded = next;
+    status("model-status", "ready", `${next.meta.model} from ${next.from} (tfjs ${tf.getBackend()} backend).`);
+    await predict();
+  });
+}
+
+$("files").addEventListener("change", (e) => open(e.target.files));
+$("record").addEventListener("change", () => guarded("patch-status", openRecord));
+$("model-files").addEventListener("change", (e) => useModel(() => loadModelFiles(e.target.files)));
+for (const type of ["dragenter", "dragover"]) {
+  document.addEventListener(type, (e) => {
+    e.preventDefault();
+    $("drop").classList.add("over");
+  });
+}
+document.addEventListener("dragleave", () => $("drop").classList.remove("over"));
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  $("drop").classList.remove("over");
+  open(e.dataTransfer.files);
+});
+
+await initBackend();
+await useModel(loadServerModel);

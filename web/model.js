@@ -1,0 +1,97 @@
+// A model folder from `ben19 train` in the browser: tfjs (global `tf`, from the bundles index.html loads) with the
+// wasm backend, or the cpu one when WebAssembly SIMD is unavailable. Each patch is preprocessed exactly as
+// `ben19 predict` does, by the same function (buildInput: z-score, then resample with the WASM core) and with the
+// layout, statistics and resampling method of the model's ben19.json.
+import { buildInput } from "../dist/dataset/input.js";
+import { LAYOUTS } from "../dist/dataset/layouts.js";
+import { BAND_NAMES, LABELS_19 } from "../dist/wasm/index.js";
+
+const tf = globalThis.tf;
+
+/**
+ * ben19's dropout layer (src/models/dropout.ts) under the class name model.json records. At inference dropout is
+ * the identity, so the page needs only this stand-in to rebuild the network.
+ */
+class SeededDropout extends tf.layers.Layer {
+  static className = "Ben19SeededDropout";
+
+  constructor(args) {
+    super(args);
+    this.rate = args.rate;
+    this.seed = args.seed;
+  }
+
+  call(inputs) {
+    return Array.isArray(inputs) ? inputs[0] : inputs;
+  }
+
+  getConfig() {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
+}
+tf.serialization.registerClass(SeededDropout);
+
+let backend;
+/** The tfjs backend in use: wasm (its .wasm files served from /vendor/), else cpu. */
+export function initBackend() {
+  backend ??= (async () => {
+    try {
+      tf.wasm.setWasmPaths(new URL("/vendor/", location.href).href);
+      if (await tf.setBackend("wasm")) return "wasm";
+    } catch {
+      // fall through to cpu
+    }
+    await tf.setBackend("cpu");
+    return "cpu";
+  })();
+  return backend;
+}
+
+/** The checks ben19's loader makes that matter for preprocessing; a mismatch would give silently wrong results. */
+function checkMetadata(meta, model, where) {
+  const bad = (what) => {
+    throw new Error(`${where}: ${what} — use the ben19.json that \`ben19 train\` wrote beside this model.json`);
+  };
+  if (meta?.format !== "ben19-model" || meta.formatVersion !== 1) bad("not a ben19 model metadata file (format ben19-model, version 1)");
+  const layout = LAYOUTS[meta.layout];
+  if (layout === undefined) bad(`unknown layout ${JSON.stringify(meta.layout)}`);
+  const shapes = JSON.stringify(model.inputs.map((i) => i.shape.slice(1)));
+  if (shapes !== JSON.stringify(layout.map((t) => [t.side, t.side, t.bands.length]))) bad(`the network's input shapes ${shapes} do not fit layout ${meta.layout}`);
+  if (JSON.stringify(meta.classes) !== JSON.stringify(LABELS_19)) bad("classes differ from the 19-class nomenclature");
+  for (const b of BAND_NAMES) if (!(meta.normalization?.stats?.[b]?.std > 0)) bad(`normalization.stats.${b} must be {mean, std > 0}`);
+}
+
+/** @returns {Promise<{ model, meta, from: string } | null>} the server's model (ben19 serve --model), or null. */
+export async function loadServerModel() {
+  const res = await fetch("/model/ben19.json");
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`the server's model: HTTP ${res.status}`);
+  const meta = await res.json();
+  await initBackend();
+  const model = await tf.loadLayersModel("/model/model.json");
+  checkMetadata(meta, model, "the server's ben19.json");
+  return { model, meta, from: "the server" };
+}
+
+/** A model from the three picked files of a model folder. */
+export async function loadModelFiles(files) {
+  const byName = new Map([...files].map((f) => [f.name, f]));
+  const missing = ["model.json", "weights.bin", "ben19.json"].filter((n) => !byName.has(n));
+  if (missing.length > 0) throw new Error(`pick all three files of the model folder: ${missing.join(", ")} missing`);
+  const meta = JSON.parse(await byName.get("ben19.json").text());
+  await initBackend();
+  const model = await tf.loadLayersModel(tf.io.browserFiles([byName.get("model.json"), byName.get("weights.bin")]));
+  checkMetadata(meta, model, "ben19.json");
+  return { model, meta, from: "your files" };
+}
+
+/** The 19 class probabilities of one patch (bands in archive order), in class order. */
+export async function predictBands(core, loaded, bands) {
+  const { model, meta } = loaded;
+  const inputs = buildInput(core, bands, { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats });
+  const xs = inputs.map((t) => tf.tensor4d(t.data, [1, ...t.shape]));
+  const out = model.predict(xs);
+  const probs = Array.from(await out.data());
+  tf.dispose([out, ...xs]);
+  return probs;
+}
