@@ -1,0 +1,96 @@
+// Model throughput: forward (inference) and one training step (Adam, mean sigmoid cross-entropy, the trainer's
+// own step) per model, batch size and backend, in samples/s. Usage:
+//   npm run bench:models [-- --models kbranch,resnet50 --batches 8,32 --backends wasm,cpu --reps 3]
+// Defaults: all six models, batches 8 and 32, every backend that loads except cpu (hundreds of times slower for
+// conv nets: ask for it explicitly). When PyTorch is installed (Debian python3-torch), bench/torch_models.py runs
+// the same networks with 2 threads for the side-by-side figures.
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { selectBackend, type BackendChoice } from "../src/models/backend.js";
+import { setDropoutStep } from "../src/models/dropout.js";
+import { MODEL_NAMES, MODELS, type ModelName } from "../src/models/registry.js";
+import { tf } from "../src/models/tf.js";
+import { logitsModel } from "../src/training/logits.js";
+import { meanSigmoidCrossEntropy } from "../src/training/loss.js";
+import { report, type BenchRow } from "./report.js";
+
+const { values } = parseArgs({
+  options: {
+    models: { type: "string", default: MODEL_NAMES.join(",") },
+    batches: { type: "string", default: "8,32" },
+    backends: { type: "string", default: "node,wasm" },
+    reps: { type: "string", default: "3" },
+  },
+});
+const models = (values.models as string).split(",") as ModelName[];
+const batches = (values.batches as string).split(",").map(Number);
+const reps = Number(values.reps);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Seconds per call of `f` (which returns a tensor to wait for): one warm-up, then the median of `reps`. */
+async function seconds(f: () => tf.Tensor): Promise<{ median: number; all: number[] }> {
+  const all: number[] = [];
+  for (let r = 0; r <= reps; r++) {
+    const t0 = performance.now();
+    const out = f();
+    await out.data();
+    out.dispose();
+    if (r > 0) all.push((performance.now() - t0) / 1000);
+  }
+  return { median: median(all), all };
+}
+
+const rows: BenchRow[] = [];
+for (const choice of (values.backends as string).split(",") as BackendChoice[]) {
+  let name: string;
+  try {
+    const info = await selectBackend(choice);
+    name = info.name;
+  } catch (e) {
+    process.stderr.write(`bench:models: backend ${choice} unavailable (${(e as Error).message}); skipped\n`);
+    continue;
+  }
+  for (const m of models) {
+    const model = MODELS[m].build(1);
+    const logits = logitsModel(model);
+    const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    for (const b of batches) {
+      const xs = model.inputs.map((i, k) => tf.randomNormal([b, ...(i.shape.slice(1) as number[])], 0, 1, "float32", k));
+      const y = tf.cast(tf.greater(tf.randomUniform([b, 19], 0, 1, "float32", 9), 0.7), "float32");
+      const fwd = await seconds(() => model.predict(xs) as tf.Tensor);
+      let step = 0;
+      const train = await seconds(() => {
+        setDropoutStep(step++);
+        return optimizer.minimize(() => meanSigmoidCrossEntropy(y, logits.apply(xs, { training: true }) as tf.Tensor), true, variables) as tf.Scalar;
+      });
+      const sd = (s: { all: number[] }): number => {
+        const rates = s.all.map((t) => b / t);
+        const mean = rates.reduce((a, r) => a + r, 0) / rates.length;
+        return Math.sqrt(rates.reduce((a, r) => a + (r - mean) ** 2, 0) / rates.length);
+      };
+      rows.push({ name: `${m} forward, batch ${b}, ${name}`, value: b / fwd.median, unit: "samples/s", n: reps, stddev: sd(fwd) });
+      rows.push({ name: `${m} training step, batch ${b}, ${name}`, value: b / train.median, unit: "samples/s", n: reps, stddev: sd(train) });
+      process.stderr.write(`${rows.at(-2)?.name}: ${rows.at(-2)?.value.toFixed(1)}; ${rows.at(-1)?.name}: ${rows.at(-1)?.value.toFixed(1)}\n`);
+      tf.dispose([...xs, y]);
+    }
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+// PyTorch for scale, when installed: the same architectures and batch sizes, 2 threads.
+// Debian's python3-torch lives in the system Python, which a pyenv or venv `python3` on PATH may hide.
+const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
+if (python !== undefined) {
+  const r = spawnSync(python, [new URL("./torch_models.py", import.meta.url).pathname, "--models", models.join(","), "--batches", batches.join(","), "--reps", String(reps)], { encoding: "utf8" });
+  if (r.status === 0) rows.push(...(JSON.parse(r.stdout) as BenchRow[]));
+  else process.stderr.write(`bench:models: the PyTorch comparison failed: ${r.stderr}\n`);
+} else {
+  process.stderr.write("bench:models: PyTorch not installed (Debian python3-torch); no side-by-side rows\n");
+}
+report("models", rows);
