@@ -8,7 +8,7 @@
 //   order (under --on-error fail the first one stops the run; under skip they are listed as skipped).
 // `from[s]` patches of split s are already done (a resumed run): the jobs start after them.
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { createGunzip } from "node:zlib";
+import { createGunzip, type ZlibOptions } from "node:zlib";
 import { streamTarPatches } from "../archive/tar-patches.js";
 import { indexTar, paddedSize, patchMember } from "../archive/tar.js";
 import { PatchError } from "../core/errors.js";
@@ -47,7 +47,8 @@ export interface JobOptions {
 
 /**
  * The jobs over `work` (each split's patches, after exclusions and --part) for `kind`; `kept` are the lists before
- * --part, which the archive order needs (a part takes every K-th patch of each split in archive order).
+ * --part, which the archive order needs (a part would take every K-th patch of each split in archive order; prep
+ * refuses --part with a .tar.gz for now, since merge-manifests cannot rebuild the order's hash chain).
  */
 export function inputJobs(kind: InputKind, work: readonly (readonly string[])[], kept: readonly (readonly string[])[], from: readonly number[], o: JobOptions): Iterable<Job> | AsyncIterable<Job> {
   const size = batchSize(work.reduce((a, w) => a + w.length, 0), o.workers);
@@ -84,7 +85,8 @@ function tarRanges(file: string, work: readonly (readonly string[])[]): Map<stri
 /** The gunzipped bytes of a .tar.gz, in chunks. */
 function gunzipped(file: string): AsyncIterable<Uint8Array> {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const gz = createGunzip({ chunkSize: 256 << 10 });
+  // A deep readable buffer lets zlib (on libuv's thread pool) decompress ahead while this thread writes records.
+  const gz = createGunzip({ chunkSize: 256 << 10, readableHighWaterMark: 16 << 20 } as ZlibOptions);
   raw.on("error", (e) => gz.destroy(e));
   return raw.pipe(gz);
 }

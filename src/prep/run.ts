@@ -151,6 +151,10 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
   const kind = inputKind(o.root);
   if (kind !== "folder" && o.updateJson) throw new OptionError("--update_json", true, "cannot update the JSON files inside a tarball: extract the archive to a folder first, or leave --update_json out");
   const archiveOrder = kind === "tar.gz";
+  if (archiveOrder && o.part !== undefined) {
+    // Each part would record the order of its own records only; merge-manifests cannot rebuild the single run's.
+    throw new OptionError("--part", `${o.part.index}/${o.part.count}`, "cannot be used with a .tar.gz input (records in archive order); gunzip it once to a .tar (read in CSV order at offsets) or extract it");
+  }
   const splits = await Promise.all(o.splits.map((f) => readSplit(f)));
   splitNames(splits);
   const lists = await readExclusions(o.exclude, o.excludeLists);

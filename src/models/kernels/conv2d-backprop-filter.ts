@@ -4,6 +4,7 @@
 // Read X as a batch of C images with B channels (transpose to [C,H,W,B]) and dY as a filter of size oh×ow mapping
 // B → O channels (transpose to [oh,ow,B,O]); a stride-1 convolution dilated by s then gives [C,kh,kw,O].
 import { backend_util, type KernelBackend, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
+import { pointwiseFilterGrad } from "./pointwise.js";
 import { KernelScope } from "./scope.js";
 
 interface Args {
@@ -28,6 +29,9 @@ export function conv2DBackpropFilter(backendName: string) {
     const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, strideHeight: sh, strideWidth: sw } = info;
     const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, padInfo } = info;
     const s = new KernelScope(backend, backendName);
+    if (kh === 1 && kw === 1) {
+      return s.finish(pointwiseFilterGrad(s, x, dy, { b, h, w, c, o: attrs.filterShape[3], oh, ow, sh, sw }));
+    }
     const images = s.run("Transpose", { x }, { perm: [3, 1, 2, 0] }); // [C, H, W, B]
     const filter = s.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] }); // [oh, ow, B, O]
     // Padding that makes the dilated correlation yield exactly kh × kw; negative means input rows/columns that
