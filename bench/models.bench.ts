@@ -10,6 +10,7 @@ import { selectBackend, type BackendChoice } from "../src/models/backend.js";
 import { setDropoutStep } from "../src/models/dropout.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../src/models/registry.js";
 import { tf } from "../src/models/tf.js";
+import { adam } from "../src/training/adam.js";
 import { logitsModel } from "../src/training/logits.js";
 import { meanSigmoidCrossEntropy } from "../src/training/loss.js";
 import { report, type BenchRow } from "./report.js";
@@ -57,7 +58,7 @@ for (const choice of (values.backends as string).split(",") as BackendChoice[]) 
   for (const m of models) {
     const model = MODELS[m].build(1);
     const logits = logitsModel(model);
-    const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+    const optimizer = adam(1e-3);
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     for (const b of batches) {
       const xs = model.inputs.map((i, k) => tf.randomNormal([b, ...(i.shape.slice(1) as number[])], 0, 1, "float32", k));

@@ -8,15 +8,18 @@ import { Ben19Error, OptionError } from "../core/errors.js";
 import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
 import { VERSION } from "../core/version.js";
 import { createDataset, type Dataset } from "../dataset/dataset.js";
+import { expandShards } from "../dataset/files.js";
 import { batchToTensors } from "../dataset/tensors.js";
 import { selectBackend, type BackendChoice, type BackendInfo } from "../models/backend.js";
 import { setDropoutStep } from "../models/dropout.js";
 import { saveModel } from "../models/io.js";
+import { WASM_TENSOR_LIMIT, trainingStateBytes } from "../models/memory.js";
 import { makeMetadata } from "../models/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
 import { tf } from "../models/tf.js";
 import { countRecords } from "../tfrecord/count.js";
 import type { ResampleMethod } from "../wasm/core.js";
+import { adam } from "./adam.js";
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
 import { evaluate } from "./evaluate.js";
 import { logitsModel } from "./logits.js";
@@ -112,12 +115,19 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
   const stats = o.stats ?? REFERENCE_STATS;
   const spec = MODELS[o.model];
   const backend = await selectBackend(o.backend);
+  // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
+  o = { ...o, train: expandShards(o.train), val: o.val !== undefined && o.val.length > 0 ? expandShards(o.val) : undefined };
+  const model = spec.build(o.seed);
+  const needed = trainingStateBytes(model);
+  if (backend.name === "wasm" && needed >= WASM_TENSOR_LIMIT) {
+    model.dispose();
+    throw new Ben19Error("E_BACKEND_MEMORY", `${spec.title} needs ${(needed / 2 ** 30).toFixed(2)} GiB for its weights, gradients and Adam's moments before any activation; the wasm backend holds at most ${WASM_TENSOR_LIMIT / 2 ** 30} GiB`, {},
+      "train it with --backend node (install @tensorflow/tfjs-node), or choose kbranch or a ResNet");
+  }
   mkdirSync(o.out, { recursive: true });
   const print = fingerprint(o, stats);
-  const model = spec.build(o.seed);
   const logits = logitsModel(model);
-  // TF1's AdamOptimizer defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), as the reference uses.
-  const optimizer = tf.train.adam(o.lr, 0.9, 0.999, 1e-8);
+  const optimizer = adam(o.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let resumedFrom: TrainState | null = null;
   let state: EpochProgress = { epoch: 0, batch: 0, step: 0, lossSum: 0, seconds: 0 };

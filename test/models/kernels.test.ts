@@ -38,25 +38,36 @@ async function convGrads(backend: string, x: tf.Tensor4D, w: tf.Tensor4D, dy: tf
   return out;
 }
 
-test("wasm Conv2DBackpropFilter and Conv2DBackpropInput equal the cpu backend on 40 random shapes (six of them 1×1) (≤ 1e-4 relative)", async () => {
-  const info = await selectBackend("wasm");
-  assert.equal(info.name, "wasm");
+interface ConvCase { x: [number, number, number, number]; w: [number, number, number, number]; stride: number; pad: "same" | "valid" }
+
+/** 40 random shapes (the first six 1×1: ResNet's pointwise path) and three with a filter far larger than the input
+ * (the im2col path, as VGG's fc6: 7×7 on a 3×3 map). */
+function convCases(): ConvCase[] {
   const r = rng(19);
+  const cases: ConvCase[] = [];
   for (let i = 0; i < 40; i++) {
-    // The first six are 1×1 (ResNet's pointwise convolutions take a matrix-product path of their own).
     const k = i < 6 ? 1 : r(1, 5);
     const kw = i < 6 ? 1 : r(0, 3) === 0 ? r(1, 5) : k; // mostly square kernels, some not
-    const stride = r(1, 3);
-    const pad = r(0, 1) === 0 ? "same" : "valid";
-    const h = r(Math.max(k, kw), 13);
-    const shape = [r(1, 3), h, r(Math.max(k, kw), 13), r(1, 5)] as const;
-    const x = tf.randomUniform([...shape], -1, 1, "float32", i) as tf.Tensor4D;
-    const w = tf.randomUniform([k, kw, shape[3], r(1, 6)], -1, 1, "float32", 100 + i) as tf.Tensor4D;
-    const y = tf.conv2d(x, w, stride, pad);
+    const c = r(1, 5);
+    cases.push({ x: [r(1, 3), r(Math.max(k, kw), 13), r(Math.max(k, kw), 13), c], w: [k, kw, c, r(1, 6)], stride: r(1, 3), pad: r(0, 1) === 0 ? "same" : "valid" });
+  }
+  cases.push({ x: [2, 3, 3, 8], w: [7, 7, 8, 64], stride: 1, pad: "same" });
+  cases.push({ x: [1, 6, 6, 4], w: [4, 4, 4, 40], stride: 1, pad: "valid" });
+  cases.push({ x: [2, 4, 5, 6], w: [3, 2, 6, 90], stride: 1, pad: "same" });
+  return cases;
+}
+
+test("wasm Conv2DBackpropFilter and Conv2DBackpropInput equal the cpu backend on 43 shapes (≤ 1e-4 relative)", async () => {
+  const info = await selectBackend("wasm");
+  assert.equal(info.name, "wasm");
+  for (const [i, c] of convCases().entries()) {
+    const x = tf.randomUniform(c.x, -1, 1, "float32", i) as tf.Tensor4D;
+    const w = tf.randomUniform(c.w, -1, 1, "float32", 100 + i) as tf.Tensor4D;
+    const y = tf.conv2d(x, w, c.stride, c.pad);
     const dy = tf.randomUniform(y.shape, -1, 1, "float32", 200 + i);
-    const [wx, ww] = await convGrads("wasm", x, w, dy, stride, pad);
-    const [cx, cw] = await convGrads("cpu", x, w, dy, stride, pad);
-    const where = `x ${shape.join("×")}, w ${w.shape.join("×")}, stride ${stride}, ${pad}`;
+    const [wx, ww] = await convGrads("wasm", x, w, dy, c.stride, c.pad);
+    const [cx, cw] = await convGrads("cpu", x, w, dy, c.stride, c.pad);
+    const where = `x ${c.x.join("×")}, w ${c.w.join("×")}, stride ${c.stride}, ${c.pad}`;
     assert.ok(relError(wx as Float32Array, cx as Float32Array) <= 1e-4, `dx differs: ${where}`);
     assert.ok(relError(ww as Float32Array, cw as Float32Array) <= 1e-4, `dW differs: ${where}`);
     tf.dispose([x, w, y, dy]);

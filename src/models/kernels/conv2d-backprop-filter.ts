@@ -4,6 +4,7 @@
 // Read X as a batch of C images with B channels (transpose to [C,H,W,B]) and dY as a filter of size oh×ow mapping
 // B → O channels (transpose to [oh,ow,B,O]); a stride-1 convolution dilated by s then gives [C,kh,kw,O].
 import { backend_util, type KernelBackend, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
+import { im2colFilterGrad, useIm2col } from "./im2col.js";
 import { pointwiseFilterGrad } from "./pointwise.js";
 import { KernelScope } from "./scope.js";
 
@@ -29,6 +30,7 @@ export function conv2DBackpropFilter(backendName: string) {
     const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, strideHeight: sh, strideWidth: sw } = info;
     const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, padInfo } = info;
     const s = new KernelScope(backend, backendName);
+    if (useIm2col(info)) return s.finish(im2colFilterGrad(s, x, dy, info));
     if (kh === 1 && kw === 1) {
       return s.finish(pointwiseFilterGrad(s, x, dy, { b, h, w, c, o: attrs.filterShape[3], oh, ow, sh, sw }));
     }

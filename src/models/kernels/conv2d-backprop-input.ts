@@ -4,6 +4,7 @@
 //   dX[b,i,j,c] = Σ_{p,q,o} D[b, i + top' + p, j + left' + q, o] · W[kh−1−p, kw−1−q, c, o],  top' = kh−1−top
 // where D is dY with s−1 zeros between rows and columns (built with reshape + pad, no custom kernel).
 import { backend_util, type KernelBackend, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
+import { im2colInputGrad, useIm2col } from "./im2col.js";
 import { pointwiseInputGrad } from "./pointwise.js";
 import { KernelScope } from "./scope.js";
 
@@ -38,6 +39,7 @@ export function conv2DBackpropInput(backendName: string) {
     const { batchSize: b, inHeight: h, inWidth: w, outChannels: o, strideHeight: sh, strideWidth: sw } = info;
     const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, padInfo } = info;
     const s = new KernelScope(backend, backendName);
+    if (useIm2col(info)) return s.finish(im2colInputGrad(s, dy, filter, info));
     if (kh === 1 && kw === 1) return s.finish(pointwiseInputGrad(s, dy, filter, { b, h, w, c: info.inChannels, o, oh, ow, sh, sw }));
     const d = dilate(s, dy, sh, sw); // [B, oh·sh, ow·sw, O]
     const flipped = s.run("Reverse", { x: filter }, { dims: [0, 1] });

@@ -11,13 +11,24 @@ export class KernelScope {
   ) {}
 
   /** Runs kernel `name` of this backend; its output is freed by `finish` unless it is the kept result. */
-  run(name: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo {
+  /** `inputs` is a list for kernels over many tensors (Pack, Concat, AddN), as tfjs passes them. */
+  run(name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: object = {}): TensorInfo {
     const kernel = getKernel(name, this.backendName);
     if (kernel === undefined) throw new Error(`kernel ${name} is not registered for backend ${this.backendName}`);
-    const out = kernel.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: this.backend });
+    const out = kernel.kernelFunc({ inputs: inputs as Record<string, TensorInfo>, attrs: attrs as NamedAttrMap, backend: this.backend });
     if (Array.isArray(out)) throw new Error(`kernel ${name} returned several outputs`);
     this.temps.push(out);
     return out;
+  }
+
+  /** Runs a kernel with several outputs (e.g. Unpack); all of them are intermediates. */
+  unpack(name: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo[] {
+    const kernel = getKernel(name, this.backendName);
+    if (kernel === undefined) throw new Error(`kernel ${name} is not registered for backend ${this.backendName}`);
+    const out = kernel.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: this.backend });
+    const list = Array.isArray(out) ? out : [out];
+    this.temps.push(...list);
+    return list;
   }
 
   /** Adds a tensor made outside run() (e.g. by a saved kernel function) to the intermediates. */
