@@ -1,20 +1,16 @@
 // Saving and loading a model folder: the tfjs layers format (model.json + weights.bin, loadable by
 // tf.loadLayersModel in a browser) plus ben19.json. Files are written under temporary names and renamed, the
 // metadata last, so a folder with a ben19.json is always complete.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelError } from "../core/errors.js";
 import "./dropout.js"; // registers the custom layer class model.json refers to
 import { checkMetadata, METADATA_FILE, type ModelMetadata } from "./metadata.js";
 import { tf, tfl } from "./tf.js";
+import { writeFileAtomic } from "../core/atomic.js";
 
 export const TOPOLOGY_FILE = "model.json";
 export const WEIGHTS_FILE = "weights.bin";
-
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  writeFileSync(`${file}.tmp`, data);
-  renameSync(`${file}.tmp`, file);
-}
 
 function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   const parts = Array.isArray(data) ? data : [data];
@@ -31,8 +27,8 @@ function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
 export async function saveModel(model: tfl.LayersModel, meta: ModelMetadata, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await model.save(tf.io.withSaveHandler(async (a) => {
-    writeAtomic(join(dir, WEIGHTS_FILE), concat(a.weightData ?? []));
-    writeAtomic(join(dir, TOPOLOGY_FILE), JSON.stringify({
+    writeFileAtomic(join(dir, WEIGHTS_FILE), concat(a.weightData ?? []));
+    writeFileAtomic(join(dir, TOPOLOGY_FILE), JSON.stringify({
       format: "layers-model",
       generatedBy: `ben19 ${meta.tool.version}`,
       convertedBy: null,
@@ -41,7 +37,7 @@ export async function saveModel(model: tfl.LayersModel, meta: ModelMetadata, dir
     }));
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
   }));
-  writeAtomic(join(dir, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  writeFileAtomic(join(dir, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
 export interface LoadedModel {

@@ -4,7 +4,7 @@
 // is written first and the JSON (which names it, with its sha256) replaces the previous one last, so a crash
 // at any moment leaves the previous checkpoint intact.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Optimizer, Tensor } from "@tensorflow/tfjs-core";
 
@@ -14,6 +14,7 @@ interface NamedTensor {
 }
 import { Ben19Error } from "../core/errors.js";
 import { tf, type tfl } from "../models/tf.js";
+import { writeFileAtomic } from "../core/atomic.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";
 const FORMAT = "ben19-checkpoint";
@@ -53,11 +54,6 @@ interface AdamProducts {
 }
 const ADAM_PRODUCTS = ["accBeta1", "accBeta2"] as const;
 
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  writeFileSync(`${file}.tmp`, data);
-  renameSync(`${file}.tmp`, file);
-}
-
 /** Writes a checkpoint of `model` and `optimizer` at `state` into `dir`. */
 export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimizer: Optimizer, state: TrainState, fingerprint: string): Promise<void> {
   const named: (NamedTensor & { group: TensorEntry["group"] })[] = [
@@ -81,9 +77,9 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
     at += f.byteLength;
   });
   const file = `ckpt-${state.step}.bin`;
-  writeAtomic(join(dir, file), bytes);
+  writeFileAtomic(join(dir, file), bytes);
   const index: CheckpointIndex = { format: FORMAT, state, fingerprint, file, sha256: createHash("sha256").update(bytes).digest("hex"), tensors };
-  writeAtomic(join(dir, CHECKPOINT_FILE), `${JSON.stringify(index)}\n`);
+  writeFileAtomic(join(dir, CHECKPOINT_FILE), `${JSON.stringify(index)}\n`);
   for (const f of readdirSync(dir)) if (/^ckpt-\d+\.bin$/.test(f) && f !== file) rmSync(join(dir, f), { force: true });
 }
 

@@ -2,7 +2,7 @@
 // after each epoch, a JSON-lines log and an SVG of the curves, checkpoints, and --resume that continues exactly
 // (weights, optimizer state, data order and dropout masks) as the uninterrupted run would have.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Ben19Error, OptionError } from "../core/errors.js";
 import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
@@ -25,6 +25,7 @@ import { evaluate } from "./evaluate.js";
 import { logitsModel } from "./logits.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
 import { curvesSvg, type EpochLog } from "./plot.js";
+import { writeFileAtomic } from "../core/atomic.js";
 
 export interface TrainOptions {
   model: ModelName;
@@ -80,11 +81,6 @@ interface EpochProgress extends TrainState {
   seconds: number;
 }
 
-function writeAtomic(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-}
-
 /** What must not change between a run and its resumption (epochs, checkpointing and workers may). */
 function fingerprint(o: TrainOptions, stats: BandStats): string {
   const files = (fs: readonly string[]): { path: string; bytes: number }[] => fs.map((f) => ({ path: resolve(f), bytes: statSync(f).size }));
@@ -138,10 +134,10 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
     throw new Ben19Error("E_CHECKPOINT", `${o.out} has no checkpoint to resume from`, { file: o.out }, "run without --resume to start training");
   } else {
     const config = { tool: { name: "ben19", version: VERSION }, ...o, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)), stats, fingerprint: print };
-    writeAtomic(join(o.out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+    writeFileAtomic(join(o.out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
   }
   const log = readLog(join(o.out, RUN_FILES.log), state.epoch);
-  writeAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  writeFileAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
 
   const common = { layout: spec.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
   const records = o.train.reduce((n, f) => n + countRecords(f), 0);
@@ -188,8 +184,8 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
         patches_per_second: records / Math.max(state.seconds, 1e-9),
       };
       log.push(entry);
-      writeAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
-      writeAtomic(join(o.out, RUN_FILES.plot), curvesSvg(log, `${spec.title}: ${o.train.length} shard(s), batch ${o.batchSize}, lr ${o.lr}`));
+      writeFileAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
+      writeFileAtomic(join(o.out, RUN_FILES.plot), curvesSvg(log, `${spec.title}: ${o.train.length} shard(s), batch ${o.batchSize}, lr ${o.lr}`));
       hooks.onEpoch?.(entry);
       state = { epoch: state.epoch + 1, batch: 0, step: state.step, lossSum: 0, seconds: 0 };
       await ckpt();

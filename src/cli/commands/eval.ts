@@ -1,7 +1,7 @@
 // `ben19 eval --model RUN --data SHARDS...`: the reference's metrics (names as in its eval_result.json) of a
 // saved model on TFRecord shards, preprocessed with the model's own metadata.
 import { Option, type Command } from "commander";
-import { closeSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, writeSync } from "node:fs";
 import { createDataset } from "../../dataset/dataset.js";
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from "../../models/backend.js";
 import { loadModel } from "../../models/io.js";
@@ -12,6 +12,7 @@ import { formatMetricsTable, metricsToJSON } from "../../training/metrics/index.
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
 import { parseInteger, parseNumber } from "./parse.js";
+import { writeFileAtomic } from "../../core/atomic.js";
 
 interface EvalFlags {
   model: string;
@@ -72,8 +73,7 @@ export const command: CommandModule = {
           bar.finish(`${result.count} patches, loss ${result.loss.toFixed(4)}`);
           const json = metricsToJSON(result.metrics);
           if (f.out !== undefined) {
-            writeFileSync(`${f.out}.tmp`, `${json}\n`);
-            renameSync(`${f.out}.tmp`, f.out);
+            writeFileAtomic(f.out, `${json}\n`);
           }
           if (preds !== undefined) {
             closeSync(preds);

@@ -1,7 +1,7 @@
 // `ben19 tensor INPUT`: the model input of one patch as .npy (float32, NHWC with N = 1), from a patch folder or
 // from record k of a TFRecord file, so it can be compared with other frameworks.
 import { Option, type Command } from "commander";
-import { renameSync, statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { readPatchDir } from "../../archive/patch.js";
 import { OptionError } from "../../core/errors.js";
 import { loadStats } from "../../core/stats-file.js";
@@ -12,6 +12,7 @@ import { readRecords } from "../../tfrecord/reader.js";
 import { createCore, RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { parseInteger } from "./parse.js";
+import { writeFileAtomic } from "../../core/atomic.js";
 
 interface TensorFlags {
   out: string;
@@ -52,8 +53,7 @@ export const command: CommandModule = {
         const base = f.out.replace(/\.npy$/, "");
         const written = tensors.map((t) => {
           const file = tensors.length === 1 ? f.out : `${base}_${t.name}.npy`;
-          writeFileSync(`${file}.tmp`, encodeNpy(t.data, [1, ...t.shape]));
-          renameSync(`${file}.tmp`, file);
+          writeFileAtomic(file, encodeNpy(t.data, [1, ...t.shape]));
           return { file, shape: [1, ...t.shape] };
         });
         if (f.json === true) ctx.io.out(`${JSON.stringify({ patch: name, layout: f.layout, resample: f.resample, tensors: written }, null, 2)}\n`);
