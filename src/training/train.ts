@@ -93,6 +93,16 @@ function readLog(file: string, before: number): EpochLog[] {
   return readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as EpochLog).filter((e) => e.epoch < before);
 }
 
+/**
+ * The wasm backend signals an exhausted heap with a WebAssembly trap, not an error: turn it into one that says what
+ * happened and what to change (the batch's activations are what grows; the heap cannot exceed ~2 GB).
+ */
+function outOfMemory(e: unknown, backend: BackendInfo, o: TrainOptions): Ben19Error | undefined {
+  if (backend.name !== "wasm" || !(e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^Aborted\(/.test(e.message)))) return undefined;
+  return new Ben19Error("E_BACKEND_MEMORY", `the wasm backend ran out of memory in a training step of ${o.model} at batch size ${o.batchSize} (${(e as Error).message})`, {},
+    "lower --batch-size (on wasm: ResNet50 trains at batch 8, ResNet101/152 at 4), or use --backend node; --resume continues from the last checkpoint");
+}
+
 function check(o: TrainOptions): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError("--epochs", o.epochs, "expected an integer ≥ 1");
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new OptionError("--batch-size", o.batchSize, "expected an integer ≥ 1");
@@ -153,7 +163,12 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
       for await (const batch of trainSet.epoch(state.epoch, { skipBatches: state.batch })) {
         setDropoutStep(state.step);
         const t = batchToTensors(tf, batch);
-        const lossT = optimizer.minimize(() => meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor), true, variables);
+        let lossT: tf.Scalar | null;
+        try {
+          lossT = optimizer.minimize(() => meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor), true, variables);
+        } catch (e) {
+          throw outOfMemory(e, backend, o) ?? e;
+        }
         const loss = ((await (lossT as tf.Scalar).data())[0] as number);
         tf.dispose([lossT as tf.Scalar, ...t.inputs, t.labels]);
         state.batch++;
