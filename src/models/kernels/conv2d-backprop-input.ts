@@ -5,6 +5,7 @@
 // where D is dY with s−1 zeros between rows and columns (built with reshape + pad, no custom kernel).
 import { backend_util, type KernelBackend, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import { im2colInputGrad, useIm2col } from "./im2col.js";
+import { dilate } from "./dilate.js";
 import { pointwiseInputGrad } from "./pointwise.js";
 import { KernelScope } from "./scope.js";
 
@@ -18,15 +19,6 @@ interface Args {
     inputShape: [number, number, number, number];
     dataFormat?: "NHWC" | "NCHW";
   };
-}
-
-/** dY [B,oh,ow,O] → [B, oh·sh, ow·sw, O] with each value followed by s−1 zeros along rows and columns. */
-function dilate(s: KernelScope, dy: TensorInfo, sh: number, sw: number): TensorInfo {
-  if (sh === 1 && sw === 1) return dy;
-  const [b, oh, ow, o] = dy.shape as [number, number, number, number];
-  const r = s.run("Reshape", { x: dy }, { shape: [b, oh, 1, ow, 1, o] });
-  const p = s.run("PadV2", { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-  return s.run("Reshape", { x: p }, { shape: [b, oh * sh, ow * sw, o] });
 }
 
 export function conv2DBackpropInput(backendName: string) {

@@ -4,6 +4,7 @@
 //   dW[c,o] = Σ_{b,y,x} X[b, y·s, x·s, c] · dY[b,y,x,o]     = X_sᵀ · dY   over B·oh·ow rows
 //   dX[b, y·s, x·s, c] = Σ_o dY[b,y,x,o] · W[c,o]          = dY · Wᵀ, scattered back on the stride grid
 import type { TensorInfo } from "@tensorflow/tfjs-core";
+import { dilate } from "./dilate.js";
 import type { KernelScope } from "./scope.js";
 
 export interface PointwiseShape {
@@ -38,11 +39,10 @@ export function pointwiseInputGrad(s: KernelScope, dy: TensorInfo, filter: Tenso
   const dyRows = s.run("Reshape", { x: dy }, { shape: [p.b * p.oh * p.ow, p.o] });
   const w = s.run("Reshape", { x: filter }, { shape: [p.c, p.o] });
   const rows = s.run("BatchMatMul", { a: dyRows, b: w }, { transposeA: false, transposeB: true }); // [B·oh·ow, C]
-  if (p.sh === 1 && p.sw === 1) return s.run("Reshape", { x: rows }, { shape: [p.b, p.h, p.w, p.c] });
-  // Scatter onto the stride grid: each value followed by s−1 zeros per axis, then cut or extend to H × W.
-  const six = s.run("Reshape", { x: rows }, { shape: [p.b, p.oh, 1, p.ow, 1, p.c] });
-  const spread = s.run("PadV2", { x: six }, { paddings: [[0, 0], [0, 0], [0, p.sh - 1], [0, 0], [0, p.sw - 1], [0, 0]], constantValue: 0 });
-  const grid = s.run("Reshape", { x: spread }, { shape: [p.b, p.oh * p.sh, p.ow * p.sw, p.c] });
+  const image = s.run("Reshape", { x: rows }, { shape: [p.b, p.oh, p.ow, p.c] });
+  if (p.sh === 1 && p.sw === 1) return image;
+  // Scatter onto the stride grid, then cut or extend to H × W.
+  const grid = dilate(s, image, p.sh, p.sw);
   const cut = s.run("Slice", { x: grid }, { begin: [0, 0, 0, 0], size: [p.b, Math.min(p.h, p.oh * p.sh), Math.min(p.w, p.ow * p.sw), p.c] });
   const extraH = Math.max(0, p.h - p.oh * p.sh);
   const extraW = Math.max(0, p.w - p.ow * p.sw);
