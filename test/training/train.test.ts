@@ -2,7 +2,7 @@
 // same weights as an uninterrupted run (bit for bit), eval writes the reference's metric names and one
 // prediction row per patch, and predict on a patch folder equals predict on that patch's record.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { run } from "../../src/cli/index.js";
@@ -64,6 +64,17 @@ test("training lowers the loss on a synth archive (CLI), eval reports the refere
   const rows = readFileSync(predsFile, "utf8").trim().split("\n");
   assert.equal(rows.length - 1, metrics["num_samples"]);
   assert.equal(rows[0]?.split(",").length, 1 + 19 + 19);
+
+  // A damaged shard fails the run with a named error and leaves no partial predictions file.
+  const bad = join(runDir, "damaged.tfrecord");
+  const bytes = readFileSync(d.val);
+  bytes[bytes.length - 100] = (bytes[bytes.length - 100] as number) ^ 0xff;
+  writeFileSync(bad, bytes);
+  const badPreds = join(runDir, "bad-preds.csv");
+  const io = memoryIo();
+  assert.notEqual(await run(["eval", "--model", runDir, "--data", bad, "--predictions", badPreds, "--backend", "wasm", "-q"], io), 0);
+  assert.match(io.stderr, /damaged\.tfrecord.*CRC/);
+  assert.ok(!existsSync(badPreds) && !existsSync(`${badPreds}.tmp`), "a failed eval left a predictions file");
 
   // The same patch through its folder and through its record gives the same probabilities.
   const loaded = await loadModel(runDir);

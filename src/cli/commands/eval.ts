@@ -1,7 +1,7 @@
 // `ben19 eval --model RUN --data SHARDS...`: the reference's metrics (names as in its eval_result.json) of a
 // saved model on TFRecord shards, preprocessed with the model's own metadata.
 import { Option, type Command } from "commander";
-import { closeSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createDataset } from "../../dataset/dataset.js";
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from "../../models/backend.js";
 import { loadModel } from "../../models/io.js";
@@ -58,6 +58,7 @@ export const command: CommandModule = {
           writeSync(preds, `${head.join(",")}\n`);
         }
         let done = 0;
+        let committed = false;
         try {
           const result = await evaluate(logitsModel(loaded.model), ds, {
             threshold: f.threshold ?? meta.threshold,
@@ -78,11 +79,21 @@ export const command: CommandModule = {
           if (preds !== undefined) {
             closeSync(preds);
             renameSync(`${f.predictions}.tmp`, f.predictions as string);
+            committed = true;
           }
           if (f.json === true) ctx.io.out(`${json}\n`);
           else ctx.io.out(`${meta.model} on ${f.data.join(" ")} (threshold ${f.threshold ?? meta.threshold}, loss ${result.loss.toFixed(4)})\n${formatMetricsTable(result.metrics)}`);
           ctx.exit(0);
         } finally {
+          // A failed run leaves no partial predictions file behind.
+          if (preds !== undefined && !committed) {
+            try {
+              closeSync(preds);
+            } catch {
+              // already closed
+            }
+            rmSync(`${f.predictions}.tmp`, { force: true });
+          }
           await ds.close();
         }
       });
