@@ -134,3 +134,30 @@ test("wasm BatchMatMul with transposed operands (our explicit-transpose forms) e
     await tf.setBackend("wasm");
   }
 });
+
+test("wasm MaxPoolGrad (ours, in JS) equals the cpu backend, ties after ReLU included", async () => {
+  const r = rng(3);
+  for (let i = 0; i < 16; i++) {
+    const size = r(2, 3);
+    const stride = r(1, 3);
+    const pad = r(0, 1) === 0 ? "same" : "valid";
+    const shape = [r(1, 3), r(size, 11), r(size, 11), r(1, 9)];
+    // Half the values are clipped to 0 by the ReLU, so many windows have tied maxima.
+    const x = tf.relu(tf.randomUniform(shape, -1, 1, "float32", i)) as tf.Tensor4D;
+    const y = tf.maxPool(x, size, stride, pad);
+    const dy = tf.randomUniform(y.shape, -1, 1, "float32", 30 + i);
+    const results: Float32Array[] = [];
+    for (const backend of ["wasm", "cpu"]) {
+      await selectBackend(backend as "wasm" | "cpu");
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, pad), dy)))(x);
+      results.push((await g.data()) as Float32Array);
+      g.dispose();
+    }
+    const [ours, cpu] = results as [Float32Array, Float32Array];
+    const where = `pool ${size}, stride ${stride}, ${pad}, x ${shape.join("×")}`;
+    // The same positions receive gradient (the tie rule); overlapping windows may sum in another order.
+    assert.deepEqual(Array.from(ours, (v) => v !== 0), Array.from(cpu, (v) => v !== 0), `${where}: gradient routed elsewhere`);
+    assert.ok(relError(ours, cpu) <= 1e-6, `${where}: values differ`);
+    tf.dispose([x, y, dy]);
+  }
+});

@@ -6,6 +6,7 @@ import { batchMatMulConfig } from "./batch-matmul.js";
 import { fusedBatchNormGradConfig } from "./batchnorm-grad.js";
 import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
+import { maxPoolGradConfig } from "./max-pool-grad.js";
 
 const WASM = "wasm";
 
@@ -16,7 +17,7 @@ let plainBatchMatMul: KernelConfig | undefined;
 export function registerWasmTrainingKernels(): void {
   plainBatchMatMul ??= getKernel("BatchMatMul", WASM);
   if (plainBatchMatMul === undefined) throw new Error("the wasm backend has no BatchMatMul kernel");
-  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), batchMatMulConfig(plainBatchMatMul)]) {
+  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM), batchMatMulConfig(plainBatchMatMul)]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
     registerKernel(config);
   }
