@@ -141,7 +141,7 @@ test("wasm MaxPoolGrad (ours, in JS) equals the cpu backend, ties after ReLU inc
     const size = r(2, 3);
     const stride = r(1, 3);
     const pad = r(0, 1) === 0 ? "same" : "valid";
-    const shape = [r(1, 3), r(size, 11), r(size, 11), r(1, 9)];
+    const shape: [number, number, number, number] = [r(1, 3), r(size, 11), r(size, 11), r(1, 9)];
     // Half the values are clipped to 0 by the ReLU, so many windows have tied maxima.
     const x = tf.relu(tf.randomUniform(shape, -1, 1, "float32", i)) as tf.Tensor4D;
     const y = tf.maxPool(x, size, stride, pad);
