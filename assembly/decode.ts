@@ -179,6 +179,41 @@ function put(v: u64): bool {
   return true;
 }
 
+/**
+ * The hot loop of decoding a band: packed varints of at most 3 bytes (every uint16 value canonically encoded),
+ * read with locals only. Stops at the first value it does not handle itself — a longer (non-canonical) varint, a
+ * truncated one, a value over the limit, one value too many — and returns its position, so that the generic loop
+ * decides that value with the generic rules and messages; returns `end` when it decoded everything.
+ */
+function packedU16(start: usize, end: usize): usize {
+  let p = start;
+  let n = outCount;
+  const max = outMax;
+  const limit = <u32>Math.min(<f64>outLimit, 0xffffffff);
+  while (p < end) {
+    let b = <u32>load<u8>(p);
+    let v = b & 0x7f;
+    let q = p + 1;
+    if (b & 0x80) {
+      if (q >= end) break;
+      b = <u32>load<u8>(q++);
+      v |= (b & 0x7f) << 7;
+      if (b & 0x80) {
+        if (q >= end) break;
+        b = <u32>load<u8>(q++);
+        if (b & 0x80) break;
+        v |= b << 14;
+      }
+    }
+    if (v > limit || n >= max) break;
+    store<u16>(outPtr + (<usize>n << 1), <u16>v);
+    n++;
+    p = q;
+  }
+  outCount = n;
+  return p;
+}
+
 /** Decodes the int64 values (packed or not) of an Int64List body; returns the count or -1 (status in err). */
 function int64Values(start: usize, end: usize, dst: usize, max: u32, limit: u64, wide: bool): i32 {
   outPtr = dst;
@@ -195,7 +230,7 @@ function int64Values(start: usize, end: usize, dst: usize, max: u32, limit: u64,
     } else if (wire == 2) {
       const saved = pos;
       const e = bodyEnd;
-      pos = bodyStart;
+      pos = wide ? packedU16(bodyStart, e) : bodyStart;
       while (pos < e) {
         const v = varint(e);
         if (err != STATUS_OK || !put(v)) return -1;

@@ -8,11 +8,13 @@ export { crc32cUpdate, maskCrc } from "./crc32c";
 export { encodeRecord, frameInPlace } from "./example";
 export { checkFrame, decodeFeatures, decodePatch } from "./decode";
 export { normalize, resample } from "./resample";
+export { layoutChannel } from "./layout";
+import { OUT_F32 } from "./layout";
 import { DST_F32, SRC_F32 } from "./resample";
 
 /** ABI version: bumped whenever an export or the arena layout changes meaning. */
 export function abiVersion(): i32 {
-  return 2;
+  return 3;
 }
 /** Pixels of one patch (12 bands), so a host can check it talks to a matching core. */
 export function patchPixels(): i32 {
@@ -65,4 +67,8 @@ export function srcF32Ptr(): usize {
 /** Offset of DST_F32 (float32 × maxResampleSide², the resampled image). */
 export function dstF32Ptr(): usize {
   return DST_F32;
+}
+/** Offset of OUT_F32 (float32 × maxLayoutSide² × maxLayoutChannels, the HWC tensor layoutChannel builds). */
+export function outF32Ptr(): usize {
+  return OUT_F32;
 }

@@ -88,3 +88,8 @@ export const RESAMPLE_NEAREST = 3;
 export const MAX_RESAMPLE_SIDE = 256;
 /** A size or method the resampler does not take. */
 export const STATUS_BAD_ARGUMENT = 11;
+
+/** Largest side of a model input tensor built by layoutChannel (the 10 m bands are 120; room for 128). */
+export const MAX_LAYOUT_SIDE = 128;
+/** Most channels of one model input tensor (stack12 has 12). */
+export const MAX_LAYOUT_CHANNELS = 12;

@@ -2,7 +2,7 @@
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { Ben19Error, type SerializedError } from "../core/errors.js";
 import type { Core } from "../wasm/core.js";
-import { buildInputInto } from "./input.js";
+import { buildInputFromCore } from "./input.js";
 import { LAYOUTS } from "./layouts.js";
 import type { DecodedPiece, DecodeTask } from "./protocol.js";
 
@@ -19,8 +19,9 @@ export function decodePiece(core: Core, task: DecodeTask): DecodedPiece {
   const names: string[] = [];
   for (let i = 0; i < n; i++) {
     try {
-      const p = core.decodePatch(task.records[i] as Uint8Array);
-      buildInputInto(core, p.bands, task, inputs, i);
+      // The bands stay in the core: decoded and laid out without crossing the boundary.
+      const p = core.decodePatchInPlace(task.records[i] as Uint8Array);
+      buildInputFromCore(core, task, inputs, i);
       labels.set(p.multiHot, i * CLASS_COUNT_19);
       names.push(p.patchName);
     } catch (e) {

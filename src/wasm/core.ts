@@ -29,6 +29,16 @@ export interface DecodedPatch {
   labels: string[];
 }
 
+/** A decoded record's name and labels; its bands stay in the core for layoutInto (see decodePatchInPlace). */
+export type PatchMeta = Omit<DecodedPatch, "bands">;
+
+/** One channel of a model input tensor: a band (0–11, archive order) and its z-score statistics. */
+export interface LayoutChannel {
+  band: number;
+  mean: number;
+  std: number;
+}
+
 /** Resampling methods: TF1 resize_bicubic (what the reference models expect), TF2 bicubic, bilinear, nearest. */
 export type ResampleMethod = "tf1-bicubic" | "bicubic" | "bilinear" | "nearest";
 export const RESAMPLE_METHODS: Readonly<Record<ResampleMethod, number>> = {
@@ -67,6 +77,15 @@ export interface Core {
   decodeExample(data: Uint8Array): FeatureEntry[];
   /** A BigEarthNet-19 record's bands, multi-hot, name and labels (CorruptRecordError when it is not one). */
   decodePatch(data: Uint8Array): DecodedPatch;
+  /** decodePatch without copying the bands out: they stay in the core for layoutInto. */
+  decodePatchInPlace(data: Uint8Array): PatchMeta;
+  /** Puts 12 bands (archive order, native sizes) into the core for layoutInto. */
+  setBands(bands: readonly Uint16Array[]): void;
+  /**
+   * Writes the side × side × channels.length HWC tensor of the bands in the core (each z-scored, then resampled
+   * when its side differs) into out at offset: the model input of one patch, in one pass per channel.
+   */
+  layoutInto(channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number): void;
   /** Resamples an inH×inW float32 image (row-major) to outH×outW; sides up to 256. */
   resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array;
   /** (x − mean) / std of each value, in float64, rounded once to float32 (the reference's z-score). */
@@ -230,16 +249,21 @@ class WasmCore implements Core {
   }
 
   decodePatch(data: Uint8Array): DecodedPatch {
-    this.load(data);
-    const status = this.x.decodePatch(data.length);
-    const counts = this.x.countsPtr() >>> 2;
-    if (status !== STATUS_OK) throw statusError(status, this.u32[counts + 3] as number);
+    const meta = this.decodePatchInPlace(data);
     const bands: Uint16Array[] = [];
     let at = this.x.bandsPtr() >>> 1;
     for (const n of BAND_PIXELS) {
       bands.push(this.u16.slice(at, at + n));
       at += n;
     }
+    return { patchName: meta.patchName, bands, multiHot: meta.multiHot, labels: meta.labels };
+  }
+
+  decodePatchInPlace(data: Uint8Array): PatchMeta {
+    this.load(data);
+    const status = this.x.decodePatch(data.length);
+    const counts = this.x.countsPtr() >>> 2;
+    if (status !== STATUS_OK) throw statusError(status, this.u32[counts + 3] as number);
     const name = this.x.namePtr();
     const labels: string[] = [];
     let labelAt = this.x.labelsPtr();
@@ -252,10 +276,32 @@ class WasmCore implements Core {
     const hot = this.x.multiHotPtr();
     return {
       patchName: fromUtf8.decode(this.u8.subarray(name, name + (this.u32[counts] as number))),
-      bands,
       multiHot: this.u8.slice(hot, hot + CLASS_COUNT_19),
       labels,
     };
+  }
+
+  setBands(bands: readonly Uint16Array[]): void {
+    if (bands.length !== BAND_PIXELS.length) throw new OptionError("bands", `${bands.length} bands`, `expected ${BAND_PIXELS.length} (B01 … B12 in archive order)`);
+    this.views();
+    let at = this.x.bandsPtr() >>> 1;
+    bands.forEach((b, i) => {
+      if (b.length !== BAND_PIXELS[i]) throw new OptionError(`bands[${i}]`, `${b.length} pixels`, `expected ${BAND_PIXELS[i]}`);
+      this.u16.set(b, at);
+      at += b.length;
+    });
+  }
+
+  layoutInto(channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number): void {
+    const code = RESAMPLE_METHODS[method];
+    if (code === undefined) throw new OptionError("--resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    const n = side * side * channels.length;
+    if (offset < 0 || offset + n > out.length) throw new OptionError("out", `${out.length} values from ${offset}`, `expected room for ${side}×${side}×${channels.length}`);
+    channels.forEach((c, k) => {
+      const status = this.x.layoutChannel(c.band, c.mean, c.std, side, code, k, channels.length);
+      if (status !== STATUS_OK) throw new OptionError("layout", { band: c.band, side, channel: k, channels: channels.length, mean: c.mean, std: c.std }, "expected a band 0–11, std > 0, side ≤ 128 and ≤ 12 channels");
+    });
+    out.set(new Float32Array(this.x.memory.buffer, this.x.outF32Ptr(), n), offset);
   }
 
   resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array {

@@ -45,10 +45,12 @@ export interface CoreExports {
   dstF32Ptr(): number;
   resample(inH: number, inW: number, outH: number, outW: number, method: number): number;
   normalize(src: number, n: number, mean: number, std: number, dst: number): number;
+  outF32Ptr(): number;
+  layoutChannel(band: number, mean: number, std: number, outSide: number, method: number, channel: number, channels: number): number;
 }
 
 /** The ABI version this facade speaks; a core with another one is refused. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);

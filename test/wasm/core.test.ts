@@ -158,6 +158,21 @@ test("bad Examples give named CorruptRecordErrors, never a trap", () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (junk) => void code(junk)), { numRuns: 500 });
 });
 
+test("band values: non-canonical (over-long) varints decode as protobuf says, after the fast 3-byte path hands over", () => {
+  const bands = BAND_PIXELS.map((n) => new Uint16Array(n).fill(7));
+  (bands[0] as Uint16Array).set([20000, 20000]); // two 3-byte varints: a0 9c 01 a0 9c 01
+  const good = core.encodeExample({ patchName: "p", bands, multiHot: new Array(19).fill(0) });
+  const at = good.findIndex((_, i) => [0xa0, 0x9c, 0x01, 0xa0, 0x9c, 0x01].every((b, k) => good[i + k] === b));
+  assert.ok(at > 0);
+  // Same 6 bytes, same 2 values: 20000 as an over-long 4-byte varint, then 200.
+  const patched = good.slice();
+  patched.set([0xa0, 0x9c, 0x81, 0x00, 0xc8, 0x01], at);
+  const p = core.decodePatch(patched);
+  assert.deepEqual(Array.from((p.bands[0] as Uint16Array).subarray(0, 4)), [20000, 200, 7, 7]);
+  assert.ok((p.bands[0] as Uint16Array).subarray(2).every((v) => v === 7));
+  assert.ok(p.bands.slice(1).every((b) => b.every((v) => v === 7)));
+});
+
 test("ben19/wasm imports no Node built-in anywhere in its import graph", () => {
   const seen = new Set<string>();
   const visit = (file: string): void => {

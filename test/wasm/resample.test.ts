@@ -70,3 +70,28 @@ test("normalize: (x − mean)/std in float64, rounded once to float32", () => {
   );
   assert.throws(() => core.normalize(new Uint16Array(1), 0, 0), /standard deviation/);
 });
+
+test("layoutInto (fused z-score → resample → HWC) equals the TS twin per channel, for every band and method", async () => {
+  const core = await createCore();
+  const sides = [20, 120, 120, 120, 60, 60, 60, 120, 60, 20, 60, 60];
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom("tf1-bicubic" as const, "bilinear" as const, "nearest" as const), fc.constantFrom(20, 60, 120), (seed, method, side) => {
+      let s = seed;
+      const rand = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 16);
+      const bands = sides.map((n) => Uint16Array.from({ length: n * n }, () => rand() % 16384));
+      core.setBands(bands);
+      const picks = [1, 4, 9].map((band, k) => ({ band, mean: 100 + 50 * k + (rand() % 7), std: 300 + (rand() % 100) }));
+      const out = new Float32Array(side * side * picks.length + 5);
+      core.layoutInto(picks, side, method, out, 5);
+      picks.forEach((c, ch) => {
+        const n = sides[c.band] as number;
+        const plane = Float32Array.from(bands[c.band] as Uint16Array, (v) => Math.fround((v - c.mean) / c.std));
+        const want = n === side ? plane : method === "tf1-bicubic" ? tf1BicubicReference(plane, n, n, side, side) : core.resample(plane, n, n, side, side, method);
+        for (let p = 0; p < side * side; p++) {
+          if (out[5 + p * picks.length + ch] !== want[p]) throw new Error(`band ${c.band} → ${side}, ${method}: pixel ${p} is ${out[5 + p * picks.length + ch]}, expected ${want[p]}`);
+        }
+      });
+    }),
+    { numRuns: 12 },
+  );
+});

@@ -1,0 +1,64 @@
+// Model input in one pass per channel: z-score a band straight from the BANDS region (where decodePatch leaves
+// it), resample it when the tensor's side differs from the band's, and write it into channel `channel` of the
+// channel-last (HWC) tensor in OUT_F32. The same arithmetic as normalize() and resample() called one after the
+// other (so the same bits), without copying each band and plane across the boundary.
+import {
+  BAND_COUNT, MAX_LAYOUT_CHANNELS, MAX_LAYOUT_SIDE, SIDE_B01, SIDE_B02, SIDE_B03, SIDE_B04, SIDE_B05, SIDE_B06,
+  SIDE_B07, SIDE_B08, SIDE_B09, SIDE_B11, SIDE_B12, SIDE_B8A, STATUS_BAD_ARGUMENT, STATUS_OK,
+} from "../src/core/constants";
+import { BANDS } from "./arena";
+import { DST_F32, normalize, resample, SRC_F32 } from "./resample";
+
+/** The HWC tensor being built, float32, up to MAX_LAYOUT_SIDE² × MAX_LAYOUT_CHANNELS. */
+export const OUT_F32: usize = memory.data(MAX_LAYOUT_SIDE * MAX_LAYOUT_SIDE * MAX_LAYOUT_CHANNELS * 4, 16);
+
+function bandSide(b: i32): i32 {
+  switch (b) {
+    case 0: return SIDE_B01;
+    case 1: return SIDE_B02;
+    case 2: return SIDE_B03;
+    case 3: return SIDE_B04;
+    case 4: return SIDE_B05;
+    case 5: return SIDE_B06;
+    case 6: return SIDE_B07;
+    case 7: return SIDE_B08;
+    case 8: return SIDE_B8A;
+    case 9: return SIDE_B09;
+    case 10: return SIDE_B11;
+    default: return SIDE_B12;
+  }
+}
+
+/**
+ * Writes band `band` (0–11, archive order) of the patch in BANDS, z-scored with mean/std (float64, rounded once
+ * to float32) and resampled to outSide × outSide with `method` if needed, as channel `channel` of `channels`
+ * in OUT_F32. Returns the status.
+ */
+export function layoutChannel(band: i32, mean: f64, std: f64, outSide: i32, method: i32, channel: i32, channels: i32): i32 {
+  if (band < 0 || band >= BAND_COUNT || !(std > 0)) return STATUS_BAD_ARGUMENT;
+  if (channels < 1 || channels > MAX_LAYOUT_CHANNELS || channel < 0 || channel >= channels) return STATUS_BAD_ARGUMENT;
+  if (outSide < 1 || outSide > MAX_LAYOUT_SIDE) return STATUS_BAD_ARGUMENT;
+  const side = bandSide(band);
+  let offset = 0;
+  for (let b = 0; b < band; b++) offset += bandSide(b) * bandSide(b);
+  const src = BANDS + (<usize>offset << 1);
+  const stride = <usize>channels << 2;
+  let dst = OUT_F32 + (<usize>channel << 2);
+  if (side == outSide) {
+    const n = side * side;
+    for (let i = 0; i < n; i++) {
+      store<f32>(dst, <f32>((<f64>load<u16>(src + (<usize>i << 1)) - mean) / std));
+      dst += stride;
+    }
+    return STATUS_OK;
+  }
+  normalize(src, side * side, mean, std, SRC_F32);
+  const status = resample(side, side, outSide, outSide, method);
+  if (status != STATUS_OK) return status;
+  const n = outSide * outSide;
+  for (let i = 0; i < n; i++) {
+    store<f32>(dst, load<f32>(DST_F32 + (<usize>i << 2)));
+    dst += stride;
+  }
+  return STATUS_OK;
+}
