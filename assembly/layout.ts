@@ -7,7 +7,7 @@ import {
   SIDE_B07, SIDE_B08, SIDE_B09, SIDE_B11, SIDE_B12, SIDE_B8A, STATUS_BAD_ARGUMENT, STATUS_OK,
 } from "../src/core/constants";
 import { BANDS } from "./arena";
-import { DST_F32, normalize, resample, SRC_F32 } from "./resample";
+import { DST_F32, normalize, resample, SRC_F32, zscore2 } from "./resample";
 
 /** The HWC tensor being built, float32, up to MAX_LAYOUT_SIDE² × MAX_LAYOUT_CHANNELS. */
 export const OUT_F32: usize = memory.data(MAX_LAYOUT_SIDE * MAX_LAYOUT_SIDE * MAX_LAYOUT_CHANNELS * 4, 16);
@@ -45,10 +45,15 @@ export function layoutChannel(band: i32, mean: f64, std: f64, outSide: i32, meth
   const stride = <usize>channels << 2;
   let dst = OUT_F32 + (<usize>channel << 2);
   if (side == outSide) {
+    // Every band has an even number of pixels: two z-scores per step (zscore2), stored to their channel slots.
     const n = side * side;
-    for (let i = 0; i < n; i++) {
-      store<f32>(dst, <f32>((<f64>load<u16>(src + (<usize>i << 1)) - mean) / std));
-      dst += stride;
+    const m = f64x2.splat(mean);
+    const s = f64x2.splat(std);
+    for (let i = 0; i < n; i += 2) {
+      const z = zscore2(src + (<usize>i << 1), m, s);
+      store<f32>(dst, f32x4.extract_lane(z, 0));
+      store<f32>(dst + stride, f32x4.extract_lane(z, 1));
+      dst += stride << 1;
     }
     return STATUS_OK;
   }
