@@ -100,7 +100,7 @@ function readLog(file: string, before: number): EpochLog[] {
 function outOfMemory(e: unknown, backend: BackendInfo, o: TrainOptions): Ben19Error | undefined {
   if (backend.name !== "wasm" || !(e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^Aborted\(/.test(e.message)))) return undefined;
   return new Ben19Error("E_BACKEND_MEMORY", `the wasm backend ran out of memory in a training step of ${o.model} at batch size ${o.batchSize} (${(e as Error).message})`, {},
-    "lower --batch-size (on wasm: ResNet50 trains at batch 8, ResNet101/152 at 4), or use --backend node; --resume continues from the last checkpoint");
+    "lower --batch-size (on wasm: ResNet50 trains at batch 12, ResNet101/152 at 4), or use --backend node; --resume continues from the last checkpoint");
 }
 
 function check(o: TrainOptions): void {
