@@ -12,6 +12,7 @@ import { encodeNpy } from "../src/dataset/npy.js";
 import { prep } from "../src/prep/run.js";
 import { synthArchive } from "../src/synth/index.js";
 import { train } from "../src/training/train.js";
+import { pythonWith } from "./python.js";
 
 const { values } = parseArgs({ options: { patches: { type: "string", default: "2000" }, epochs: { type: "string", default: "20" }, batch: { type: "string", default: "32" } } });
 const patches = Number(values.patches);
@@ -47,7 +48,7 @@ async function exportSplit(file: string, name: string): Promise<void> {
   }
   await ds.close();
 }
-const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch, numpy"]).status === 0);
+const python = pythonWith("torch, numpy");
 let torchCurve: number[] | undefined;
 let torchSeconds: number | undefined;
 if (python !== undefined) {

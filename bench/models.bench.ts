@@ -13,6 +13,7 @@ import { tf } from "../src/models/tf.js";
 import { adam } from "../src/training/adam.js";
 import { logitsModel } from "../src/training/logits.js";
 import { meanSigmoidCrossEntropy } from "../src/training/loss.js";
+import { pythonWith } from "./python.js";
 import { report, type BenchRow } from "./report.js";
 
 const { values } = parseArgs({
@@ -85,8 +86,7 @@ for (const choice of (values.backends as string).split(",") as BackendChoice[]) 
 }
 
 // PyTorch for scale, when installed: the same architectures and batch sizes, 2 threads.
-// Debian's python3-torch lives in the system Python, which a pyenv or venv `python3` on PATH may hide.
-const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
+const python = pythonWith("torch");
 if (python !== undefined) {
   const r = spawnSync(python, [new URL("./torch_models.py", import.meta.url).pathname, "--models", models.join(","), "--batches", batches.join(","), "--reps", String(reps)], { encoding: "utf8" });
   if (r.status === 0) rows.push(...(JSON.parse(r.stdout) as BenchRow[]));

@@ -37,6 +37,11 @@ export interface MetadataOptions {
   training?: Record<string, unknown> | null;
 }
 
+/** The `inputs` entry of a layout: each tensor's name, HWC shape and band order. */
+function layoutInputs(layout: LayoutName): ModelMetadata["inputs"] {
+  return LAYOUTS[layout].map((t) => ({ name: t.name, shape: [t.side, t.side, t.bands.length], bands: [...t.bands] }));
+}
+
 /** The metadata of a model of kind `model` preprocessed with `o`. */
 export function makeMetadata(model: ModelName, o: MetadataOptions): ModelMetadata {
   const layout = MODELS[model].layout;
@@ -45,7 +50,7 @@ export function makeMetadata(model: ModelName, o: MetadataOptions): ModelMetadat
     formatVersion: METADATA_VERSION,
     model,
     layout,
-    inputs: LAYOUTS[layout].map((t) => ({ name: t.name, shape: [t.side, t.side, t.bands.length], bands: [...t.bands] })),
+    inputs: layoutInputs(layout),
     normalization: { method: "z-score", stats: o.stats },
     resample: o.resample,
     classes: [...LABELS_19],
@@ -70,7 +75,7 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
   if (typeof m.model !== "string" || !isModelName(m.model)) bad(`unknown model ${JSON.stringify(m.model)}`);
   const spec = MODELS[m.model as ModelName];
   if (m.layout !== spec.layout) bad(`layout ${JSON.stringify(m.layout)} does not match ${spec.name}'s input layout "${spec.layout}"`);
-  const expected = makeMetadata(spec.name, { stats: {} as BandStats, resample: "tf1-bicubic" }).inputs;
+  const expected = layoutInputs(spec.layout);
   if (JSON.stringify(m.inputs) !== JSON.stringify(expected)) bad(`inputs ${JSON.stringify(m.inputs)} differ from the ${spec.layout} layout ${JSON.stringify(expected)}`);
   const shapes = JSON.stringify(inputShapes.map((s) => s.slice(1)));
   if (shapes !== JSON.stringify(expected.map((i) => i.shape))) bad(`the network's input shapes ${shapes} do not match the metadata`);

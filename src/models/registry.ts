@@ -31,9 +31,12 @@ export function isModelName(s: string): s is ModelName {
   return (MODEL_NAMES as readonly string[]).includes(s);
 }
 
+/** Number of values in a list of weights. */
+export function countWeights(ws: readonly { shape: readonly (number | null)[] }[]): number {
+  return ws.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+}
+
 /** Parameters (trainable and not, e.g. batch-norm moving statistics) and layers of a built model. */
 export function modelSize(m: tfl.LayersModel): { params: number; trainable: number; layers: number } {
-  const count = (ws: readonly { shape: readonly (number | null)[] }[]): number =>
-    ws.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
-  return { params: count(m.weights), trainable: count(m.trainableWeights), layers: m.layers.length };
+  return { params: countWeights(m.weights), trainable: countWeights(m.trainableWeights), layers: m.layers.length };
 }

@@ -2,11 +2,10 @@
 // shards: the schema, band order, counts, checksums and the options that produced them. It holds nothing that
 // depends on the machine's speed or the worker count, so the same inputs give the same manifest.
 import { createHash } from "node:crypto";
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import type { ExclusionInfo } from "./exclude.js";
-import { tempName } from "./naming.js";
 import type { ShardInfo } from "./shards.js";
 
 export const MANIFEST_FORMAT = "ben19-prep-manifest/1";
@@ -93,8 +92,7 @@ export function jsonText(value: unknown): string {
 
 /** Writes jsonText(value) under a temporary name, then renames it. */
 export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileSync(tempName(file), jsonText(value));
-  renameSync(tempName(file), file);
+  writeFileAtomic(file, jsonText(value));
 }
 
 /**

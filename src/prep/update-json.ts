@@ -3,8 +3,9 @@
 // file keeps that format: the key is appended textually when absent (nothing else in the file changes, not even
 // number spellings), and the whole object is re-dumped in Python's format only when an old value must be replaced.
 // Writes are atomic (temp file + rename) and skipped when the file already holds the right value.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { pyString, pythonJsonDumps } from "../archive/pyjson.js";
+import { writeFileAtomic } from "../core/atomic.js";
 import { PatchError } from "../core/errors.js";
 
 export const UPDATE_JSON_KEY = "BigEarthNet_19_labels";
@@ -33,8 +34,6 @@ export function updatePatchJson(file: string, patch: string, names19: readonly s
     data[UPDATE_JSON_KEY] = [...names19];
     updated = pythonJsonDumps(data);
   }
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, updated);
-  renameSync(tmp, file);
+  writeFileAtomic(file, updated);
   return true;
 }

@@ -5,7 +5,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { labelFileName, readPatchDir } from "../archive/patch.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import { buildInput } from "../dataset/input.js";
+import { buildInputInto } from "../dataset/input.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import type { LoadedModel } from "../models/io.js";
@@ -57,12 +57,10 @@ export async function* predict(loaded: LoadedModel, inputs: readonly string[], o
   let pending: PatchInput[] = [];
   const flush = async function* (): AsyncGenerator<Prediction> {
     if (pending.length === 0) return;
-    const tensors = pending.map((p) => buildInput(core, p.bands, { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats }));
-    const xs = meta.inputs.map((input, k) => {
-      const data = new Float32Array(pending.length * input.shape[0] * input.shape[1] * input.shape[2]);
-      tensors.forEach((t, i) => data.set((t[k] as { data: Float32Array }).data, i * (data.length / pending.length)));
-      return tf.tensor4d(data, [pending.length, ...input.shape]);
-    });
+    // Each patch is laid out straight into the batch buffers, as the training pipeline does.
+    const outs = meta.inputs.map((input) => new Float32Array(pending.length * input.shape[0] * input.shape[1] * input.shape[2]));
+    pending.forEach((p, i) => buildInputInto(core, p.bands, { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats }, outs, i));
+    const xs = meta.inputs.map((input, k) => tf.tensor4d(outs[k] as Float32Array, [pending.length, ...input.shape]));
     const probsT = model.predict(xs) as tf.Tensor;
     const probs = await probsT.data();
     tf.dispose([probsT, ...xs]);

@@ -123,6 +123,8 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
   const backend = await selectBackend(o.backend);
   // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
   o = { ...o, train: expandShards(o.train), val: o.val !== undefined && o.val.length > 0 ? expandShards(o.val) : undefined };
+  // The options as recorded in config.json and in the model's metadata: absolute paths.
+  const recorded = { ...o, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
   const model = spec.build(o.seed);
   const needed = trainingStateBytes(model);
   if (backend.name === "wasm" && needed >= WASM_TENSOR_LIMIT) {
@@ -143,18 +145,19 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
   } else if (o.resume) {
     throw new Ben19Error("E_CHECKPOINT", `${o.out} has no checkpoint to resume from`, { file: o.out }, "run without --resume to start training");
   } else {
-    const config = { tool: { name: "ben19", version: VERSION }, ...o, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)), stats, fingerprint: print };
+    const config = { tool: { name: "ben19", version: VERSION }, ...recorded, stats, fingerprint: print };
     writeFileAtomic(join(o.out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
   }
   const log = readLog(join(o.out, RUN_FILES.log), state.epoch);
-  writeFileAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  const writeLog = (): void => writeFileAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  writeLog();
 
   const common = { layout: spec.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
   const records = o.train.reduce((n, f) => n + countRecords(f), 0);
   const batchesPerEpoch = Math.ceil(records / o.batchSize);
   hooks.onStart?.({ backend, records, batchesPerEpoch, resumedFrom });
   const trainSet = createDataset({ ...common, files: o.train, seed: o.seed, shuffleBuffer: o.shuffleBuffer });
-  const valSet: Dataset | undefined = o.val !== undefined && o.val.length > 0 ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 }) : undefined;
+  const valSet: Dataset | undefined = o.val !== undefined ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 }) : undefined;
   const ckpt = async (): Promise<void> => saveCheckpoint(o.out, model, optimizer, state, print);
   let interrupted = false;
   try {
@@ -199,7 +202,7 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
         patches_per_second: records / Math.max(state.seconds, 1e-9),
       };
       log.push(entry);
-      writeFileAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
+      writeLog();
       writeFileAtomic(join(o.out, RUN_FILES.plot), curvesSvg(log, `${spec.title}: ${o.train.length} shard(s), batch ${o.batchSize}, lr ${o.lr}`));
       hooks.onEpoch?.(entry);
       state = { epoch: state.epoch + 1, batch: 0, step: state.step, lossSum: 0, seconds: 0 };
@@ -208,7 +211,7 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
     let modelDir: string | null = null;
     if (!interrupted) {
       modelDir = join(o.out, RUN_FILES.model);
-      const training = { ...o, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)), stats: undefined, steps: state.step, backend: backend.name, final: log.at(-1) ?? null };
+      const training = { ...recorded, stats: undefined, steps: state.step, backend: backend.name, final: log.at(-1) ?? null };
       await saveModel(model, makeMetadata(o.model, { stats, resample: o.resample, training }), modelDir);
     }
     return { out: o.out, modelDir, state: { epoch: state.epoch, batch: state.batch, step: state.step }, log, backend, interrupted };
