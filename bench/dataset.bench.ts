@@ -2,9 +2,11 @@
 // (decode + z-score + resample + NHWC layout): patches/s and peak RSS for stack10 (batch 32) on 0, 1 and 2 decode
 // workers and kbranch on 2; 2,000 patches in 4 shards, shuffle buffer 1,000. Each configuration runs in its own
 // process (its own peak RSS): one warm-up epoch, then timed epochs. The CPU time per patch over all threads is
-// printed too: on a shared machine it says what two free cores would give. `--quick`: fewer patches and rounds.
+// printed too: on a shared machine it says what two free cores would give, and so is the 1-minute load average
+// before each configuration, which says whether the machine was shared. `--quick`: fewer patches and rounds.
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prep } from "../src/prep/run.js";
@@ -49,6 +51,7 @@ console.log(JSON.stringify({ rates, cpuMsPerPatch: (used.user + used.system) / 1
 
 const rows: BenchRow[] = [];
 for (const [layout, workers] of [["stack10", 1], ["stack10", 2], ["kbranch", 2], ["stack10", 0]] as const) {
+  const load = loadavg()[0] as number;
   const p = spawnSync(process.execPath, ["--import", "tsx", child, join(shards, "all_*.tfrecord"), layout, String(workers), String(rounds)], { encoding: "utf8" });
   if (p.status !== 0) throw new Error(p.stderr);
   const r = JSON.parse(p.stdout.trim().split("\n").pop() as string) as { rates: number[]; cpuMsPerPatch: number; rssMB: number };
@@ -59,7 +62,7 @@ for (const [layout, workers] of [["stack10", 1], ["stack10", 2], ["kbranch", 2],
     unit: "patches/s",
     n: s.n,
     stddev: s.stddev,
-    note: `CPU ${(r.cpuMsPerPatch * 1000).toFixed(0)} µs/patch (all threads); peak RSS ${r.rssMB.toFixed(0)} MB${layout === "stack10" && workers === 2 ? "; target ≥ 3,000" : ""}`,
+    note: `CPU ${(r.cpuMsPerPatch * 1000).toFixed(0)} µs/patch (all threads); peak RSS ${r.rssMB.toFixed(0)} MB; load before ${load.toFixed(2)}${layout === "stack10" && workers === 2 ? "; target ≥ 3,000" : ""}`,
   });
 }
 report("dataset", rows);

@@ -1,11 +1,13 @@
 // The training input pipeline. The main thread reads and shuffles serialized records (seeded by seed and epoch)
-// and cuts batches into pieces; piscina workers decode, normalise, resample and lay out each piece; ordered()
-// hands the results back in submission order. Batches are therefore the same bytes for any worker count, and
-// memory is bounded by the shuffle buffer, one batch, and the window of pieces in flight.
+// and cuts batches into pieces; piscina workers check the data CRCs, decode, normalise, resample and lay out each
+// piece, and hand the record buffers back for the next reads; ordered() hands the results back in submission
+// order. Batches are therefore the same bytes for any worker count, and memory is bounded by the shuffle buffer,
+// one batch, and the window of pieces in flight.
 import { Piscina } from "piscina";
 import { ordered } from "../pool/ordered.js";
 import { createCore, type Core } from "../wasm/core.js";
 import { assembleBatches, type Batch, type PieceResult } from "./batch.js";
+import { BufferPool } from "./buffers.js";
 import { decodePiece } from "./decode.js";
 import { resolveDatasetOptions, type DatasetOptions, type ResolvedDatasetOptions } from "./options.js";
 import type { DecodedPiece, DecodeTask } from "./protocol.js";
@@ -34,12 +36,16 @@ function pieceSize(batchSize: number): number {
 }
 
 function taskOf(piece: RawPiece, o: ResolvedDatasetOptions): DecodeTask {
-  return { records: piece.records.map((r) => r.data), layout: o.layout, resample: o.resample, stats: o.stats };
+  return { records: piece.records.map((r) => r.data), crcs: piece.records.map((r) => r.crc), layout: o.layout, resample: o.resample, stats: o.stats };
 }
 
 /** Decodes pieces on this thread (workers: 0). */
-async function* inProcess(pieces: AsyncIterable<RawPiece>, core: Promise<Core>, o: ResolvedDatasetOptions): AsyncGenerator<PieceResult> {
-  for await (const piece of pieces) yield { piece, result: decodePiece(await core, taskOf(piece, o)) };
+async function* inProcess(pieces: AsyncIterable<RawPiece>, core: Core, pool: BufferPool, o: ResolvedDatasetOptions): AsyncGenerator<PieceResult> {
+  for await (const piece of pieces) {
+    const result = decodePiece(core, taskOf(piece, o));
+    pool.give(result.spent);
+    yield { piece, result };
+  }
 }
 
 /**
@@ -47,7 +53,7 @@ async function* inProcess(pieces: AsyncIterable<RawPiece>, core: Promise<Core>, 
  * each of its tasks is a pull of the next piece from the (asynchronous) source; async generators queue pulls in
  * call order, and the first pull that finds the source exhausted ends the stream.
  */
-async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Piscina<DecodeTask, DecodedPiece>, o: ResolvedDatasetOptions, window: number): AsyncGenerator<PieceResult> {
+async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Piscina<DecodeTask, DecodedPiece>, buffers: BufferPool, o: ResolvedDatasetOptions, window: number): AsyncGenerator<PieceResult> {
   function* pulls(): Generator<Promise<IteratorResult<RawPiece>>> {
     for (;;) yield pieces.next();
   }
@@ -55,9 +61,11 @@ async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Piscina<DecodeTas
     const next = await pull;
     if (next.done === true) return null;
     const task = taskOf(next.value, o);
-    // Each record owns its buffer (the reader copies it out of its chunk): move them rather than copy them.
-    // The piece keeps the records' places for error messages; their data is gone from this thread.
-    return { piece: next.value, result: await pool.run(task, { transferList: task.records.map((r) => r.buffer as ArrayBuffer) }) };
+    // Each record owns its buffer: move them rather than copy them; they come back with the result. The piece
+    // keeps the records' places for error messages; their data is gone from this thread meanwhile.
+    const result = await pool.run(task, { transferList: task.records.map((r) => r.buffer as ArrayBuffer) });
+    buffers.give(result.spent);
+    return { piece: next.value, result };
   };
   for await (const r of ordered({ run }, pulls(), window)) {
     if (r === null) return;
@@ -74,16 +82,19 @@ export function createDataset(options: DatasetOptions): Dataset {
     maxThreads: o.workers,
     idleTimeout: 1000,
   });
+  // This thread's core (length CRCs; decoding too with workers: 0) and the record buffers, kept across epochs.
   let core: Promise<Core> | undefined;
+  const buffers = new BufferPool();
   return {
     options: o,
     async *epoch(e: number, opts: EpochOptions = {}): AsyncGenerator<Batch> {
       if (!Number.isSafeInteger(e) || e < 0) throw new RangeError(`epoch(): expected an integer ≥ 0, got ${e}`);
       const skipBatches = opts.skipBatches ?? 0;
       if (!Number.isSafeInteger(skipBatches) || skipBatches < 0) throw new RangeError(`epoch(): skipBatches must be an integer ≥ 0, got ${skipBatches}`);
-      const pieces = epochPieces({ ...o, pieceSize: pieceSize(o.batchSize), skipBatches }, epochRandom(o.seed, e));
+      const c = await (core ??= createCore());
+      const pieces = epochPieces({ ...o, pieceSize: pieceSize(o.batchSize), skipBatches }, epochRandom(o.seed, e), { core: c, pool: buffers });
       try {
-        const decoded = pool === undefined ? inProcess(pieces, (core ??= createCore()), o) : onPool(pieces, pool, o, o.workers * 2);
+        const decoded = pool === undefined ? inProcess(pieces, c, buffers, o) : onPool(pieces, pool, buffers, o, o.workers * 2);
         yield* assembleBatches(decoded, o.layout);
       } finally {
         await pieces.return(undefined);

@@ -19,9 +19,15 @@ export interface PatchTensor {
   data: Float32Array;
 }
 
-/** The channels of each tensor of a layout, with their statistics, as the core's layoutInto takes them. */
+/**
+ * The channels of each tensor of a layout, with their statistics, as the core's layoutInto takes them; cached per
+ * statistics object, since a batch lays out every patch with the same ones (a worker gets one copy per task).
+ */
+const channelCache = new WeakMap<BandStats, Partial<Record<LayoutName, LayoutChannel[][]>>>();
 function channelsOf(layout: LayoutName, stats: BandStats): LayoutChannel[][] {
-  return LAYOUTS[layout].map((t) => t.bands.map((band) => ({ band: BAND_INDEX[band], mean: stats[band].mean, std: stats[band].std })));
+  let byLayout = channelCache.get(stats);
+  if (byLayout === undefined) channelCache.set(stats, (byLayout = {}));
+  return (byLayout[layout] ??= LAYOUTS[layout].map((t) => t.bands.map((band) => ({ band: BAND_INDEX[band], mean: stats[band].mean, std: stats[band].std }))));
 }
 
 /**

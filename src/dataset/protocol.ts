@@ -4,9 +4,11 @@ import type { SerializedError } from "../core/errors.js";
 import type { ResampleMethod } from "../wasm/core.js";
 import type { LayoutName } from "./layouts.js";
 
-/** Decode these records (serialized Examples, each owning its buffer) into model input: one piece of a batch. */
+/** Decode these records (serialized Examples, each a view of its own buffer) into model input: one piece of a batch. */
 export interface DecodeTask {
   records: Uint8Array[];
+  /** The stored masked data CRC of each record (its TFRecord footer), checked before it is decoded. */
+  crcs: number[];
   layout: LayoutName;
   resample: ResampleMethod;
   stats: BandStats;
@@ -19,4 +21,6 @@ export interface DecodedPiece {
   labels: Float32Array;
   /** The first record that failed (index in the task) and why; the arrays are then incomplete. */
   error: { index: number; error: SerializedError } | null;
+  /** The task's record buffers, handed back for reuse. */
+  spent: ArrayBufferLike[];
 }

@@ -1,15 +1,19 @@
-// The main thread's half of the dataset: read the shards' records (CRCs checked), shuffle them with the epoch's
-// PRNG, skip what a resumed run has already seen, and cut batches into pieces for the decode workers. Records
-// stay serialized until a worker decodes them, so skipping costs a read, never a decode.
+// The main thread's half of the dataset: read the shards' records (length CRCs checked; the data CRC travels with
+// each record to its worker), shuffle them with the epoch's PRNG, skip what a resumed run has already seen, and
+// cut batches into pieces for the decode workers. Records stay serialized until a worker decodes them, so
+// skipping costs a read, never a decode (nor a data CRC): a skipped record's buffer goes straight back to the pool.
 import type { ErrorPlace } from "../core/errors.js";
-import { readRecords } from "../tfrecord/reader.js";
+import type { Core } from "../wasm/core.js";
+import type { BufferPool } from "./buffers.js";
+import { readFrames } from "./frames.js";
 import type { RandomBelow } from "./random.js";
 import { shuffleInPlace } from "./random.js";
 import { shuffleBuffer } from "./shuffle.js";
 
-/** One serialized Example and where it came from (for error messages). */
+/** One serialized Example (a view of a pooled buffer), its stored masked data CRC, and where it came from. */
 export interface RawRecord {
   data: Uint8Array;
+  crc: number;
   place: Required<Pick<ErrorPlace, "file" | "record" | "offset">>;
 }
 
@@ -31,16 +35,22 @@ export interface EpochSourceOptions {
   dropRemainder: boolean;
 }
 
+/** What the reader works with: a core for the length CRCs, the pool the record buffers come from. */
+export interface ReadContext {
+  core: Core;
+  pool: BufferPool;
+}
+
 /** Every record of the shards, in file order; with shuffling on, the file order itself is shuffled first. */
-async function* records(files: readonly string[], shuffle: boolean, below: RandomBelow): AsyncGenerator<RawRecord> {
+async function* records(files: readonly string[], shuffle: boolean, below: RandomBelow, io: ReadContext): AsyncGenerator<RawRecord> {
   const order = shuffle ? shuffleInPlace([...files], below) : files;
   for (const file of order) {
-    for await (const r of readRecords(file)) yield { data: r.data, place: { file, record: r.index, offset: r.offset } };
+    for await (const r of readFrames(file, io.core, io.pool)) yield { data: r.data, crc: r.crc, place: { file, record: r.index, offset: r.offset } };
   }
 }
 
 /** The pieces of one epoch's batches, in batch order, after `skipBatches` whole batches. */
-export async function* epochPieces(o: EpochSourceOptions, below: RandomBelow): AsyncGenerator<RawPiece> {
+export async function* epochPieces(o: EpochSourceOptions, below: RandomBelow, io: ReadContext): AsyncGenerator<RawPiece> {
   let skip = o.skipBatches * o.batchSize;
   let batch = o.skipBatches;
   let held: RawRecord[] = [];
@@ -51,9 +61,10 @@ export async function* epochPieces(o: EpochSourceOptions, below: RandomBelow): A
     batch++;
     held = [];
   }
-  for await (const r of shuffleBuffer(records(o.files, o.shuffleBuffer > 0, below), o.shuffleBuffer, below)) {
+  for await (const r of shuffleBuffer(records(o.files, o.shuffleBuffer > 0, below, io), o.shuffleBuffer, below)) {
     if (skip > 0) {
       skip--;
+      io.pool.give([r.data.buffer]);
       continue;
     }
     held.push(r);

@@ -6,18 +6,15 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Optimizer, Tensor } from "@tensorflow/tfjs-core";
-
-interface NamedTensor {
-  name: string;
-  tensor: Tensor;
-}
 import { Ben19Error } from "../core/errors.js";
 import { tf, type tfl } from "../models/tf.js";
 import { writeFileAtomic } from "../core/atomic.js";
+import type { Adam, StateArray } from "./adam.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";
 const FORMAT = "ben19-checkpoint";
+/** 2: Adam's state as JavaScript arrays (iter, accBeta1/2, m/i, v/i) rather than tfjs optimizer weights. */
+const VERSION = 2;
 
 /** Where training stands: `batch` batches of epoch `epoch` are done (0 at an epoch's start). */
 export interface TrainState {
@@ -29,13 +26,14 @@ export interface TrainState {
 
 interface TensorEntry {
   name: string;
-  group: "model" | "optimizer" | "adam";
+  group: "model" | "optimizer";
   shape: number[];
   offset: number;
 }
 
 interface CheckpointIndex {
   format: typeof FORMAT;
+  version: number;
   state: TrainState;
   /** A fingerprint of the options that must not change on resume (model, data, seed, batch size…). */
   fingerprint: string;
@@ -44,41 +42,23 @@ interface CheckpointIndex {
   tensors: TensorEntry[];
 }
 
-/**
- * Adam keeps β₁ᵗ and β₂ᵗ as running float32 products; setWeights() recomputes them with pow(), which can differ
- * in the last bit. Saving and restoring the products themselves keeps a resumed run bit-identical.
- */
-interface AdamProducts {
-  accBeta1?: tf.Variable;
-  accBeta2?: tf.Variable;
-}
-const ADAM_PRODUCTS = ["accBeta1", "accBeta2"] as const;
-
 /** Writes a checkpoint of `model` and `optimizer` at `state` into `dir`. */
-export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimizer: Optimizer, state: TrainState, fingerprint: string): Promise<void> {
-  const named: (NamedTensor & { group: TensorEntry["group"] })[] = [
-    ...model.weights.map((w) => ({ name: w.name, tensor: w.read(), group: "model" as const })),
-    ...(await optimizer.getWeights()).map((w) => ({ ...w, group: "optimizer" as const })),
-    ...ADAM_PRODUCTS.flatMap((k) => {
-      const v = (optimizer as unknown as AdamProducts)[k];
-      return v === undefined ? [] : [{ name: k, tensor: v as tf.Tensor, group: "adam" as const }];
-    }),
+export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimizer: Adam, state: TrainState, fingerprint: string): Promise<void> {
+  const named: (StateArray & { shape: number[]; group: TensorEntry["group"] })[] = [
+    ...(await Promise.all(model.weights.map(async (w) => ({ name: w.name, values: (await w.read().data()) as Float32Array, shape: w.shape as number[], group: "model" as const })))),
+    ...optimizer.state().map((s) => ({ ...s, shape: [s.values.length], group: "optimizer" as const })),
   ];
-  const arrays = await Promise.all(named.map(async (n) => (await n.tensor.data()) as Float32Array | Int32Array));
-  const bytes = new Uint8Array(arrays.reduce((s, a) => s + a.byteLength, 0));
+  const bytes = new Uint8Array(named.reduce((n, a) => n + a.values.byteLength, 0));
   const tensors: TensorEntry[] = [];
   let at = 0;
-  named.forEach((n, i) => {
-    const a = arrays[i] as Float32Array;
-    // Adam's step counter is the one non-float tensor; store every value as float32 (the counter is exact).
-    const f = a instanceof Float32Array ? a : Float32Array.from(a);
-    bytes.set(new Uint8Array(f.buffer, f.byteOffset, f.byteLength), at);
-    tensors.push({ name: n.name, group: n.group, shape: n.tensor.shape, offset: at });
-    at += f.byteLength;
-  });
+  for (const n of named) {
+    bytes.set(new Uint8Array(n.values.buffer, n.values.byteOffset, n.values.byteLength), at);
+    tensors.push({ name: n.name, group: n.group, shape: n.shape, offset: at });
+    at += n.values.byteLength;
+  }
   const file = `ckpt-${state.step}.bin`;
   writeFileAtomic(join(dir, file), bytes);
-  const index: CheckpointIndex = { format: FORMAT, state, fingerprint, file, sha256: createHash("sha256").update(bytes).digest("hex"), tensors };
+  const index: CheckpointIndex = { format: FORMAT, version: VERSION, state, fingerprint, file, sha256: createHash("sha256").update(bytes).digest("hex"), tensors };
   writeFileAtomic(join(dir, CHECKPOINT_FILE), `${JSON.stringify(index)}\n`);
   for (const f of readdirSync(dir)) if (/^ckpt-\d+\.bin$/.test(f) && f !== file) rmSync(join(dir, f), { force: true });
 }
@@ -95,10 +75,11 @@ export function hasCheckpoint(dir: string): boolean {
  * Restores `model` and `optimizer` from the checkpoint in `dir` and returns its state. The fingerprint must
  * match: resuming with other options would not continue the same run.
  */
-export async function loadCheckpoint(dir: string, model: tfl.LayersModel, optimizer: Optimizer, fingerprint: string): Promise<TrainState> {
+export async function loadCheckpoint(dir: string, model: tfl.LayersModel, optimizer: Adam, fingerprint: string): Promise<TrainState> {
   if (!hasCheckpoint(dir)) fail(dir, "no checkpoint to resume from", "run without --resume to start training, or pass the RUN folder of an earlier run");
   const index = JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), "utf8")) as CheckpointIndex;
   if (index.format !== FORMAT) fail(dir, `not a ben19 checkpoint (format ${JSON.stringify(index.format)})`, "pass the RUN folder `ben19 train` wrote");
+  if (index.version !== VERSION) fail(dir, `the checkpoint is format version ${index.version ?? 1}, this ben19 reads version ${VERSION}`, "finish the run with the ben19 that started it, or start again without --resume");
   if (index.fingerprint !== fingerprint) {
     fail(dir, "the checkpoint was written with other training options (model, data, seed, batch size, learning rate…)",
       "resume with the options of the original run (RUN/config.json lists them), or start a new run in another --out folder");
@@ -117,14 +98,6 @@ export async function loadCheckpoint(dir: string, model: tfl.LayersModel, optimi
     fail(dir, "the checkpoint's weights do not match the model", "resume with the same --model as the original run");
   }
   model.setWeights(modelEntries.map((e) => tf.tensor(values(e), e.shape)));
-  const opt = index.tensors.filter((t) => t.group === "optimizer").map((e) => ({
-    name: e.name,
-    // The step counter goes back to the dtype tfjs keeps it in.
-    tensor: e.name === "iter" ? tf.tensor(values(e), e.shape, "int32") : tf.tensor(values(e), e.shape),
-  }));
-  await optimizer.setWeights(opt);
-  for (const e of index.tensors.filter((t) => t.group === "adam")) {
-    (optimizer as unknown as AdamProducts)[e.name as (typeof ADAM_PRODUCTS)[number]]?.assign(tf.tensor(values(e), e.shape));
-  }
+  optimizer.restore(index.tensors.filter((t) => t.group === "optimizer").map((e) => ({ name: e.name, values: values(e) })));
   return index.state;
 }

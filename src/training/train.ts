@@ -13,7 +13,6 @@ import { batchToTensors } from "../dataset/tensors.js";
 import { selectBackend, type BackendChoice, type BackendInfo } from "../models/backend.js";
 import { setDropoutStep } from "../models/dropout.js";
 import { saveModel } from "../models/io.js";
-import { WASM_TENSOR_LIMIT, trainingStateBytes } from "../models/memory.js";
 import { makeMetadata } from "../models/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
 import { tf } from "../models/tf.js";
@@ -33,10 +32,13 @@ export interface TrainOptions {
   val?: string[] | undefined;
   out: string;
   epochs: number;
-  batchSize: number;
+  /** Default: the reference's, or on the wasm backend the largest that fits its heap if that is smaller. */
+  batchSize?: number | undefined;
   lr: number;
   seed: number;
   backend: BackendChoice;
+  /** Threads of the wasm backend (default: BEN19_WASM_THREADS, else every core). */
+  threads?: number | undefined;
   stats?: BandStats | undefined;
   resample: ResampleMethod;
   shuffleBuffer: number;
@@ -58,7 +60,7 @@ export interface StepInfo {
 }
 
 export interface TrainHooks {
-  onStart?(info: { backend: BackendInfo; records: number; batchesPerEpoch: number; resumedFrom: TrainState | null }): void;
+  onStart?(info: { backend: BackendInfo; batchSize: number; records: number; batchesPerEpoch: number; resumedFrom: TrainState | null }): void;
   onStep?(s: StepInfo): void;
   onEpoch?(e: EpochLog): void;
 }
@@ -82,7 +84,7 @@ interface EpochProgress extends TrainState {
 }
 
 /** What must not change between a run and its resumption (epochs, checkpointing and workers may). */
-function fingerprint(o: TrainOptions, stats: BandStats): string {
+function fingerprint(o: Resolved, stats: BandStats): string {
   const files = (fs: readonly string[]): { path: string; bytes: number }[] => fs.map((f) => ({ path: resolve(f), bytes: statSync(f).size }));
   const key = { model: o.model, train: files(o.train), val: files(o.val ?? []), batchSize: o.batchSize, lr: o.lr, seed: o.seed, stats, resample: o.resample, shuffleBuffer: o.shuffleBuffer };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex");
@@ -97,15 +99,33 @@ function readLog(file: string, before: number): EpochLog[] {
  * The wasm backend signals an exhausted heap with a WebAssembly trap, not an error: turn it into one that says what
  * happened and what to change (the batch's activations are what grows; the heap cannot exceed ~2 GB).
  */
-function outOfMemory(e: unknown, backend: BackendInfo, o: TrainOptions): Ben19Error | undefined {
+function outOfMemory(e: unknown, backend: BackendInfo, o: Resolved): Ben19Error | undefined {
   if (backend.name !== "wasm" || !(e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^Aborted\(/.test(e.message)))) return undefined;
   return new Ben19Error("E_BACKEND_MEMORY", `the wasm backend ran out of memory in a training step of ${o.model} at batch size ${o.batchSize} (${(e as Error).message})`, {},
-    "lower --batch-size (on wasm: ResNet50 trains at batch 12, ResNet101/152 at 4), or use --backend node; --resume continues from the last checkpoint");
+    `lower --batch-size (${MODELS[o.model].title} has trained on wasm at batch ${MODELS[o.model].wasmMaxBatch}), or use --backend node; --resume continues from the last checkpoint`);
+}
+
+/** The options with the batch size settled. */
+type Resolved = TrainOptions & { batchSize: number };
+
+/**
+ * The batch size: as asked, else the reference's. On the wasm backend a batch past what its heap holds would fail
+ * deep inside a step (or hang there): refuse it now, and default to the largest that fits.
+ */
+function batchSizeFor(o: TrainOptions, backend: BackendInfo): number {
+  const spec = MODELS[o.model];
+  if (backend.name !== "wasm") return o.batchSize ?? spec.batchSize;
+  if (o.batchSize === undefined) return Math.min(spec.batchSize, spec.wasmMaxBatch);
+  if (o.batchSize > spec.wasmMaxBatch) {
+    throw new Ben19Error("E_BACKEND_MEMORY", `${spec.title} at batch size ${o.batchSize} does not fit the wasm backend's 4 GB heap; it trains there at batch sizes up to ${spec.wasmMaxBatch} (measured)`, {},
+      `use --batch-size ${spec.wasmMaxBatch} or less, or --backend node (install @tensorflow/tfjs-node)`);
+  }
+  return o.batchSize;
 }
 
 function check(o: TrainOptions): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError("--epochs", o.epochs, "expected an integer ≥ 1");
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new OptionError("--batch-size", o.batchSize, "expected an integer ≥ 1");
+  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new OptionError("--batch-size", o.batchSize, "expected an integer ≥ 1");
   if (!(o.lr > 0)) throw new OptionError("--lr", o.lr, "expected a learning rate > 0, e.g. 1e-3");
   if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new OptionError("--checkpoint-every", o.checkpointEvery, "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
   if (o.train.length === 0) throw new OptionError("--train", o.train, "expected one or more TFRecord shards");
@@ -116,22 +136,21 @@ function check(o: TrainOptions): void {
   }
 }
 
-export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
-  check(o);
-  const stats = o.stats ?? REFERENCE_STATS;
-  const spec = MODELS[o.model];
-  const backend = await selectBackend(o.backend);
+export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  check(options);
+  const stats = options.stats ?? REFERENCE_STATS;
+  const spec = MODELS[options.model];
+  const backend = await selectBackend(options.backend, options.threads === undefined ? {} : { threads: options.threads });
   // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
-  o = { ...o, train: expandShards(o.train), val: o.val !== undefined && o.val.length > 0 ? expandShards(o.val) : undefined };
+  const o: Resolved = {
+    ...options,
+    batchSize: batchSizeFor(options, backend),
+    train: expandShards(options.train),
+    val: options.val !== undefined && options.val.length > 0 ? expandShards(options.val) : undefined,
+  };
   // The options as recorded in config.json and in the model's metadata: absolute paths.
   const recorded = { ...o, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
   const model = spec.build(o.seed);
-  const needed = trainingStateBytes(model);
-  if (backend.name === "wasm" && needed >= WASM_TENSOR_LIMIT) {
-    model.dispose();
-    throw new Ben19Error("E_BACKEND_MEMORY", `${spec.title} needs ${(needed / 2 ** 30).toFixed(2)} GiB for its weights, gradients and Adam's moments before any activation; the wasm backend holds at most ${WASM_TENSOR_LIMIT / 2 ** 30} GiB`, {},
-      "train it with --backend node (install @tensorflow/tfjs-node), or choose kbranch or a ResNet");
-  }
   mkdirSync(o.out, { recursive: true });
   const print = fingerprint(o, stats);
   const logits = logitsModel(model);
@@ -155,7 +174,7 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
   const common = { layout: spec.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
   const records = o.train.reduce((n, f) => n + countRecords(f), 0);
   const batchesPerEpoch = Math.ceil(records / o.batchSize);
-  hooks.onStart?.({ backend, records, batchesPerEpoch, resumedFrom });
+  hooks.onStart?.({ backend, batchSize: o.batchSize, records, batchesPerEpoch, resumedFrom });
   const trainSet = createDataset({ ...common, files: o.train, seed: o.seed, shuffleBuffer: o.shuffleBuffer });
   const valSet: Dataset | undefined = o.val !== undefined ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 }) : undefined;
   const ckpt = async (): Promise<void> => saveCheckpoint(o.out, model, optimizer, state, print);
@@ -168,7 +187,7 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
         const t = batchToTensors(tf, batch);
         let lossT: tf.Scalar | null;
         try {
-          lossT = optimizer.minimize(() => meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor), true, variables);
+          lossT = optimizer.minimize(() => meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
         } catch (e) {
           throw outOfMemory(e, backend, o) ?? e;
         }

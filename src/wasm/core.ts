@@ -77,8 +77,11 @@ export interface Core {
   decodeExample(data: Uint8Array): FeatureEntry[];
   /** A BigEarthNet-19 record's bands, multi-hot, name and labels (CorruptRecordError when it is not one). */
   decodePatch(data: Uint8Array): DecodedPatch;
-  /** decodePatch without copying the bands out: they stay in the core for layoutInto. */
-  decodePatchInPlace(data: Uint8Array): PatchMeta;
+  /**
+   * decodePatch without copying the bands out: they stay in the core for layoutInto. With `maskedCrc` (the record's
+   * TFRecord footer) the data CRC is checked first, on the copy already in the core, so the bytes cross once.
+   */
+  decodePatchInPlace(data: Uint8Array, maskedCrc?: number): PatchMeta;
   /** Puts 12 bands (archive order, native sizes) into the core for layoutInto. */
   setBands(bands: readonly Uint16Array[]): void;
   /**
@@ -259,8 +262,11 @@ class WasmCore implements Core {
     return { patchName: meta.patchName, bands, multiHot: meta.multiHot, labels: meta.labels };
   }
 
-  decodePatchInPlace(data: Uint8Array): PatchMeta {
+  decodePatchInPlace(data: Uint8Array, maskedCrc?: number): PatchMeta {
     this.load(data);
+    if (maskedCrc !== undefined && this.x.maskCrc(this.x.crc32cUpdate(0, this.io, data.length)) >>> 0 !== maskedCrc >>> 0) {
+      throw new CorruptRecordError("E_BAD_DATA_CRC", "the CRC of the record data does not match", {}, "the file is damaged: regenerate it (ben19 prep) or restore it");
+    }
     const status = this.x.decodePatch(data.length);
     const counts = this.x.countsPtr() >>> 2;
     if (status !== STATUS_OK) throw statusError(status, this.u32[counts + 3] as number);

@@ -1,9 +1,10 @@
 // `ben19 eval --model RUN --data SHARDS...`: the reference's metrics (names as in its eval_result.json) of a
 // saved model on TFRecord shards, preprocessed with the model's own metadata.
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createDataset } from "../../dataset/dataset.js";
-import { BACKEND_CHOICES, selectBackend, type BackendChoice } from "../../models/backend.js";
+import { selectBackend } from "../../models/backend.js";
+import { addBackendOptions, backendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { countRecords } from "../../tfrecord/count.js";
 import { evaluate } from "../../training/evaluate.js";
@@ -14,14 +15,13 @@ import { progress } from "../progress.js";
 import { parseInteger, parseNumber } from "./parse.js";
 import { writeFileAtomic } from "../../core/atomic.js";
 
-interface EvalFlags {
+interface EvalFlags extends BackendFlags {
   model: string;
   data: string[];
   out?: string;
   predictions?: string;
   threshold?: number;
   batchSize: number;
-  backend: BackendChoice;
   workers?: number;
   json?: boolean;
   quiet?: boolean;
@@ -31,8 +31,7 @@ const pad2 = (i: number): string => String(i).padStart(2, "0");
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    program
-      .command("eval")
+    addBackendOptions(program.command("eval"))
       .summary("evaluate a trained model on TFRecord shards with the reference's multi-label metrics")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
       .requiredOption("--data <shards...>", "TFRecord shards (paths or globs)")
@@ -40,12 +39,11 @@ export const command: CommandModule = {
       .option("--predictions <preds.csv>", "write one row per patch: name, 19 true labels, 19 probabilities")
       .option("--threshold <p>", "probability at which a label is predicted (default: the model's, 0.5)", parseNumber("--threshold"))
       .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), 64)
-      .addOption(new Option("--backend <name>", "tfjs backend").choices(BACKEND_CHOICES).default("auto"))
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
       .option("--json", "print the metrics as JSON")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: EvalFlags) => {
-        await selectBackend(f.backend);
+        await selectBackend(f.backend, backendOptions(f));
         const loaded = await loadModel(f.model);
         const { meta } = loaded;
         const ds = createDataset({ files: f.data, layout: meta.layout, batchSize: f.batchSize, resample: meta.resample, stats: meta.normalization.stats, workers: f.workers });

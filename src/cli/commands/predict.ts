@@ -1,33 +1,31 @@
 // `ben19 predict --model RUN INPUT...`: 19-class labels with probabilities for patch folders (the 12 GeoTIFFs)
 // or TFRecord files, preprocessed with the model's own metadata.
-import { Option, type Command } from "commander";
-import { BACKEND_CHOICES, selectBackend, type BackendChoice } from "../../models/backend.js";
+import type { Command } from "commander";
+import { selectBackend } from "../../models/backend.js";
+import { addBackendOptions, backendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { predict, type Prediction } from "../../training/predict.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { parseInteger, parseNumber } from "./parse.js";
 
-interface PredictFlags {
+interface PredictFlags extends BackendFlags {
   model: string;
   threshold?: number;
   batchSize: number;
-  backend: BackendChoice;
   json?: boolean;
 }
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    program
-      .command("predict")
+    addBackendOptions(program.command("predict"))
       .summary("predict the 19-class labels of patch folders or TFRecord files with a trained model")
       .argument("<inputs...>", "patch folders (12 GeoTIFFs; no label file needed) or TFRecord files")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
       .option("--threshold <p>", "probability at which a label is predicted (default: the model's, 0.5)", parseNumber("--threshold"))
       .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), 32)
-      .addOption(new Option("--backend <name>", "tfjs backend").choices(BACKEND_CHOICES).default("auto"))
       .option("--json", "print one JSON object per patch (JSON lines), with all 19 probabilities")
       .action(async (inputs: string[], f: PredictFlags) => {
-        await selectBackend(f.backend);
+        await selectBackend(f.backend, backendOptions(f));
         const loaded = await loadModel(f.model);
         const show = (p: Prediction): string => {
           const labels = p.labels.length === 0 ? "  (no class above the threshold)" : p.labels.map((l) => `  ${l.probability.toFixed(3)}  ${l.name}`).join("\n");

@@ -2,7 +2,7 @@
 import { Option, type Command } from "commander";
 import { join } from "node:path";
 import { loadStats } from "../../core/stats-file.js";
-import { BACKEND_CHOICES, type BackendChoice } from "../../models/backend.js";
+import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../../models/registry.js";
 import { RUN_FILES, train } from "../../training/train.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
@@ -10,7 +10,7 @@ import type { CommandContext, CommandModule } from "../command.js";
 import { progress, type Progress } from "../progress.js";
 import { parseInteger, parseNumber } from "./parse.js";
 
-interface TrainFlags {
+interface TrainFlags extends BackendFlags {
   model: ModelName;
   train: string[];
   val?: string[];
@@ -19,7 +19,6 @@ interface TrainFlags {
   batchSize?: number;
   lr: number;
   seed: number;
-  backend: BackendChoice;
   stats?: string;
   resample: ResampleMethod;
   shuffleBuffer: number;
@@ -33,20 +32,21 @@ interface TrainFlags {
 
 const f4 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(4));
 
+/** Patches per second: VGG on wasm trains at well under 10, where rounding to integers would show 0. */
+const rate = (x: number): string => (x < 10 ? x.toFixed(1) : String(Math.round(x)));
+
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    program
-      .command("train")
+    addBackendOptions(program.command("train"))
       .summary("train a reference model on TFRecord shards (Adam, mean sigmoid cross-entropy), with validation and checkpoints")
       .addOption(new Option("--model <name>", "network to train").choices(MODEL_NAMES).makeOptionMandatory())
       .requiredOption("--train <shards...>", "training shards (paths or globs such as out/train_*.tfrecord)")
       .option("--val <shards...>", "validation shards: loss and micro/macro F1 after every epoch")
       .requiredOption("--out <run>", "run folder: config.json, log.jsonl, curves.svg, checkpoint, model/")
       .option("--epochs <n>", "epochs", parseInteger("--epochs"), 1)
-      .option("--batch-size <n>", "batch size (default: the reference's, 1000/500/256; use less on small machines)", parseInteger("--batch-size"))
+      .option("--batch-size <n>", "batch size (default: the reference's, 1000/500/256; on the wasm backend the largest its heap holds, if smaller)", parseInteger("--batch-size"))
       .option("--lr <rate>", "Adam learning rate", parseNumber("--lr"), 1e-3)
       .option("--seed <n>", "seed of the initial weights, data order and dropout", parseInteger("--seed"), 42)
-      .addOption(new Option("--backend <name>", "tfjs backend (auto: node, then wasm, then cpu)").choices(BACKEND_CHOICES).default("auto"))
       .option("--stats <file>", "normalisation statistics from ben19 stats (default: the reference's)")
       .addOption(new Option("--resample <method>", "upsampling of the 20 m bands for stack10").choices(Object.keys(RESAMPLE_METHODS)).default("tf1-bicubic"))
       .option("--shuffle-buffer <n>", "shuffle buffer in records (~160 KB each; the reference's 130,000 needs ~20 GB)", parseInteger("--shuffle-buffer"), 2000)
@@ -61,24 +61,24 @@ export const command: CommandModule = {
         let bar: Progress | undefined;
         const result = await train({
           model: f.model, train: f.train, val: f.val, out: f.out, epochs: f.epochs,
-          batchSize: f.batchSize ?? MODELS[f.model].batchSize, lr: f.lr, seed: f.seed, backend: f.backend,
+          batchSize: f.batchSize, lr: f.lr, seed: f.seed, backend: f.backend, threads: f.threads,
           stats: f.stats === undefined ? undefined : loadStats(f.stats), resample: f.resample,
           shuffleBuffer: f.shuffleBuffer, checkpointEvery: f.checkpointEvery, resume: f.resume === true,
           workers: f.workers, maxSteps: f.maxSteps,
         }, {
-          onStart: ({ backend, records, batchesPerEpoch, resumedFrom }) => {
+          onStart: ({ backend, batchSize, records, batchesPerEpoch, resumedFrom }) => {
             if (quiet) return;
             const skipped = backend.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
-            ctx.io.err(`train: ${MODELS[f.model].title} on ${records} patches, ${batchesPerEpoch} batches/epoch, backend ${backend.name}${skipped !== "" ? ` (skipped ${skipped})` : ""}\n`);
+            ctx.io.err(`train: ${MODELS[f.model].title} on ${records} patches, batch ${batchSize}, ${batchesPerEpoch} batches/epoch, backend ${backend.name}${backend.threads !== undefined ? ` (${backend.threads} thread${backend.threads > 1 ? "s" : ""})` : ""}${skipped !== "" ? ` (skipped ${skipped})` : ""}\n`);
             if (resumedFrom !== null) ctx.io.err(`train: resumed at epoch ${resumedFrom.epoch + 1}, batch ${resumedFrom.batch}, step ${resumedFrom.step}\n`);
           },
           onStep: (s) => {
             bar ??= progress(ctx.io, `epoch ${s.epoch + 1}/${f.epochs}`, "batches", quiet);
-            bar.update(s.batch, s.batches, `loss ${s.loss.toFixed(4)} ${Math.round(s.patchesPerSecond)} patches/s`);
+            bar.update(s.batch, s.batches, `loss ${s.loss.toFixed(4)} ${rate(s.patchesPerSecond)} patches/s`);
           },
           onEpoch: (e) => {
             (bar ?? progress(ctx.io, `epoch ${e.epoch + 1}/${f.epochs}`, "batches", quiet))
-              .finish(`loss ${f4(e.train_loss)}, val loss ${f4(e.val_loss)}, val micro F1 ${f4(e.val_micro_f1)}, macro F1 ${f4(e.val_macro_f1)}, ${Math.round(e.patches_per_second)} patches/s`);
+              .finish(`loss ${f4(e.train_loss)}, val loss ${f4(e.val_loss)}, val micro F1 ${f4(e.val_micro_f1)}, macro F1 ${f4(e.val_macro_f1)}, ${rate(e.patches_per_second)} patches/s`);
             bar = undefined;
           },
         });
