@@ -15,18 +15,18 @@ export interface ModelSpec {
   layout: LayoutName;
   /** The reference's batch size (bigearthnet-models-tf). */
   batchSize: number;
-  /** The largest batch whose training step stays within 95 % of the wasm backend's 4 GB heap (measured on 2 threads
-   * by `npm run bench:wasm-limits`); `train` refuses larger batches there and defaults to this one if smaller. */
+  /** The largest batch whose training steps and validation pass fit the wasm backend's 4 GB heap (measured on
+   * 2 threads by `npm run bench:wasm-limits`); `train` refuses larger batches there and defaults to this one. */
   wasmMaxBatch: number;
   build(seed: number): tfl.LayersModel;
 }
 
 export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
-  kbranch: { name: "kbranch", title: "K-BranchCNN", layout: "kbranch", batchSize: 1000, wasmMaxBatch: 48, build: kbranch },
-  vgg16: { name: "vgg16", title: "VGG16", layout: "stack10", batchSize: 1000, wasmMaxBatch: 12, build: (s) => vgg("vgg16", s) },
-  vgg19: { name: "vgg19", title: "VGG19", layout: "stack10", batchSize: 1000, wasmMaxBatch: 8, build: (s) => vgg("vgg19", s) },
+  kbranch: { name: "kbranch", title: "K-BranchCNN", layout: "kbranch", batchSize: 1000, wasmMaxBatch: 32, build: kbranch },
+  vgg16: { name: "vgg16", title: "VGG16", layout: "stack10", batchSize: 1000, wasmMaxBatch: 3, build: (s) => vgg("vgg16", s) },
+  vgg19: { name: "vgg19", title: "VGG19", layout: "stack10", batchSize: 1000, wasmMaxBatch: 2, build: (s) => vgg("vgg19", s) },
   resnet50: { name: "resnet50", title: "ResNet50", layout: "stack10", batchSize: 500, wasmMaxBatch: 12, build: (s) => resnet("resnet50", s) },
-  resnet101: { name: "resnet101", title: "ResNet101", layout: "stack10", batchSize: 500, wasmMaxBatch: 8, build: (s) => resnet("resnet101", s) },
+  resnet101: { name: "resnet101", title: "ResNet101", layout: "stack10", batchSize: 500, wasmMaxBatch: 4, build: (s) => resnet("resnet101", s) },
   resnet152: { name: "resnet152", title: "ResNet152", layout: "stack10", batchSize: 256, wasmMaxBatch: 4, build: (s) => resnet("resnet152", s) },
 };
 
