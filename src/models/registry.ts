@@ -23,8 +23,8 @@ export interface ModelSpec {
 
 export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
   kbranch: { name: "kbranch", title: "K-BranchCNN", layout: "kbranch", batchSize: 1000, wasmMaxBatch: 32, build: kbranch },
-  vgg16: { name: "vgg16", title: "VGG16", layout: "stack10", batchSize: 1000, wasmMaxBatch: 3, build: (s) => vgg("vgg16", s) },
-  vgg19: { name: "vgg19", title: "VGG19", layout: "stack10", batchSize: 1000, wasmMaxBatch: 2, build: (s) => vgg("vgg19", s) },
+  vgg16: { name: "vgg16", title: "VGG16", layout: "stack10", batchSize: 1000, wasmMaxBatch: 4, build: (s) => vgg("vgg16", s) },
+  vgg19: { name: "vgg19", title: "VGG19", layout: "stack10", batchSize: 1000, wasmMaxBatch: 3, build: (s) => vgg("vgg19", s) },
   resnet50: { name: "resnet50", title: "ResNet50", layout: "stack10", batchSize: 500, wasmMaxBatch: 12, build: (s) => resnet("resnet50", s) },
   resnet101: { name: "resnet101", title: "ResNet101", layout: "stack10", batchSize: 500, wasmMaxBatch: 4, build: (s) => resnet("resnet101", s) },
   resnet152: { name: "resnet152", title: "ResNet152", layout: "stack10", batchSize: 256, wasmMaxBatch: 4, build: (s) => resnet("resnet152", s) },

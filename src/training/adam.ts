@@ -9,6 +9,7 @@
 // 1 − βᵗ, then w + (−lr)·m̂/(√v̂ + ε)). JavaScript computes in float64; each +, −, ×, ÷ and √ rounded with
 // Math.fround is the correctly rounded float32 result (float64 carries more than 2·24 + 2 bits), as the backends'.
 import { tf } from "../models/tf.js";
+import { writeInPlace } from "../models/wasm-heap.js";
 
 const f32 = Math.fround;
 
@@ -103,7 +104,9 @@ export class Adam {
   /** The same operations on float32 values in JavaScript memory. */
   private updateOnHost(variable: tf.Variable, gradient: tf.Tensor, m: Float32Array, v: Float32Array, correction1: number, correction2: number): void {
     const g = gradient.dataSync() as Float32Array;
-    const w = Float32Array.from(variable.dataSync() as Float32Array);
+    // In place where the backend allows it: no second copy of the weights on its heap.
+    const target = writeInPlace(variable);
+    const w = target?.values ?? Float32Array.from(variable.dataSync() as Float32Array);
     const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, negLr } = this;
     for (let k = 0; k < w.length; k++) {
       const gk = g[k] as number;
@@ -114,9 +117,8 @@ export class Adam {
       const step = f32(f32(mk / correction1) / f32(f32(Math.sqrt(f32(vk / correction2))) + epsilon));
       w[k] = f32(f32(step * negLr) + (w[k] as number));
     }
-    // A new tensor rather than writing into the variable's memory: the wasm backend caches XNNPACK operators
-    // (with packed weights) per tensor and evicts them only when the tensor is disposed, as assign() does.
-    tf.tidy(() => variable.assign(tf.tensor(w, variable.shape)));
+    if (target !== undefined) target.done();
+    else tf.tidy(() => variable.assign(tf.tensor(w, variable.shape)));
   }
 
   /** Step count, β-products and every moment, for a checkpoint; restore() takes the same list back. */

@@ -1,0 +1,32 @@
+// Writing a tensor's values in place on the wasm backend, for updates of weights too large to copy (VGG's fc6: 103 M
+// weights, 411 MB). tfjs offers only assign(newTensor), which allocates a second copy on a heap that stops at 4 GB.
+// The catch: the backend caches XNNPACK operators holding packed copies of a tensor's values, keyed by the tensor's
+// id, and drops them only when the tensor is disposed. So after writing, the tensor is unregistered (dropping them)
+// and registered again at the same memory: tfjs's own dispose path without freeing the memory.
+import { tf } from "./tf.js";
+
+interface WasmInternals {
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; refCount: number } | undefined };
+  wasm: { HEAPU8: Uint8Array; tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, offset: number): void } };
+}
+
+export interface InPlace {
+  /** The tensor's float32 values in the backend's memory: write the new ones here, then call done(). */
+  values: Float32Array;
+  done(): void;
+}
+
+/** A view for writing `t` in place, or undefined where that is not possible (not wasm, not float32, shared data). */
+export function writeInPlace(t: tf.Tensor): InPlace | undefined {
+  if (tf.getBackend() !== "wasm" || t.dtype !== "float32") return undefined;
+  const backend = tf.backend() as unknown as WasmInternals;
+  const data = backend.dataIdMap.get(t.dataId);
+  if (data === undefined || data.refCount !== 1) return undefined;
+  return {
+    values: new Float32Array(backend.wasm.HEAPU8.buffer, data.memoryOffset, t.size),
+    done: () => {
+      backend.wasm.tfjs.disposeData(data.id);
+      backend.wasm.tfjs.registerTensor(data.id, t.size, data.memoryOffset);
+    },
+  };
+}
