@@ -56,6 +56,9 @@ export class OptionError extends Ben19Error {
   }
 }
 
+/** The fix for a damaged TFRecord file, whichever reader finds it. */
+export const DAMAGED_RECORD_HINT = "the file is damaged: regenerate it (ben19 prep) or restore it";
+
 /** A TFRecord file is damaged: bad length or data CRC, truncated frame, or an undecodable Example. */
 export class CorruptRecordError extends Ben19Error {
   override name = "CorruptRecordError";

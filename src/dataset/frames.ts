@@ -5,7 +5,8 @@
 // the next record's header.
 import { open } from "node:fs/promises";
 import { TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES } from "../core/constants.js";
-import { CorruptRecordError } from "../core/errors.js";
+import { CorruptRecordError, DAMAGED_RECORD_HINT } from "../core/errors.js";
+import { checkedRecordLength } from "../tfrecord/header.js";
 import type { Core } from "../wasm/core.js";
 import type { BufferPool } from "./buffers.js";
 
@@ -26,17 +27,13 @@ export async function* readFrames(file: string, core: Core, pool: BufferPool): A
     let index = 0;
     let offset = 0;
     const fail = (code: string, message: string): never => {
-      throw new CorruptRecordError(code, message, { file, record: index, offset }, "the file is damaged: regenerate it (ben19 prep) or restore it");
+      throw new CorruptRecordError(code, message, { file, record: index, offset }, DAMAGED_RECORD_HINT);
     };
     let header = new Uint8Array(TFRECORD_HEADER_BYTES);
     let have = (await fh.read(header, 0, TFRECORD_HEADER_BYTES, 0)).bytesRead;
     while (have > 0) {
       if (have < TFRECORD_HEADER_BYTES) fail("E_TRUNCATED", `the file ends inside a record header (${have} of ${TFRECORD_HEADER_BYTES} bytes)`);
-      const view = new DataView(header.buffer, header.byteOffset, TFRECORD_HEADER_BYTES);
-      if (view.getUint32(8, true) !== core.maskedCrc32c(header.subarray(0, 8))) fail("E_BAD_LENGTH_CRC", "the CRC of the record length does not match");
-      const len64 = view.getBigUint64(0, true);
-      if (len64 > BigInt(Number.MAX_SAFE_INTEGER)) fail("E_BAD_LENGTH", `record length ${len64} is impossible`);
-      const len = Number(len64);
+      const len = checkedRecordLength(header, core, fail);
       const total = TFRECORD_HEADER_BYTES + len + TFRECORD_FOOTER_BYTES;
       // Checked against the file's size before a buffer is taken, so a damaged length cannot ask for gigabytes.
       if (offset + total > size) fail("E_TRUNCATED", `the file ends inside a record: it needs ${total} bytes from here, ${size - offset} remain`);

@@ -30,7 +30,7 @@ export interface BackendOptions {
   /** Threads of the wasm backend, 1 … 8: default `BEN19_WASM_THREADS`, else the available cores (at most 8). 1 is the
    * single-threaded build. Fixed by the first wasm initialisation in a process; `BackendInfo.threads` says what
    * is used. */
-  threads?: number;
+  threads?: number | undefined;
 }
 
 const THREADS_ENV = "BEN19_WASM_THREADS";

@@ -2,8 +2,9 @@
 // slices records out of the buffer, so a file of small records costs a few syscalls, not one per record.
 import { open } from "node:fs/promises";
 import { TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES } from "../core/constants.js";
-import { CorruptRecordError } from "../core/errors.js";
+import { CorruptRecordError, DAMAGED_RECORD_HINT } from "../core/errors.js";
 import { createCore, type Core } from "../wasm/core.js";
+import { checkedRecordLength } from "./header.js";
 
 /** One record's data (the serialized Example) with its position in the file. */
 export interface RecordEntry {
@@ -28,7 +29,7 @@ export async function* readRecords(file: string, core?: Core): AsyncGenerator<Re
     let eof = false;
     let index = 0;
     const fail = (code: string, message: string, hint?: string): never => {
-      throw new CorruptRecordError(code, message, { file, record: index, offset: fileOffset }, hint ?? "the file is damaged: regenerate it (ben19 prep) or restore it");
+      throw new CorruptRecordError(code, message, { file, record: index, offset: fileOffset }, hint ?? DAMAGED_RECORD_HINT);
     };
     // Makes at least `need` bytes available from start; false at a clean end of file.
     const fill = async (need: number): Promise<boolean> => {
@@ -55,14 +56,8 @@ export async function* readRecords(file: string, core?: Core): AsyncGenerator<Re
         if (end > start) fail("E_TRUNCATED", `the file ends inside a record header (${end - start} of ${TFRECORD_HEADER_BYTES} bytes)`);
         return;
       }
-      const header = buf.subarray(start, start + TFRECORD_HEADER_BYTES);
-      const view = new DataView(header.buffer, header.byteOffset, TFRECORD_HEADER_BYTES);
-      if (view.getUint32(8, true) !== c.maskedCrc32c(header.subarray(0, 8))) {
-        fail("E_BAD_LENGTH_CRC", "the CRC of the record length does not match");
-      }
-      const len64 = view.getBigUint64(0, true);
-      if (len64 > BigInt(Number.MAX_SAFE_INTEGER)) fail("E_BAD_LENGTH", `record length ${len64} is impossible`);
-      const total = TFRECORD_HEADER_BYTES + Number(len64) + TFRECORD_FOOTER_BYTES;
+      const len = checkedRecordLength(buf.subarray(start, start + TFRECORD_HEADER_BYTES), c, fail);
+      const total = TFRECORD_HEADER_BYTES + len + TFRECORD_FOOTER_BYTES;
       if (!(await fill(total))) {
         fail("E_TRUNCATED", `the file ends inside a record: it needs ${total} bytes from here, ${end - start} remain`);
       }

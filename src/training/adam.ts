@@ -132,16 +132,17 @@ export class Adam {
   }
 
   restore(state: readonly StateArray[]): void {
+    const byName = new Map(state.map((s) => [s.name, s.values]));
     const get = (name: string): Float32Array => {
-      const s = state.find((x) => x.name === name);
-      if (s === undefined) throw new Error(`Adam state has no ${name}`);
-      return s.values;
+      const values = byName.get(name);
+      if (values === undefined) throw new Error(`Adam state has no ${name}`);
+      return values;
     };
     this.steps = get("iter")[0] as number;
     this.accBeta1 = get("accBeta1")[0] as number;
     this.accBeta2 = get("accBeta2")[0] as number;
     this.dispose();
-    const count = state.filter((s) => /^m\/\d+$/.test(s.name)).length;
+    const count = [...byName.keys()].filter((name) => /^m\/\d+$/.test(name)).length;
     this.moments = Array.from({ length: count }, (_, i) => ({ m: get(`m/${i}`), v: get(`v/${i}`) }));
   }
 

@@ -97,7 +97,7 @@ function readLog(file: string, before: number): EpochLog[] {
 
 /**
  * The wasm backend signals an exhausted heap with a WebAssembly trap, not an error: turn it into one that says what
- * happened and what to change (the batch's activations are what grows; the heap cannot exceed ~2 GB).
+ * happened and what to change (the batch's activations are what grows; the heap cannot exceed 4 GB).
  */
 function outOfMemory(e: unknown, backend: BackendInfo, o: Resolved): Ben19Error | undefined {
   if (backend.name !== "wasm" || !(e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^Aborted\(/.test(e.message)))) return undefined;
@@ -140,7 +140,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   check(options);
   const stats = options.stats ?? REFERENCE_STATS;
   const spec = MODELS[options.model];
-  const backend = await selectBackend(options.backend, options.threads === undefined ? {} : { threads: options.threads });
+  const backend = await selectBackend(options.backend, { threads: options.threads });
   // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
   const o: Resolved = {
     ...options,
@@ -185,14 +185,14 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       for await (const batch of trainSet.epoch(state.epoch, { skipBatches: state.batch })) {
         setDropoutStep(state.step);
         const t = batchToTensors(tf, batch);
-        let lossT: tf.Scalar | null;
+        let lossT: tf.Scalar;
         try {
           lossT = optimizer.minimize(() => meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
         } catch (e) {
           throw outOfMemory(e, backend, o) ?? e;
         }
-        const loss = ((await (lossT as tf.Scalar).data())[0] as number);
-        tf.dispose([lossT as tf.Scalar, ...t.inputs, t.labels]);
+        const loss = (await lossT.data())[0] as number;
+        tf.dispose([lossT, ...t.inputs, t.labels]);
         state.batch++;
         state.step++;
         state.lossSum += loss * batch.size;

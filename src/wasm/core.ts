@@ -6,7 +6,7 @@ import {
   CLASS_COUNT_19, MAX_NAME_BYTES, MAX_RESAMPLE_SIDE, PATCH_PIXELS, RESAMPLE_BICUBIC, RESAMPLE_BILINEAR, RESAMPLE_NEAREST,
   RESAMPLE_TF1_BICUBIC, STATUS_OK, TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES,
 } from "../core/constants.js";
-import { CorruptRecordError, OptionError, WasmError } from "../core/errors.js";
+import { CorruptRecordError, DAMAGED_RECORD_HINT, OptionError, WasmError } from "../core/errors.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import { instantiateCore, type CoreExports, type CoreOptions, type WasmSource } from "./load.js";
 import { statusError } from "./status.js";
@@ -265,7 +265,7 @@ class WasmCore implements Core {
   decodePatchInPlace(data: Uint8Array, maskedCrc?: number): PatchMeta {
     this.load(data);
     if (maskedCrc !== undefined && this.x.maskCrc(this.x.crc32cUpdate(0, this.io, data.length)) >>> 0 !== maskedCrc >>> 0) {
-      throw new CorruptRecordError("E_BAD_DATA_CRC", "the CRC of the record data does not match", {}, "the file is damaged: regenerate it (ben19 prep) or restore it");
+      throw new CorruptRecordError("E_BAD_DATA_CRC", "the CRC of the record data does not match", {}, DAMAGED_RECORD_HINT);
     }
     const status = this.x.decodePatch(data.length);
     const counts = this.x.countsPtr() >>> 2;

@@ -1,19 +1,15 @@
 // `--backend` and `--threads`, shared by the commands that run a model (train, eval, predict).
 import { Option, type Command } from "commander";
-import { BACKEND_CHOICES, type BackendChoice, type BackendOptions } from "../../models/backend.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../../models/backend.js";
 import { parseInteger } from "./parse.js";
 
 export interface BackendFlags {
   backend: BackendChoice;
-  threads?: number;
+  threads?: number | undefined;
 }
 
 export function addBackendOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--backend <name>", "tfjs backend (auto: node, then wasm, then cpu)").choices(BACKEND_CHOICES).default("auto"))
     .option("--threads <n>", "threads of the wasm backend, 1-8 (default: BEN19_WASM_THREADS, else every core)", parseInteger("--threads"));
-}
-
-export function backendOptions(f: BackendFlags): BackendOptions {
-  return f.threads === undefined ? {} : { threads: f.threads };
 }

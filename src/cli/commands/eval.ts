@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createDataset } from "../../dataset/dataset.js";
 import { selectBackend } from "../../models/backend.js";
-import { addBackendOptions, backendOptions, type BackendFlags } from "./backend-options.js";
+import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { countRecords } from "../../tfrecord/count.js";
 import { evaluate } from "../../training/evaluate.js";
@@ -43,7 +43,7 @@ export const command: CommandModule = {
       .option("--json", "print the metrics as JSON")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: EvalFlags) => {
-        await selectBackend(f.backend, backendOptions(f));
+        await selectBackend(f.backend, { threads: f.threads });
         const loaded = await loadModel(f.model);
         const { meta } = loaded;
         const ds = createDataset({ files: f.data, layout: meta.layout, batchSize: f.batchSize, resample: meta.resample, stats: meta.normalization.stats, workers: f.workers });

@@ -2,7 +2,7 @@
 // or TFRecord files, preprocessed with the model's own metadata.
 import type { Command } from "commander";
 import { selectBackend } from "../../models/backend.js";
-import { addBackendOptions, backendOptions, type BackendFlags } from "./backend-options.js";
+import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { predict, type Prediction } from "../../training/predict.js";
 import type { CommandContext, CommandModule } from "../command.js";
@@ -25,7 +25,7 @@ export const command: CommandModule = {
       .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), 32)
       .option("--json", "print one JSON object per patch (JSON lines), with all 19 probabilities")
       .action(async (inputs: string[], f: PredictFlags) => {
-        await selectBackend(f.backend, backendOptions(f));
+        await selectBackend(f.backend, { threads: f.threads });
         const loaded = await loadModel(f.model);
         const show = (p: Prediction): string => {
           const labels = p.labels.length === 0 ? "  (no class above the threshold)" : p.labels.map((l) => `  ${l.probability.toFixed(3)}  ${l.name}`).join("\n");
