@@ -8,10 +8,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { selectBackend, type BackendChoice } from "../src/models/backend.js";
+import { selectBackend, type BackendChoice } from "../src/runtime/backend.js";
 import { setDropoutStep } from "../src/models/dropout.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../src/models/registry.js";
-import { tf } from "../src/models/tf.js";
+import { tf } from "../src/runtime/tf.js";
 import { adam } from "../src/training/adam.js";
 import { logitsModel } from "../src/training/logits.js";
 import { meanSigmoidCrossEntropy } from "../src/training/loss.js";

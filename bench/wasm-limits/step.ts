@@ -3,10 +3,11 @@
 // packings), two more steps; then prints a JSON line (seconds of the last step, heap in MB). The heap only grows,
 // and fragments: one lone step would understate it. A process per try, because a heap that ran out cannot be
 // trusted afterwards (and may leave the step hanging instead of failing).
-import { selectBackend } from "../../src/models/backend.js";
+import { selectBackend } from "../../src/runtime/backend.js";
 import { setDropoutStep } from "../../src/models/dropout.js";
 import { MODELS, isModelName } from "../../src/models/registry.js";
-import { tf } from "../../src/models/tf.js";
+import { tf } from "../../src/runtime/tf.js";
+import { wasmHeapBytes } from "../../src/runtime/wasm-heap.js";
 import { adam } from "../../src/training/adam.js";
 import { logitsModel } from "../../src/training/logits.js";
 import { meanSigmoidCrossEntropy } from "../../src/training/loss.js";
@@ -32,6 +33,6 @@ for (let step = 0; step < 4; step++) {
   loss.dispose();
   seconds = (performance.now() - started) / 1000;
 }
-const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+const heap = wasmHeapBytes() ?? 0;
 process.stdout.write(`${JSON.stringify({ model: name, batch, threads: backend.threads, loss: value, seconds, heapMB: heap / 2 ** 20 })}\n`);
 process.exit(0);

@@ -56,6 +56,14 @@ export class OptionError extends Ben19Error {
   }
 }
 
+/** `value` when it is a whole number from min to max, else an OptionError naming the option. */
+export function intOption(name: string, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new OptionError(name, value, `expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
 /** The fix for a damaged TFRecord file, whichever reader finds it. */
 export const DAMAGED_RECORD_HINT = "the file is damaged: regenerate it (ben19 prep) or restore it";
 
@@ -77,6 +85,14 @@ export class WasmError extends Ben19Error {
 /** A saved model folder is missing a file, or its metadata is absent or inconsistent with its network. */
 export class ModelError extends Ben19Error {
   override name = "ModelError";
+}
+
+/** Any thrown value as a SerializedError (unknown errors become E_UNEXPECTED), to cross a worker boundary as data.
+ * `patch` is the place to record when the error names none. */
+export function serializeError(e: unknown, patch?: string): SerializedError {
+  const place = patch === undefined ? {} : { patch };
+  if (e instanceof Ben19Error) return { ...e.toJSON(), ...(e.place.patch === undefined ? place : {}) };
+  return { name: "Ben19Error", code: "E_UNEXPECTED", message: e instanceof Error ? e.message : String(e), ...place };
 }
 
 const CLASSES = { Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError, ModelError } as const;

@@ -1,15 +1,10 @@
 // Records → model input, shared by the worker and the in-process path (workers: 0), so both give the same bytes.
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import { Ben19Error, type SerializedError } from "../core/errors.js";
+import { serializeError } from "../core/errors.js";
 import type { Core } from "../wasm/core.js";
 import { buildInputFromCore } from "./input.js";
 import { LAYOUTS } from "./layouts.js";
 import type { DecodedPiece, DecodeTask } from "./protocol.js";
-
-function serialize(e: unknown): SerializedError {
-  if (e instanceof Ben19Error) return e.toJSON();
-  return { name: "Ben19Error", code: "E_UNEXPECTED", message: e instanceof Error ? e.message : String(e) };
-}
 
 /**
  * A float32 array whose every value the caller writes: its memory is not zeroed first. At ~18 MB per stack10 batch
@@ -34,7 +29,7 @@ export function decodePiece(core: Core, task: DecodeTask): DecodedPiece {
       labels.set(p.multiHot, i * CLASS_COUNT_19);
       names.push(p.patchName);
     } catch (e) {
-      return { names, inputs, labels, error: { index: i, error: serialize(e) }, spent };
+      return { names, inputs, labels, error: { index: i, error: serializeError(e) }, spent };
     }
   }
   return { names, inputs, labels, error: null, spent };

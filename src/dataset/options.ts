@@ -1,7 +1,7 @@
 // Options of createDataset, as data: what a caller gives, the defaults, and validation into ResolvedDatasetOptions.
 import { availableParallelism } from "node:os";
 import { BAND_NAMES } from "../core/bands.js";
-import { OptionError } from "../core/errors.js";
+import { intOption, OptionError } from "../core/errors.js";
 import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../wasm/core.js";
 import { expandShards } from "./files.js";
@@ -41,11 +41,6 @@ export interface ResolvedDatasetOptions {
 
 /** Most decode workers: beyond a few per core the pool only adds memory. */
 export const MAX_DATASET_WORKERS = 64;
-
-function intOption(name: string, value: number, min: number, max: number): number {
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new OptionError(name, value, `expected an integer from ${min} to ${max}`);
-  return value;
-}
 
 /** Fills defaults and validates; throws OptionError naming the option, its value and the constraint. */
 export function resolveDatasetOptions(o: DatasetOptions): ResolvedDatasetOptions {

@@ -2,7 +2,7 @@
 // same masks as an uninterrupted one. tfjs's own Dropout either reuses one mask forever (with a seed) or is not
 // reproducible (without one). The trainer advances the step with setDropoutStep() before each batch.
 import type { Tensor } from "@tensorflow/tfjs-core";
-import { tf, tfl } from "./tf.js";
+import { tf, tfl } from "../runtime/tf.js";
 
 let currentStep = 0;
 

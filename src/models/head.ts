@@ -3,7 +3,7 @@
 // stable sigmoid cross-entropy on logits, as the reference does, while saved models still output probabilities.
 import type { SymbolicTensor } from "@tensorflow/tfjs-layers";
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import { tfl } from "./tf.js";
+import { tfl } from "../runtime/tf.js";
 
 export const PROBABILITIES = "probabilities";
 

@@ -1,6 +1,6 @@
 // Seeded weight initialisers: the same model seed gives the same initial weights, layer by layer, so training
 // runs are reproducible. Each call hands out the next seed of a simple counter.
-import { tfl } from "./tf.js";
+import { tfl } from "../runtime/tf.js";
 
 type Initializer = ReturnType<typeof tfl.initializers.glorotUniform>;
 

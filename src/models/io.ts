@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { ModelError } from "../core/errors.js";
 import "./dropout.js"; // registers the custom layer class model.json refers to
 import { checkMetadata, METADATA_FILE, type ModelMetadata } from "./metadata.js";
-import { tf, tfl } from "./tf.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { tf, tfl } from "../runtime/tf.js";
+import { writeFileDurable } from "../io/durable.js";
 
 export const TOPOLOGY_FILE = "model.json";
 export const WEIGHTS_FILE = "weights.bin";
@@ -27,8 +27,8 @@ function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
 export async function saveModel(model: tfl.LayersModel, meta: ModelMetadata, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await model.save(tf.io.withSaveHandler(async (a) => {
-    writeFileAtomic(join(dir, WEIGHTS_FILE), concat(a.weightData ?? []));
-    writeFileAtomic(join(dir, TOPOLOGY_FILE), JSON.stringify({
+    writeFileDurable(join(dir, WEIGHTS_FILE), concat(a.weightData ?? []));
+    writeFileDurable(join(dir, TOPOLOGY_FILE), JSON.stringify({
       format: "layers-model",
       generatedBy: `ben19 ${meta.tool.version}`,
       convertedBy: null,
@@ -37,7 +37,7 @@ export async function saveModel(model: tfl.LayersModel, meta: ModelMetadata, dir
     }));
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
   }));
-  writeFileAtomic(join(dir, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  writeFileDurable(join(dir, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
 export interface LoadedModel {

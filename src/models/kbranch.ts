@@ -5,7 +5,7 @@ import type { SymbolicTensor } from "@tensorflow/tfjs-layers";
 import { SeededDropout } from "./dropout.js";
 import { head } from "./head.js";
 import { seeds, type Seeds } from "./init.js";
-import { tfl } from "./tf.js";
+import { tfl } from "../runtime/tf.js";
 
 type Op = (x: SymbolicTensor) => SymbolicTensor;
 

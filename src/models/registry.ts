@@ -3,7 +3,7 @@
 import type { LayoutName } from "../dataset/layouts.js";
 import { kbranch } from "./kbranch.js";
 import { resnet } from "./resnet.js";
-import { tfl } from "./tf.js";
+import { tfl } from "../runtime/tf.js";
 import { vgg } from "./vgg.js";
 
 export const MODEL_NAMES = ["kbranch", "vgg16", "vgg19", "resnet50", "resnet101", "resnet152"] as const;

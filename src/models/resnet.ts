@@ -9,7 +9,7 @@
 import type { SymbolicTensor } from "@tensorflow/tfjs-layers";
 import { head } from "./head.js";
 import { seeds, type Seeds } from "./init.js";
-import { tfl } from "./tf.js";
+import { tfl } from "../runtime/tf.js";
 
 /** Units per block: Slim's resnet_v1_50/101/152. */
 export const RESNET_UNITS = { resnet50: [3, 4, 6, 3], resnet101: [3, 4, 23, 3], resnet152: [3, 8, 36, 3] } as const;

@@ -7,7 +7,7 @@ import type { SymbolicTensor } from "@tensorflow/tfjs-layers";
 import { SeededDropout } from "./dropout.js";
 import { head } from "./head.js";
 import { seeds } from "./init.js";
-import { tfl } from "./tf.js";
+import { tfl } from "../runtime/tf.js";
 
 /** Convolutions per block: Slim's vgg_16 and vgg_19. */
 export const VGG_BLOCKS = { vgg16: [2, 2, 3, 3, 3], vgg19: [2, 2, 4, 4, 4] } as const;

@@ -5,9 +5,9 @@
 // temporary shard's records and byte length; the shards' sha256 is recomputed on resume from the kept prefix
 // (Node's hash state cannot be saved), at sequential read speed.
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { Ben19Error } from "../core/errors.js";
+import { writeFileDurable } from "../io/durable.js";
 import type { ExclusionInfo } from "./exclude.js";
 import type { SkippedPatch } from "./manifest.js";
 import { tempName } from "./naming.js";
@@ -60,23 +60,9 @@ export function fingerprint(o: JournalOptions): string {
   return createHash("sha256").update(JSON.stringify(o)).digest("hex");
 }
 
-/** Fsyncs a file or folder by path (folders: so that a rename or a new file in it is durable). */
-export function fsyncPath(path: string): void {
-  const fd = openSync(path, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Replaces the journal durably; see the module comment. */
 export function writeJournal(file: string, j: Journal): void {
-  const tmp = tempName(file);
-  writeFileSync(tmp, JSON.stringify(j));
-  fsyncPath(tmp);
-  renameSync(tmp, file);
-  fsyncPath(dirname(file));
+  writeFileDurable(file, JSON.stringify(j));
 }
 
 /** The journal in `file`, or undefined when there is none; a damaged one is an error with the way out. */

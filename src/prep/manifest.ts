@@ -2,7 +2,7 @@
 // shards: the schema, band order, counts, checksums and the options that produced them. It holds nothing that
 // depends on the machine's speed or the worker count, so the same inputs give the same manifest.
 import { createHash } from "node:crypto";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeFileDurable } from "../io/durable.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import type { ExclusionInfo } from "./exclude.js";
@@ -92,7 +92,7 @@ export function jsonText(value: unknown): string {
 
 /** Writes jsonText(value) under a temporary name, then renames it. */
 export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, jsonText(value));
+  writeFileDurable(file, jsonText(value));
 }
 
 /**

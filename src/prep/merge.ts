@@ -7,7 +7,8 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { Ben19Error } from "../core/errors.js";
-import { sha256OfFile } from "../core/hash.js";
+import { fsyncPath, publish } from "../io/durable.js";
+import { sha256OfFile } from "../io/hash.js";
 import { jsonText, MANIFEST_FORMAT, writeJsonAtomic, type PrepManifest, type SplitManifest } from "./manifest.js";
 import { MANIFEST_FILE, PART_MANIFEST_PATTERN, shardFileName, tempName } from "./naming.js";
 import { partShards, shardRecords } from "./partition.js";
@@ -185,7 +186,8 @@ function moveInto(file: string, dir: string): string | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
     copyFileSync(file, tempName(target));
-    renameSync(tempName(target), target);
+    fsyncPath(tempName(target));
+    publish([[tempName(target), target]]);
     rmSync(file);
   }
   return target;

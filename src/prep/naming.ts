@@ -5,10 +5,8 @@ export function shardFileName(split: string, index: number, shards: number): str
   return shards === 1 ? `${split}.tfrecord` : `${split}_${String(index).padStart(2, "0")}.tfrecord`;
 }
 
-/** The name a shard is written under until the whole run has succeeded. */
-export function tempName(finalName: string): string {
-  return `${finalName}.tmp`;
-}
+/** The name a shard is written under until the whole run has succeeded (io/durable.ts's, for every output). */
+export { tempName } from "../io/durable.js";
 
 export const MANIFEST_FILE = "manifest.json";
 export const ERRORS_FILE = "errors.json";

@@ -1,7 +1,7 @@
 // Options of `prep`, as data: the defaults table, the user-facing Options, and validation into ResolvedPrepOptions.
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { OptionError } from "../core/errors.js";
+import { intOption, OptionError } from "../core/errors.js";
 import { checkListName, type BundledListName } from "./exclude.js";
 import { checkPart, checkPartOptions, type Part } from "./partition.js";
 
@@ -68,13 +68,6 @@ export const PREP_DEFAULTS = {
 export const MAX_SHARDS = 1000;
 /** Most worker threads: beyond a few per core the pool only adds memory. */
 export const MAX_WORKERS = 64;
-
-function intOption(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new OptionError(name, value, `expected an integer from ${min} to ${max}`);
-  }
-  return value;
-}
 
 /** Fills defaults and validates; throws OptionError naming the option, its value and the constraint. */
 export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly string[]): ResolvedPrepOptions {

@@ -1,9 +1,10 @@
 // The K shard files of one split, written round-robin under temporary names and hashed as they are written.
 // Nothing gets a final name until commit(): a failed or killed run leaves no file that looks finished.
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
+import { publish, writeAll } from "../io/durable.js";
 import type { ShardState } from "./journal.js";
 import { shardFileName, tempName } from "./naming.js";
 
@@ -25,9 +26,6 @@ interface OpenShard {
   pending: Uint8Array | undefined;
 }
 
-function writeAll(fd: number, data: Uint8Array): void {
-  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
-}
 
 export class ShardSet {
   private readonly shards: OpenShard[];
@@ -151,10 +149,10 @@ export class ShardSet {
     return this.closed;
   }
 
-  /** Gives every closed shard its final name. */
+  /** Gives every closed shard its final name, durably. */
   commit(): void {
     if (this.closed === undefined) throw new Error("ShardSet.commit() before close()");
-    for (const s of this.shards) renameSync(join(this.dir, tempName(s.name)), join(this.dir, s.name));
+    publish(this.shards.map((s) => [join(this.dir, tempName(s.name)), join(this.dir, s.name)]));
   }
 
   /** Closes every temporary file, keeping it; safe to call more than once. */

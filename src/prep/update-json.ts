@@ -5,7 +5,7 @@
 // Writes are atomic (temp file + rename) and skipped when the file already holds the right value.
 import { readFileSync } from "node:fs";
 import { pyString, pythonJsonDumps } from "../archive/pyjson.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeFileDurable } from "../io/durable.js";
 import { PatchError } from "../core/errors.js";
 
 export const UPDATE_JSON_KEY = "BigEarthNet_19_labels";
@@ -34,6 +34,6 @@ export function updatePatchJson(file: string, patch: string, names19: readonly s
     data[UPDATE_JSON_KEY] = [...names19];
     updated = pythonJsonDumps(data);
   }
-  writeFileAtomic(file, updated);
+  writeFileDurable(file, updated, { sync: false });
   return true;
 }

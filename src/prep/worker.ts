@@ -7,7 +7,7 @@ import { Piscina } from "piscina";
 import { readPatch, readPatchFromFiles, type PatchData } from "../archive/patch.js";
 import { readTarPatch } from "../archive/tar.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import { Ben19Error, type SerializedError } from "../core/errors.js";
+import { serializeError, type SerializedError } from "../core/errors.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { createCore, type Core } from "../wasm/core.js";
 import type { EncodedBatch, EncodeTask } from "./protocol.js";
@@ -18,12 +18,6 @@ let core: Promise<Core> | undefined;
 let scratch = new Uint8Array(8 << 20);
 /** Largest framed record the core can produce (its I/O window). */
 const MAX_RECORD = 393216;
-
-function serialize(e: unknown, patch: string): SerializedError {
-  if (e instanceof Ben19Error) return { ...e.toJSON(), patch: e.place.patch ?? patch };
-  const message = e instanceof Error ? e.message : String(e);
-  return { name: "Ben19Error", code: "E_UNEXPECTED", message, patch };
-}
 
 /** Patch i of the task, from whichever input the task names (see protocol.ts). */
 function readTaskPatch(task: EncodeTask, i: number): Promise<PatchData> {
@@ -68,7 +62,7 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
       sizes[i] = size;
       multiHot.set(hot, i * CLASS_COUNT_19);
     } catch (e) {
-      errors[i] = serialize(e, name);
+      errors[i] = serializeError(e, name);
     }
   }
   const records = scratch.slice(0, used);

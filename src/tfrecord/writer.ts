@@ -1,11 +1,10 @@
-// Writing a TFRecord file safely: frames stream to `<name>.tmp`, which is flushed to disk and renamed to
-// `<name>` on close. A crash or abort() never leaves a truncated file under the final name.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+// Writing a TFRecord file safely: frames stream to `<name>.tmp` (io/durable.ts), which is flushed to disk and
+// renamed to `<name>` on close. A crash or abort() never leaves a truncated file under the final name.
+import { DurableFile } from "../io/durable.js";
 import { createCore, type Core } from "../wasm/core.js";
 
 export class TFRecordWriter {
-  private fd: number;
-  private readonly tmp: string;
+  private readonly out: DurableFile;
   private count = 0;
   private bytes = 0;
 
@@ -13,8 +12,7 @@ export class TFRecordWriter {
     readonly file: string,
     private readonly core: Core,
   ) {
-    this.tmp = `${file}.tmp`;
-    this.fd = openSync(this.tmp, "w");
+    this.out = new DurableFile(file);
   }
 
   /** Opens `<file>.tmp` for writing. */
@@ -29,8 +27,8 @@ export class TFRecordWriter {
 
   /** Appends an already framed record (e.g. from Core.encodeRecord). */
   writeFramed(frame: Uint8Array): void {
-    if (this.fd < 0) throw new Error(`TFRecordWriter(${this.file}): write after close or abort`);
-    for (let off = 0; off < frame.length; ) off += writeSync(this.fd, frame, off, frame.length - off);
+    if (!this.out.open) throw new Error(`TFRecordWriter(${this.file}): write after close or abort`);
+    this.out.write(frame);
     this.count++;
     this.bytes += frame.length;
   }
@@ -42,17 +40,11 @@ export class TFRecordWriter {
 
   /** Flushes to disk and gives the file its final name. */
   close(): void {
-    if (this.fd < 0) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = -1;
-    renameSync(this.tmp, this.file);
+    this.out.commit();
   }
 
   /** Discards everything written: closes and deletes the temporary file. */
   abort(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
-    rmSync(this.tmp, { force: true });
+    this.out.abort();
   }
 }

@@ -8,8 +8,8 @@
 // Same bits as tfjs either way: every operation is float32 and in tfjs's order (m and v first, bias-corrected by
 // 1 − βᵗ, then w + (−lr)·m̂/(√v̂ + ε)). JavaScript computes in float64; each +, −, ×, ÷ and √ rounded with
 // Math.fround is the correctly rounded float32 result (float64 carries more than 2·24 + 2 bits), as the backends'.
-import { tf } from "../models/tf.js";
-import { writeInPlace } from "../models/wasm-heap.js";
+import { tf } from "../runtime/tf.js";
+import { writeInPlace } from "../runtime/wasm-heap.js";
 
 const f32 = Math.fround;
 

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
-import { tf, type tfl } from "../models/tf.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { tf, type tfl } from "../runtime/tf.js";
+import { writeFileDurable } from "../io/durable.js";
 import type { Adam, StateArray } from "./adam.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";
@@ -57,9 +57,9 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
     at += n.values.byteLength;
   }
   const file = `ckpt-${state.step}.bin`;
-  writeFileAtomic(join(dir, file), bytes);
+  writeFileDurable(join(dir, file), bytes);
   const index: CheckpointIndex = { format: FORMAT, version: VERSION, state, fingerprint, file, sha256: createHash("sha256").update(bytes).digest("hex"), tensors };
-  writeFileAtomic(join(dir, CHECKPOINT_FILE), `${JSON.stringify(index)}\n`);
+  writeFileDurable(join(dir, CHECKPOINT_FILE), `${JSON.stringify(index)}\n`);
   for (const f of readdirSync(dir)) if (/^ckpt-\d+\.bin$/.test(f) && f !== file) rmSync(join(dir, f), { force: true });
 }
 

@@ -2,7 +2,7 @@
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import type { Dataset } from "../dataset/dataset.js";
 import { batchToTensors } from "../dataset/tensors.js";
-import { tf, type tfl } from "../models/tf.js";
+import { tf, type tfl } from "../runtime/tf.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
 import { MetricAccumulator, type Metrics } from "./metrics/index.js";
 

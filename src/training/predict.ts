@@ -9,7 +9,7 @@ import { buildInputInto } from "../dataset/input.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import type { LoadedModel } from "../models/io.js";
-import { tf } from "../models/tf.js";
+import { tf } from "../runtime/tf.js";
 import { readRecords } from "../tfrecord/reader.js";
 import { createCore, type Core } from "../wasm/core.js";
 

@@ -10,12 +10,12 @@ import { VERSION } from "../core/version.js";
 import { createDataset, type Dataset } from "../dataset/dataset.js";
 import { expandShards } from "../dataset/files.js";
 import { batchToTensors } from "../dataset/tensors.js";
-import { selectBackend, type BackendChoice, type BackendInfo } from "../models/backend.js";
+import { selectBackend, type BackendChoice, type BackendInfo } from "../runtime/backend.js";
 import { setDropoutStep } from "../models/dropout.js";
 import { saveModel } from "../models/io.js";
 import { makeMetadata } from "../models/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
-import { tf } from "../models/tf.js";
+import { tf } from "../runtime/tf.js";
 import { countRecords } from "../tfrecord/count.js";
 import type { ResampleMethod } from "../wasm/core.js";
 import { adam } from "./adam.js";
@@ -24,7 +24,7 @@ import { evaluate } from "./evaluate.js";
 import { logitsModel } from "./logits.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
 import { curvesSvg, type EpochLog } from "./plot.js";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeFileDurable } from "../io/durable.js";
 
 export interface TrainOptions {
   model: ModelName;
@@ -165,10 +165,10 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     throw new Ben19Error("E_CHECKPOINT", `${o.out} has no checkpoint to resume from`, { file: o.out }, "run without --resume to start training");
   } else {
     const config = { tool: { name: "ben19", version: VERSION }, ...recorded, stats, fingerprint: print };
-    writeFileAtomic(join(o.out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+    writeFileDurable(join(o.out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
   }
   const log = readLog(join(o.out, RUN_FILES.log), state.epoch);
-  const writeLog = (): void => writeFileAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  const writeLog = (): void => writeFileDurable(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
   writeLog();
 
   const common = { layout: spec.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
@@ -222,7 +222,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       };
       log.push(entry);
       writeLog();
-      writeFileAtomic(join(o.out, RUN_FILES.plot), curvesSvg(log, `${spec.title}: ${o.train.length} shard(s), batch ${o.batchSize}, lr ${o.lr}`));
+      writeFileDurable(join(o.out, RUN_FILES.plot), curvesSvg(log, `${spec.title}: ${o.train.length} shard(s), batch ${o.batchSize}, lr ${o.lr}`));
       hooks.onEpoch?.(entry);
       state = { epoch: state.epoch + 1, batch: 0, step: state.step, lossSum: 0, seconds: 0 };
       await ckpt();

@@ -8,7 +8,7 @@ import { readSplit } from "../archive/splits.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { Ben19Error } from "../core/errors.js";
-import { sha256OfFile } from "../core/hash.js";
+import { sha256OfFile } from "../io/hash.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { readRecords } from "../tfrecord/reader.js";
 import { createCore, type Core, type DecodedPatch } from "../wasm/core.js";

@@ -2,10 +2,10 @@
 // trainer's loss on the logits view. Shared by the test files that split the models between processes (each file
 // gets its own wasm heap, which never shrinks).
 import assert from "node:assert/strict";
-import { selectBackend } from "../../src/models/backend.js";
+import { selectBackend } from "../../src/runtime/backend.js";
 import { setDropoutStep } from "../../src/models/dropout.js";
 import { MODELS, type ModelName } from "../../src/models/registry.js";
-import { tf } from "../../src/models/tf.js";
+import { tf } from "../../src/runtime/tf.js";
 import { adam } from "../../src/training/adam.js";
 import { logitsModel } from "../../src/training/logits.js";
 import { meanSigmoidCrossEntropy } from "../../src/training/loss.js";

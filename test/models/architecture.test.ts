@@ -2,7 +2,7 @@
 // code below, written from the issue text / TF-Slim, independent of src/models), against the built models.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { selectBackend } from "../../src/models/backend.js";
+import { selectBackend } from "../../src/runtime/backend.js";
 import { MODEL_NAMES, MODELS, modelSize } from "../../src/models/registry.js";
 
 // Building blocks: a k×k convolution cin→cout with bias; without bias; batch norm (γ, β trainable; moving mean

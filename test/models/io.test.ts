@@ -6,11 +6,11 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { REFERENCE_STATS } from "../../src/core/stats.js";
 import { ModelError } from "../../src/core/errors.js";
-import { selectBackend } from "../../src/models/backend.js";
+import { selectBackend } from "../../src/runtime/backend.js";
 import { loadModel, saveModel } from "../../src/models/io.js";
 import { makeMetadata, METADATA_FILE } from "../../src/models/metadata.js";
 import { MODELS } from "../../src/models/registry.js";
-import { tf } from "../../src/models/tf.js";
+import { tf } from "../../src/runtime/tf.js";
 import { tempDir } from "../helpers/fixtures.js";
 
 test("save → load: same weights, same predictions, metadata intact (kbranch and resnet50)", async () => {

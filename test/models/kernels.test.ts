@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import "@tensorflow/tfjs-backend-cpu";
-import { selectBackend } from "../../src/models/backend.js";
-import { tf } from "../../src/models/tf.js";
+import { selectBackend } from "../../src/runtime/backend.js";
+import { tf } from "../../src/runtime/tf.js";
 
 /** Largest |a−b| relative to the largest |b| (a scale-aware relative error for whole tensors). */
 function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {

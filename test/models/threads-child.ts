@@ -3,10 +3,10 @@
 // fixed inputs, printed as one JSON line: the threads used and a sha256 of every value's bytes per model. It must
 // end on its own: the pthread workers may not keep Node alive.
 import { createHash } from "node:crypto";
-import { selectBackend } from "../../src/models/backend.js";
+import { selectBackend } from "../../src/runtime/backend.js";
 import { setDropoutStep } from "../../src/models/dropout.js";
 import { MODELS, type ModelName } from "../../src/models/registry.js";
-import { tf } from "../../src/models/tf.js";
+import { tf } from "../../src/runtime/tf.js";
 
 const info = await selectBackend("wasm");
 const digests: Record<string, { values: number; sha256: string }> = {};

@@ -1,4 +1,4 @@
-// The wasm backend on several threads (the package's threaded build, loaded by src/models/wasm-threads.ts): it
+// The wasm backend on several threads (the package's threaded build, loaded by src/runtime/wasm-threads.ts): it
 // starts in Node, gives bit-identical results to the single-threaded build (XNNPACK splits work by output tiles,
 // each value is computed the same way), and lets Node exit. The thread count is fixed per process, so the
 // comparison runs threads-child.ts twice. The other model tests run on whatever BEN19_WASM_THREADS says (default:
@@ -9,8 +9,8 @@ import { availableParallelism } from "node:os";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Ben19Error } from "../../src/core/errors.js";
-import { selectBackend, wasmThreads } from "../../src/models/backend.js";
-import { MAX_WASM_THREADS } from "../../src/models/wasm-threads.js";
+import { selectBackend, wasmThreads } from "../../src/runtime/backend.js";
+import { MAX_WASM_THREADS } from "../../src/runtime/wasm-threads.js";
 
 interface ChildResult {
   threads: number;

@@ -3,9 +3,9 @@
 // the wasm and the cpu backend. And its state, restored into a fresh optimizer, continues exactly as the original.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { selectBackend } from "../../src/models/backend.js";
-import { tf } from "../../src/models/tf.js";
-import { writeInPlace } from "../../src/models/wasm-heap.js";
+import { selectBackend } from "../../src/runtime/backend.js";
+import { tf } from "../../src/runtime/tf.js";
+import { writeInPlace } from "../../src/runtime/wasm-heap.js";
 import { adam, type Adam } from "../../src/training/adam.js";
 
 interface Problem {
@@ -15,7 +15,7 @@ interface Problem {
 }
 
 // A convolution and a dense layer: the wasm backend caches XNNPACK operators with packed copies of both weights, so
-// an update written in place (src/models/wasm-heap.ts) that failed to drop them would change the next steps.
+// an update written in place (src/runtime/wasm-heap.ts) that failed to drop them would change the next steps.
 // Variables made inside tidy own their memory alone, as a model's do, so the in-place path is the one taken.
 function problem(): Problem {
   const [k, w, b] = tf.tidy(() => [

@@ -1,6 +1,6 @@
 // `--backend` and `--threads`, shared by the commands that run a model (train, eval, predict).
 import { Option, type Command } from "commander";
-import { BACKEND_CHOICES, type BackendChoice } from "../../models/backend.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../../runtime/backend.js";
 import { parseInteger } from "./parse.js";
 
 export interface BackendFlags {

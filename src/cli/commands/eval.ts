@@ -1,9 +1,8 @@
 // `ben19 eval --model RUN --data SHARDS...`: the reference's metrics (names as in its eval_result.json) of a
 // saved model on TFRecord shards, preprocessed with the model's own metadata.
 import type { Command } from "commander";
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createDataset } from "../../dataset/dataset.js";
-import { selectBackend } from "../../models/backend.js";
+import { selectBackend } from "../../runtime/backend.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { countRecords } from "../../tfrecord/count.js";
@@ -13,7 +12,7 @@ import { formatMetricsTable, metricsToJSON } from "../../training/metrics/index.
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
 import { parseInteger, parseNumber } from "./parse.js";
-import { writeFileAtomic } from "../../core/atomic.js";
+import { DurableFile, writeFileDurable } from "../../io/durable.js";
 
 interface EvalFlags extends BackendFlags {
   model: string;
@@ -50,13 +49,12 @@ export const command: CommandModule = {
         const total = ds.options.files.reduce((n, file) => n + countRecords(file), 0);
         const bar = progress(ctx.io, "eval", "patches", f.quiet === true || f.json === true);
         // Predictions go straight to a temp file as batches arrive, renamed when complete.
-        const preds = f.predictions === undefined ? undefined : openSync(`${f.predictions}.tmp`, "w");
+        const preds = f.predictions === undefined ? undefined : new DurableFile(f.predictions);
         if (preds !== undefined) {
           const head = ["patch_name", ...meta.classes.map((_, i) => `true_${pad2(i)}`), ...meta.classes.map((_, i) => `prob_${pad2(i)}`)];
-          writeSync(preds, `${head.join(",")}\n`);
+          preds.write(`${head.join(",")}\n`);
         }
         let done = 0;
-        let committed = false;
         try {
           const result = await evaluate(logitsModel(loaded.model), ds, {
             threshold: f.threshold ?? meta.threshold,
@@ -66,32 +64,21 @@ export const command: CommandModule = {
               if (preds === undefined) return;
               const C = meta.classes.length;
               const rows = names.map((n, i) => [n, ...Array.from(labels.subarray(i * C, (i + 1) * C), String), ...Array.from(probs.subarray(i * C, (i + 1) * C), (p) => p.toPrecision(7))].join(","));
-              writeSync(preds, `${rows.join("\n")}\n`);
+              preds.write(`${rows.join("\n")}\n`);
             },
           });
           bar.finish(`${result.count} patches, loss ${result.loss.toFixed(4)}`);
           const json = metricsToJSON(result.metrics);
           if (f.out !== undefined) {
-            writeFileAtomic(f.out, `${json}\n`);
+            writeFileDurable(f.out, `${json}\n`);
           }
-          if (preds !== undefined) {
-            closeSync(preds);
-            renameSync(`${f.predictions}.tmp`, f.predictions as string);
-            committed = true;
-          }
+          preds?.commit();
           if (f.json === true) ctx.io.out(`${json}\n`);
           else ctx.io.out(`${meta.model} on ${f.data.join(" ")} (threshold ${f.threshold ?? meta.threshold}, loss ${result.loss.toFixed(4)})\n${formatMetricsTable(result.metrics)}`);
           ctx.exit(0);
         } finally {
-          // A failed run leaves no partial predictions file behind.
-          if (preds !== undefined && !committed) {
-            try {
-              closeSync(preds);
-            } catch {
-              // already closed
-            }
-            rmSync(`${f.predictions}.tmp`, { force: true });
-          }
+          // A failed run leaves no partial predictions file behind (nothing to do once committed).
+          preds?.abort();
           await ds.close();
         }
       });

@@ -2,7 +2,7 @@
 // the built network; the test checks them against counts derived by hand from the architectures).
 import type { Command } from "commander";
 import { LAYOUTS } from "../../dataset/layouts.js";
-import { selectBackend } from "../../models/backend.js";
+import { selectBackend } from "../../runtime/backend.js";
 import { MODEL_NAMES, MODELS, modelSize } from "../../models/registry.js";
 import type { CommandContext, CommandModule } from "../command.js";
 

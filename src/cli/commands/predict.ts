@@ -1,7 +1,7 @@
 // `ben19 predict --model RUN INPUT...`: 19-class labels with probabilities for patch folders (the 12 GeoTIFFs)
 // or TFRecord files, preprocessed with the model's own metadata.
 import type { Command } from "commander";
-import { selectBackend } from "../../models/backend.js";
+import { selectBackend } from "../../runtime/backend.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { predict, type Prediction } from "../../training/predict.js";

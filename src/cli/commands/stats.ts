@@ -1,6 +1,6 @@
 // `ben19 stats SHARDS...`: per-band mean and standard deviation, usable as --stats everywhere.
 import type { Command } from "commander";
-import { writeFileAtomic } from "../../core/atomic.js";
+import { writeFileDurable } from "../../io/durable.js";
 import { BAND_NAMES } from "../../core/bands.js";
 import { bandStats } from "../../dataset/stats.js";
 import type { CommandContext, CommandModule } from "../command.js";
@@ -21,7 +21,7 @@ export const command: CommandModule = {
         bar.finish(`${s.provenance.records} records`);
         const text = `${JSON.stringify(s, null, 2)}\n`;
         if (f.out !== undefined) {
-          writeFileAtomic(f.out, text);
+          writeFileDurable(f.out, text);
         }
         if (f.json === true) ctx.io.out(text);
         else {

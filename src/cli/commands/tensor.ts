@@ -4,7 +4,7 @@ import { Option, type Command } from "commander";
 import { statSync } from "node:fs";
 import { readPatchDir } from "../../archive/patch.js";
 import { OptionError } from "../../core/errors.js";
-import { loadStats } from "../../core/stats-file.js";
+import { loadStats } from "../../io/stats-file.js";
 import { buildInput } from "../../dataset/input.js";
 import { LAYOUTS, type LayoutName } from "../../dataset/layouts.js";
 import { encodeNpy } from "../../dataset/npy.js";
@@ -12,7 +12,7 @@ import { readRecords } from "../../tfrecord/reader.js";
 import { createCore, RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { parseInteger } from "./parse.js";
-import { writeFileAtomic } from "../../core/atomic.js";
+import { writeFileDurable } from "../../io/durable.js";
 
 interface TensorFlags {
   out: string;
@@ -53,7 +53,7 @@ export const command: CommandModule = {
         const base = f.out.replace(/\.npy$/, "");
         const written = tensors.map((t) => {
           const file = tensors.length === 1 ? f.out : `${base}_${t.name}.npy`;
-          writeFileAtomic(file, encodeNpy(t.data, [1, ...t.shape]));
+          writeFileDurable(file, encodeNpy(t.data, [1, ...t.shape]));
           return { file, shape: [1, ...t.shape] };
         });
         if (f.json === true) ctx.io.out(`${JSON.stringify({ patch: name, layout: f.layout, resample: f.resample, tensors: written }, null, 2)}\n`);

@@ -1,7 +1,7 @@
 // `ben19 train --model NAME --train SHARDS... [--val SHARDS...] --out RUN`: see src/training/train.ts.
 import { Option, type Command } from "commander";
 import { join } from "node:path";
-import { loadStats } from "../../core/stats-file.js";
+import { loadStats } from "../../io/stats-file.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../../models/registry.js";
 import { RUN_FILES, train } from "../../training/train.js";

@@ -3,11 +3,7 @@
 // in row-major window order, holding the window's maximum (ties, common after a ReLU, go to the first). Channels are
 // the innermost loop, so every read and write is contiguous.
 import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
-
-interface HeapBackend extends KernelBackend {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
+import { wasmInternals } from "../wasm-internals.js";
 
 interface Args {
   inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
@@ -16,7 +12,7 @@ interface Args {
 }
 
 function maxPoolGrad({ inputs: { dy, input }, backend, attrs }: Args): TensorInfo {
-  const heap = backend as HeapBackend;
+  const heap = wasmInternals(backend);
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const { batchSize: nb, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo } = info;

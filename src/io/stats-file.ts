@@ -1,9 +1,9 @@
 // Reading a statistics file (`--stats`). Kept apart from stats.ts so that the reference statistics and the
 // types load without Node built-ins (the browser demo and other runtimes import them).
 import { readFileSync } from "node:fs";
-import { BAND_NAMES } from "./bands.js";
-import { OptionError } from "./errors.js";
-import type { BandStat, BandStats } from "./stats.js";
+import { BAND_NAMES } from "../core/bands.js";
+import { OptionError } from "../core/errors.js";
+import type { BandStat, BandStats } from "../core/stats.js";
 
 /** Reads a stats file written by `ben19 stats` (or any JSON with `bands: {B01: {mean, std}, …}`). */
 export function loadStats(file: string): BandStats {

@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
 import { registerTrainingGradients, registerWasmTrainingKernels } from "./kernels/index.js";
+import { noteWasmVersion } from "./wasm-internals.js";
 import { MAX_WASM_THREADS, useThreadedWasm } from "./wasm-threads.js";
 
 export const BACKEND_CHOICES = ["auto", "node", "wasm", "cpu"] as const;
@@ -80,6 +81,7 @@ async function setUpWasm(threads: number): Promise<Pick<BackendInfo, "threads" |
 async function tryWasm(options: BackendOptions): Promise<Loaded> {
   const threads = wasmThreads(options);
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  noteWasmVersion(wasm.version_wasm);
   // The .wasm binaries ship inside the package: point tfjs at them so nothing is fetched from the network.
   wasm.setWasmPaths(`${join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/")}`);
   // tfjs's own loader cannot start the threaded build in Node (wasm-threads.ts does): it loads the single-threaded

@@ -4,11 +4,7 @@
 // id, and drops them only when the tensor is disposed. So after writing, the tensor is unregistered (dropping them)
 // and registered again at the same memory: tfjs's own dispose path without freeing the memory.
 import { tf } from "./tf.js";
-
-interface WasmInternals {
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; refCount: number } | undefined };
-  wasm: { HEAPU8: Uint8Array; tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, offset: number): void } };
-}
+import { wasmInternals } from "./wasm-internals.js";
 
 export interface InPlace {
   /** The tensor's float32 values in the backend's memory: write the new ones here, then call done(). */
@@ -19,7 +15,7 @@ export interface InPlace {
 /** A view for writing `t` in place, or undefined where that is not possible (not wasm, not float32, shared data). */
 export function writeInPlace(t: tf.Tensor): InPlace | undefined {
   if (tf.getBackend() !== "wasm" || t.dtype !== "float32") return undefined;
-  const backend = tf.backend() as unknown as WasmInternals;
+  const backend = wasmInternals(tf.backend());
   const data = backend.dataIdMap.get(t.dataId);
   if (data === undefined || data.refCount !== 1) return undefined;
   return {
@@ -29,4 +25,9 @@ export function writeInPlace(t: tf.Tensor): InPlace | undefined {
       backend.wasm.tfjs.registerTensor(data.id, t.size, data.memoryOffset);
     },
   };
+}
+
+/** Bytes of the wasm backend's heap now (it grows, up to 4 GB), or undefined on another backend. */
+export function wasmHeapBytes(): number | undefined {
+  return tf.getBackend() === "wasm" ? wasmInternals(tf.backend()).wasm.HEAPU8.length : undefined;
 }

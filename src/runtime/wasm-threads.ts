@@ -7,8 +7,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { Worker } from "node:worker_threads";
 import { tf } from "./tf.js";
+import { backendOf, pthreadWorkers, threadedModule, type ThreadedFactory, type ThreadedModule } from "./wasm-internals.js";
 
 /** tfjs caps its pool at 8 threads, and Emscripten pre-starts 8 workers (a thread asked for beyond them would wait
  * for a worker to load while the main thread blocks: a deadlock). */
@@ -34,21 +34,15 @@ function pthreadEntry(script: string): URL {
 
 type WasmImports = WebAssembly.Imports & { env: WebAssembly.ModuleImports };
 
-interface ThreadedModule {
-  cwrap(name: string, returns: "number" | null, args: "number"[]): (...args: number[]) => number;
-  PThread: { unusedWorkers: Worker[]; runningWorkers: Worker[] };
-  tfjs?: Record<string, (...args: number[]) => number>;
-}
-
-function stopWorkers(module: Partial<ThreadedModule>): void {
-  for (const w of [...(module.PThread?.unusedWorkers ?? []), ...(module.PThread?.runningWorkers ?? [])]) void w.terminate();
+function stopWorkers(module: object): void {
+  for (const w of pthreadWorkers(module)) void w.terminate();
 }
 
 /** Runs the build's Emscripten factory; resolves once its 8 workers have loaded the module. A worker that fails
  * to start rejects the promise (Emscripten's own handler would throw an uncaught exception, or wait forever). */
 function instantiate(threads: number): Promise<ThreadedModule> {
   const script = require.resolve(`@tensorflow/tfjs-backend-wasm/wasm-out/${BUILD}.js`);
-  const factory = require(script) as (config: object) => Promise<ThreadedModule>;
+  const factory = require(script) as ThreadedFactory;
   const entry = pthreadEntry(script);
   return new Promise((resolve, reject) => {
     let state: "loading" | "ready" | "failed" = "loading";
@@ -59,7 +53,7 @@ function instantiate(threads: number): Promise<ThreadedModule> {
       reject(e instanceof Error ? e : new Error(String(e)));
     };
     // Emscripten fills in this object as the module (PThread among others).
-    const config: Partial<ThreadedModule> & Record<string, unknown> = {
+    const config: Record<string, unknown> = {
       locateFile: (path: string) => (path.endsWith(".worker.js") ? entry : join(dirname(script), path)),
       // Each worker evaluates the build's script itself, read from this path.
       mainScriptUrlOrBlob: script,
@@ -75,11 +69,16 @@ function instantiate(threads: number): Promise<ThreadedModule> {
     };
     factory(config).then((module) => {
       if (state !== "loading") return;
-      state = "ready";
-      resolve(module);
+      try {
+        const checked = threadedModule(module);
+        state = "ready";
+        resolve(checked);
+      } catch (e) {
+        fail(e);
+      }
     }, fail);
     // The factory created its workers synchronously; they have not run yet.
-    for (const w of config.PThread?.unusedWorkers ?? []) {
+    for (const w of pthreadWorkers(config)) {
       let handler: unknown;
       Object.defineProperty(w, "onerror", { configurable: true, get: () => (state === "ready" ? handler : fail), set: (h: unknown) => { handler = h; } });
       w.on("error", fail);
@@ -108,7 +107,7 @@ export async function useThreadedWasm(threads: number): Promise<number> {
   const priority = 2; // the package's own
   wasm.setThreadsCount(threads);
   tf.removeBackend("wasm");
-  tf.registerBackend("wasm", () => new wasm.BackendWasm(module as never), priority);
+  tf.registerBackend("wasm", () => backendOf(wasm.BackendWasm, module), priority);
   const ok = await tf.setBackend("wasm");
   // The pool's threads wait on futexes for work, and Emscripten keeps their workers referenced: unreference them so
   // that Node exits when the program is done (its exit stops them).
