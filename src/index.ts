@@ -22,3 +22,11 @@ export { createDataset, type Dataset, type EpochOptions } from "./dataset/datase
 export type { DatasetOptions } from "./dataset/options.js";
 export type { Batch, BatchInput } from "./dataset/batch.js";
 export { batchToTensors, type BatchTensors } from "./dataset/tensors.js";
+export { DEFAULT_RESAMPLE, inputSpecs, LAYOUTS, type InputSpec, type LayoutName } from "./contract/layouts.js";
+export { checkMetadata, makeMetadata, METADATA_FILE, type ModelMetadata } from "./contract/metadata.js";
+export { MODELS, MODEL_NAMES, isModelName, modelSize, type ModelName, type ModelSpec } from "./models/registry.js";
+export { loadModel, saveModel, type LoadedModel } from "./models/io.js";
+export { selectBackend, BACKEND_CHOICES, type BackendChoice, type BackendInfo, type BackendOptions } from "./runtime/backend.js";
+export { train, TRAIN_DEFAULTS, type TrainHooks, type TrainInput, type TrainOptions, type TrainResult } from "./training/train.js";
+export { evaluate, EVAL_DEFAULTS, type EvaluateOptions, type Evaluation, type ModelEvaluation } from "./training/evaluate.js";
+export { predict, PREDICT_DEFAULTS, type Prediction, type PredictOptions } from "./training/predict.js";

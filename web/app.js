@@ -1,6 +1,6 @@
 // The page: open files → show the patch (pictures, labels, record download) → classify it when a model is loaded.
 // Each step's outcome is also written to a data-state attribute, which the Chromium test (test/web/) waits on.
-import { createCore, LABELS_19 } from "../dist/wasm/index.js";
+import { createCore, LABELS_19 } from "ben19/browser";
 import { initBackend, loadModelFiles, loadServerModel, predictBands } from "./model.js";
 import { describe, fromRecord, openFiles } from "./patch.js";
 import { showBands } from "./view.js";

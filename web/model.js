@@ -2,9 +2,7 @@
 // wasm backend, or the cpu one when WebAssembly SIMD is unavailable. Each patch is preprocessed exactly as
 // `ben19 predict` does, by the same function (buildInput: z-score, then resample with the WASM core) and with the
 // layout, statistics and resampling method of the model's ben19.json.
-import { buildInput } from "../dist/dataset/input.js";
-import { LAYOUTS } from "../dist/dataset/layouts.js";
-import { BAND_NAMES, LABELS_19 } from "../dist/wasm/index.js";
+import { buildInput, checkMetadata } from "ben19/browser";
 
 const tf = globalThis.tf;
 
@@ -47,18 +45,13 @@ export function initBackend() {
   return backend;
 }
 
-/** The checks ben19's loader makes that matter for preprocessing; a mismatch would give silently wrong results. */
-function checkMetadata(meta, model, where) {
-  const bad = (what) => {
-    throw new Error(`${where}: ${what} — use the ben19.json that \`ben19 train\` wrote beside this model.json`);
-  };
-  if (meta?.format !== "ben19-model" || meta.formatVersion !== 1) bad("not a ben19 model metadata file (format ben19-model, version 1)");
-  const layout = LAYOUTS[meta.layout];
-  if (layout === undefined) bad(`unknown layout ${JSON.stringify(meta.layout)}`);
-  const shapes = JSON.stringify(model.inputs.map((i) => i.shape.slice(1)));
-  if (shapes !== JSON.stringify(layout.map((t) => [t.side, t.side, t.bands.length]))) bad(`the network's input shapes ${shapes} do not fit layout ${meta.layout}`);
-  if (JSON.stringify(meta.classes) !== JSON.stringify(LABELS_19)) bad("classes differ from the 19-class nomenclature");
-  for (const b of BAND_NAMES) if (!(meta.normalization?.stats?.[b]?.std > 0)) bad(`normalization.stats.${b} must be {mean, std > 0}`);
+/** ben19's own loader check (the same function as `ben19 predict`'s): a mismatch would give silently wrong results. */
+function checkModel(meta, model, where) {
+  try {
+    return checkMetadata(meta, where, model.inputs.map((i) => i.shape));
+  } catch (e) {
+    throw new Error(e.describe?.() ?? String(e));
+  }
 }
 
 /** @returns {Promise<{ model, meta, from: string } | null>} the server's model (ben19 serve --model), or null. */
@@ -69,7 +62,7 @@ export async function loadServerModel() {
   const meta = await res.json();
   await initBackend();
   const model = await tf.loadLayersModel("/model/model.json");
-  checkMetadata(meta, model, "the server's ben19.json");
+  checkModel(meta, model, "the server's ben19.json");
   return { model, meta, from: "the server" };
 }
 
@@ -81,7 +74,7 @@ export async function loadModelFiles(files) {
   const meta = JSON.parse(await byName.get("ben19.json").text());
   await initBackend();
   const model = await tf.loadLayersModel(tf.io.browserFiles([byName.get("model.json"), byName.get("weights.bin")]));
-  checkMetadata(meta, model, "ben19.json");
+  checkModel(meta, model, "ben19.json");
   return { model, meta, from: "your files" };
 }
 

@@ -1,10 +1,9 @@
 // Opened files → one patch: its 12 bands (archive order), its labels when known, and its TFRecord record.
 // The same modules as `ben19 prep` do the work — the TIFF fast path (dist/archive/tiff.js), the 43→19 table
 // (dist/labels/convert.js) and the WASM encoder — so the record is byte for byte the one prep writes.
-import { checkBand, parseTiff } from "../dist/archive/tiff.js";
-import { canDecode, decodeBand } from "../dist/archive/tiff-blocks.js";
-import { labels43ToIndices, multiHot19, names19 } from "../dist/labels/convert.js";
-import { BAND_NAMES, BAND_SIDES } from "../dist/wasm/index.js";
+import {
+  BAND_NAMES, BAND_SIDES, canDecode, checkBand, decodeBand, labels43ToIndices, multiHot19, names19, parseTiff,
+} from "ben19/browser";
 
 /**
  * @typedef {object} Patch

@@ -1,6 +1,6 @@
 // Pictures of a patch: the true-colour composite (B04, B03, B02) and each band in grey, every channel stretched
 // linearly between its 2nd and 98th percentile, so that dark water and bright cloud both keep some detail.
-import { BAND_NAMES, BAND_SIDES } from "../dist/wasm/index.js";
+import { BAND_NAMES, BAND_SIDES } from "ben19/browser";
 
 const LOW = 0.02;
 const HIGH = 0.98;

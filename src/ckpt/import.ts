@@ -3,12 +3,13 @@
 // the reference's name (names.ts); all differences (missing, mis-shaped, non-float, unexpected variables of the
 // network's scope) are collected and reported together, so one run shows everything that does not fit.
 // Optimizer slots and counters are ignored. The folder is written under a temporary name and renamed at the end.
+import { DEFAULT_RESAMPLE } from "../contract/layouts.js";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { CheckpointError } from "../core/errors.js";
 import { REFERENCE_STATS } from "../core/stats.js";
 import { saveModel } from "../models/io.js";
-import { makeMetadata } from "../models/metadata.js";
+import { makeMetadata } from "../contract/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
 import { tf, type tfl } from "../runtime/tf.js";
 import { readCheckpoint, type Checkpoint } from "./checkpoint.js";
@@ -141,7 +142,7 @@ export async function importTf1(o: ImportOptions): Promise<ImportResult> {
       const loaded = loadInto(c, model, net);
       const sources = c.source.sha256();
       const importedFrom = { format: "tensorflow-1-checkpoint", path: resolve(o.input), checkpoint: c.source.label, files: sources, ...loaded, ignored: loaded.ignored.length };
-      const meta = makeMetadata(model, { stats: REFERENCE_STATS, resample: "tf1-bicubic", training: { importedFrom } });
+      const meta = makeMetadata(model, { stats: REFERENCE_STATS, resample: DEFAULT_RESAMPLE, training: { importedFrom } });
       const tmp = `${o.out.replace(/[/\\]+$/, "")}.import-${process.pid}.tmp`;
       rmSync(tmp, { recursive: true, force: true });
       try {

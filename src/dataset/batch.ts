@@ -2,7 +2,7 @@
 // buffers as they are; a larger batch is copied together piece by piece, in order.
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { reviveError } from "../core/errors.js";
-import { LAYOUTS, type LayoutName } from "./layouts.js";
+import { LAYOUTS, type LayoutName } from "../contract/layouts.js";
 import type { DecodedPiece } from "./protocol.js";
 import type { RawPiece } from "./source.js";
 

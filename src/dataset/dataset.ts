@@ -3,7 +3,7 @@
 // piece, and hand the record buffers back for the next reads; ordered() hands the results back in submission
 // order. Batches are therefore the same bytes for any worker count, and memory is bounded by the shuffle buffer,
 // one batch, and the window of pieces in flight.
-import { Piscina } from "piscina";
+import { createPool, type Pool } from "../pool/pool.js";
 import { ordered } from "../pool/ordered.js";
 import { createCore, type Core } from "../wasm/core.js";
 import { assembleBatches, type Batch, type PieceResult } from "./batch.js";
@@ -53,7 +53,7 @@ async function* inProcess(pieces: AsyncIterable<RawPiece>, core: Core, pool: Buf
  * each of its tasks is a pull of the next piece from the (asynchronous) source; async generators queue pulls in
  * call order, and the first pull that finds the source exhausted ends the stream.
  */
-async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Piscina<DecodeTask, DecodedPiece>, buffers: BufferPool, o: ResolvedDatasetOptions, window: number): AsyncGenerator<PieceResult> {
+async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Pool<DecodeTask, DecodedPiece>, buffers: BufferPool, o: ResolvedDatasetOptions, window: number): AsyncGenerator<PieceResult> {
   function* pulls(): Generator<Promise<IteratorResult<RawPiece>>> {
     for (;;) yield pieces.next();
   }
@@ -63,7 +63,7 @@ async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Piscina<DecodeTas
     const task = taskOf(next.value, o);
     // Each record owns its buffer: move them rather than copy them; they come back with the result. The piece
     // keeps the records' places for error messages; their data is gone from this thread meanwhile.
-    const result = await pool.run(task, { transferList: task.records.map((r) => r.buffer as ArrayBuffer) });
+    const result = await pool.run(task, task.records.map((r) => r.buffer as ArrayBuffer));
     buffers.give(result.spent);
     return { piece: next.value, result };
   };
@@ -76,12 +76,7 @@ async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Piscina<DecodeTas
 /** Creates a dataset over TFRecord shards; see DatasetOptions. Throws OptionError for bad options or files. */
 export function createDataset(options: DatasetOptions): Dataset {
   const o = resolveDatasetOptions(options);
-  const pool = o.workers === 0 ? undefined : new Piscina<DecodeTask, DecodedPiece>({
-    filename: new URL(`./worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href,
-    minThreads: o.workers,
-    maxThreads: o.workers,
-    idleTimeout: 1000,
-  });
+  const pool = o.workers === 0 ? undefined : createPool<DecodeTask, DecodedPiece>(import.meta.url, "worker", o.workers);
   // This thread's core (length CRCs; decoding too with workers: 0) and the record buffers, kept across epochs.
   let core: Promise<Core> | undefined;
   const buffers = new BufferPool();

@@ -3,7 +3,7 @@ import { CLASS_COUNT_19 } from "../core/constants.js";
 import { serializeError } from "../core/errors.js";
 import type { Core } from "../wasm/core.js";
 import { buildInputFromCore } from "./input.js";
-import { LAYOUTS } from "./layouts.js";
+import { LAYOUTS } from "../contract/layouts.js";
 import type { DecodedPiece, DecodeTask } from "./protocol.js";
 
 /**

@@ -4,7 +4,7 @@
 import { BAND_INDEX } from "../core/bands.js";
 import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
 import type { Core, LayoutChannel, ResampleMethod } from "../wasm/core.js";
-import { LAYOUTS, type LayoutName } from "./layouts.js";
+import { DEFAULT_RESAMPLE, LAYOUTS, type LayoutName } from "../contract/layouts.js";
 
 export interface InputOptions {
   layout: LayoutName;
@@ -38,7 +38,7 @@ export function buildInputFromCore(core: Core, o: InputOptions, outs: readonly F
   const channels = channelsOf(o.layout, o.stats ?? REFERENCE_STATS);
   LAYOUTS[o.layout].forEach((t, k) => {
     const c = t.bands.length;
-    core.layoutInto(channels[k] as LayoutChannel[], t.side, o.resample ?? "tf1-bicubic", outs[k] as Float32Array, at * t.side * t.side * c);
+    core.layoutInto(channels[k] as LayoutChannel[], t.side, o.resample ?? DEFAULT_RESAMPLE, outs[k] as Float32Array, at * t.side * t.side * c);
   });
 }
 

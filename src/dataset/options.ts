@@ -5,7 +5,7 @@ import { intOption, OptionError } from "../core/errors.js";
 import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../wasm/core.js";
 import { expandShards } from "./files.js";
-import { LAYOUTS, type LayoutName } from "./layouts.js";
+import { DEFAULT_RESAMPLE, LAYOUTS, type LayoutName } from "../contract/layouts.js";
 
 export interface DatasetOptions {
   /** TFRecord shards: paths, or globs with wildcards in the file name (`out/train_*.tfrecord`). */
@@ -45,7 +45,7 @@ export const MAX_DATASET_WORKERS = 64;
 /** Fills defaults and validates; throws OptionError naming the option, its value and the constraint. */
 export function resolveDatasetOptions(o: DatasetOptions): ResolvedDatasetOptions {
   if (!Object.hasOwn(LAYOUTS, o.layout)) throw new OptionError("layout", o.layout, `expected one of ${Object.keys(LAYOUTS).join(", ")}`);
-  const resample = o.resample ?? "tf1-bicubic";
+  const resample = o.resample ?? DEFAULT_RESAMPLE;
   if (!Object.hasOwn(RESAMPLE_METHODS, resample)) throw new OptionError("resample", resample, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
   const stats = o.stats ?? REFERENCE_STATS;
   for (const b of BAND_NAMES) {

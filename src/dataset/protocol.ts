@@ -2,7 +2,7 @@
 import type { BandStats } from "../core/stats.js";
 import type { SerializedError } from "../core/errors.js";
 import type { ResampleMethod } from "../wasm/core.js";
-import type { LayoutName } from "./layouts.js";
+import type { LayoutName } from "../contract/layouts.js";
 
 /** Decode these records (serialized Examples, each a view of its own buffer) into model input: one piece of a batch. */
 export interface DecodeTask {

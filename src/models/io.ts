@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelError } from "../core/errors.js";
 import "./dropout.js"; // registers the custom layer class model.json refers to
-import { checkMetadata, METADATA_FILE, type ModelMetadata } from "./metadata.js";
+import { checkMetadata, METADATA_FILE, type ModelMetadata } from "../contract/metadata.js";
 import { tf, tfl } from "../runtime/tf.js";
 import { writeFileDurable } from "../io/durable.js";
 

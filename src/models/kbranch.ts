@@ -2,9 +2,11 @@
 // each ending in a 128-unit dense block, fused by a 128-unit dense block and a sigmoid output. A "block" is
 // conv or dense → batch norm (momentum 0.99, epsilon 1e-3) → ReLU; convolutions are `same`, stride 1, Glorot.
 import type { SymbolicTensor } from "@tensorflow/tfjs-layers";
+import type { InputSpec } from "../contract/layouts.js";
 import { SeededDropout } from "./dropout.js";
 import { head } from "./head.js";
 import { seeds, type Seeds } from "./init.js";
+import { modelInputs } from "./inputs.js";
 import { tfl } from "../runtime/tf.js";
 
 type Op = (x: SymbolicTensor) => SymbolicTensor;
@@ -31,12 +33,10 @@ function build(s: Seeds, prefix: string) {
 
 const chain = (x: SymbolicTensor, ops: Op[]): SymbolicTensor => ops.reduce((t, op) => op(t), x);
 
-/** K-BranchCNN on the kbranch layout: inputs 120×120×4 (10 m), 60×60×6 (20 m), 20×20×2 (60 m). */
-export function kbranch(seed: number): tfl.LayersModel {
+/** K-BranchCNN on the kbranch layout's three inputs: 10 m, 20 m and 60 m bands at their own resolution. */
+export function kbranch(seed: number, inputs: readonly InputSpec[]): tfl.LayersModel {
   const s = seeds(seed);
-  const in10 = tfl.input({ shape: [120, 120, 4], name: "bands_10m" });
-  const in20 = tfl.input({ shape: [60, 60, 6], name: "bands_20m" });
-  const in60 = tfl.input({ shape: [20, 20, 2], name: "bands_60m" });
+  const [in10, in20, in60] = modelInputs(inputs, 3, "kbranch") as [SymbolicTensor, SymbolicTensor, SymbolicTensor];
   const a = build(s, "b10");
   const b10 = chain(in10, [
     a.conv(32, 5, "conv1"), a.pool("pool1"), a.drop(0.25, "drop1"),

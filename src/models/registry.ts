@@ -1,13 +1,13 @@
 // The six reference networks, what each takes as input and how the reference trains it. Everything that
 // chooses a model by name (CLI, trainer, loader) goes through MODELS.
-import type { LayoutName } from "../dataset/layouts.js";
+import { inputSpecs, type InputSpec, type LayoutName } from "../contract/layouts.js";
+import { MODEL_LAYOUTS, type ModelName } from "../contract/models.js";
 import { kbranch } from "./kbranch.js";
 import { resnet } from "./resnet.js";
 import { tfl } from "../runtime/tf.js";
 import { vgg } from "./vgg.js";
 
-export const MODEL_NAMES = ["kbranch", "vgg16", "vgg19", "resnet50", "resnet101", "resnet152"] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+export { isModelName, MODEL_NAMES, type ModelName } from "../contract/models.js";
 
 export interface ModelSpec {
   name: ModelName;
@@ -21,18 +21,23 @@ export interface ModelSpec {
   build(seed: number): tfl.LayersModel;
 }
 
-export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
-  kbranch: { name: "kbranch", title: "K-BranchCNN", layout: "kbranch", batchSize: 1000, wasmMaxBatch: 32, build: kbranch },
-  vgg16: { name: "vgg16", title: "VGG16", layout: "stack10", batchSize: 1000, wasmMaxBatch: 4, build: (s) => vgg("vgg16", s) },
-  vgg19: { name: "vgg19", title: "VGG19", layout: "stack10", batchSize: 1000, wasmMaxBatch: 3, build: (s) => vgg("vgg19", s) },
-  resnet50: { name: "resnet50", title: "ResNet50", layout: "stack10", batchSize: 500, wasmMaxBatch: 12, build: (s) => resnet("resnet50", s) },
-  resnet101: { name: "resnet101", title: "ResNet101", layout: "stack10", batchSize: 500, wasmMaxBatch: 4, build: (s) => resnet("resnet101", s) },
-  resnet152: { name: "resnet152", title: "ResNet152", layout: "stack10", batchSize: 256, wasmMaxBatch: 4, build: (s) => resnet("resnet152", s) },
-};
-
-export function isModelName(s: string): s is ModelName {
-  return (MODEL_NAMES as readonly string[]).includes(s);
+/** A spec whose builder gets the input specs of the network's layout (contract/models.ts). */
+function spec(
+  name: ModelName, title: string, batchSize: number, wasmMaxBatch: number,
+  builder: (seed: number, inputs: readonly InputSpec[]) => tfl.LayersModel,
+): ModelSpec {
+  const layout = MODEL_LAYOUTS[name];
+  return { name, title, layout, batchSize, wasmMaxBatch, build: (seed) => builder(seed, inputSpecs(layout)) };
 }
+
+export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
+  kbranch: spec("kbranch", "K-BranchCNN", 1000, 32, kbranch),
+  vgg16: spec("vgg16", "VGG16", 1000, 4, (s, i) => vgg("vgg16", s, i)),
+  vgg19: spec("vgg19", "VGG19", 1000, 3, (s, i) => vgg("vgg19", s, i)),
+  resnet50: spec("resnet50", "ResNet50", 500, 12, (s, i) => resnet("resnet50", s, i)),
+  resnet101: spec("resnet101", "ResNet101", 500, 4, (s, i) => resnet("resnet101", s, i)),
+  resnet152: spec("resnet152", "ResNet152", 256, 4, (s, i) => resnet("resnet152", s, i)),
+};
 
 /** Number of values in a list of weights. */
 export function countWeights(ws: readonly { shape: readonly (number | null)[] }[]): number {

@@ -7,8 +7,10 @@
 // Convolutions have no bias (batch norm follows); batch norm as Slim's resnet_arg_scope: decay 0.997,
 // epsilon 1e-5; weights He truncated normal. Global average pooling, then 19 logits → sigmoid.
 import type { SymbolicTensor } from "@tensorflow/tfjs-layers";
+import type { InputSpec } from "../contract/layouts.js";
 import { head } from "./head.js";
 import { seeds, type Seeds } from "./init.js";
+import { modelInputs } from "./inputs.js";
 import { tfl } from "../runtime/tf.js";
 
 /** Units per block: Slim's resnet_v1_50/101/152. */
@@ -46,9 +48,9 @@ function bottleneck(s: Seeds, x: SymbolicTensor, depthIn: number, base: number, 
   return apply(tfl.layers.activation({ activation: "relu", name: `${name}_out` }), sum);
 }
 
-export function resnet(name: keyof typeof RESNET_UNITS, seed: number): tfl.LayersModel {
+export function resnet(name: keyof typeof RESNET_UNITS, seed: number, inputs: readonly InputSpec[]): tfl.LayersModel {
   const s = seeds(seed);
-  const input = tfl.input({ shape: [120, 120, 10], name: "stack10" });
+  const [input] = modelInputs(inputs, 1, name) as [SymbolicTensor];
   let x = convBn(s, input, 64, 7, 2, true, "conv1");
   x = apply(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: "same", name: "pool1" }), x);
   let depthIn = 64;

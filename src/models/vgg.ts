@@ -4,18 +4,20 @@
 // pooling, dropout 0.5, and fc8 → sigmoid. fc8 is a 1×1 convolution on the pooled 1×1 map in Slim; here it is
 // the equivalent dense layer (same weights, same parameter count).
 import type { SymbolicTensor } from "@tensorflow/tfjs-layers";
+import type { InputSpec } from "../contract/layouts.js";
 import { SeededDropout } from "./dropout.js";
 import { head } from "./head.js";
 import { seeds } from "./init.js";
+import { modelInputs } from "./inputs.js";
 import { tfl } from "../runtime/tf.js";
 
 /** Convolutions per block: Slim's vgg_16 and vgg_19. */
 export const VGG_BLOCKS = { vgg16: [2, 2, 3, 3, 3], vgg19: [2, 2, 4, 4, 4] } as const;
 const WIDTHS = [64, 128, 256, 512, 512];
 
-export function vgg(name: keyof typeof VGG_BLOCKS, seed: number): tfl.LayersModel {
+export function vgg(name: keyof typeof VGG_BLOCKS, seed: number, inputs: readonly InputSpec[]): tfl.LayersModel {
   const s = seeds(seed);
-  const input = tfl.input({ shape: [120, 120, 10], name: "stack10" });
+  const [input] = modelInputs(inputs, 1, name) as [SymbolicTensor];
   const conv = (x: SymbolicTensor, filters: number, size: number, layer: string): SymbolicTensor =>
     tfl.layers.conv2d({ filters, kernelSize: size, padding: "same", activation: "relu", kernelInitializer: s.glorot(), name: layer }).apply(x) as SymbolicTensor;
   let x = input;

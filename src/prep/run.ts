@@ -6,7 +6,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Piscina } from "piscina";
 import type { Split } from "../archive/splits.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { Ben19Error, OptionError, PatchError, reviveError } from "../core/errors.js";
@@ -14,6 +13,7 @@ import { VERSION } from "../core/version.js";
 import { fsyncPath } from "../io/durable.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import { ordered } from "../pool/ordered.js";
+import { createPool } from "../pool/pool.js";
 import { applyExclusions, exclusionInfo, readExclusions, type ExclusionList, type SplitExclusion } from "./exclude.js";
 import { inputJobs, inputKind, streamed, type InputKind, type Job } from "./input.js";
 import { fingerprint, JOURNAL_FORMAT, optionDifferences, readJournal, removeJournal, writeJournal, type Journal, type JournalOptions } from "./journal.js";
@@ -207,19 +207,14 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
       skipped,
     });
   };
-  const pool = new Piscina<EncodeTask, EncodedBatch>({
-    filename: new URL(`./worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href,
-    minThreads: o.workers,
-    maxThreads: o.workers,
-    idleTimeout: 1000,
-  });
+  const pool = createPool<EncodeTask, EncodedBatch>(import.meta.url, "worker", o.workers);
   const timing = { readMs: 0, encodeMs: 0, writeMs: 0 };
   let doneAll = counts.reduce((a, c) => a + c.done, 0);
   try {
     checkpoint();
     let lastCheckpoint = performance.now();
     const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), { root: source.layout.root, updateJson: o.updateJson, workers: o.workers, part: o.part, labelMask: source.labelMask });
-    const runner = { run: (j: Job) => pool.run(j, { transferList: transfers(j) }).then((r) => ({ job: j, r })) };
+    const runner = { run: (j: Job) => pool.run(j, transfers(j)).then((r) => ({ job: j, r })) };
     for await (const batch of ordered(runner, jobs, o.workers * 4)) {
       const { job, r } = batch;
       const split = splits[job.split] as Split;

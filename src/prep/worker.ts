@@ -3,7 +3,7 @@
 // thread decides (fail or skip) in CSV order, whatever worker finished first.
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Piscina } from "piscina";
+import { moving } from "../pool/pool.js";
 import { readPatch, readPatchDir, readPatchFromFiles, type PatchData } from "../archive/patch.js";
 import { readTarPatch } from "../archive/tar.js";
 import { v2PatchDir } from "../archive/v2/layout.js";
@@ -43,7 +43,7 @@ function taskMultiHot(task: EncodeTask, i: number): Uint8Array | undefined {
 }
 
 /** Encodes task.names in order; see EncodedBatch. */
-export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
+export default async function encodeBatch(task: EncodeTask): Promise<EncodedBatch> {
   const wasm = await (core ??= createCore());
   const n = task.names.length;
   let used = 0;
@@ -80,7 +80,6 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
   }
   const records = scratch.slice(0, used);
   const result: EncodedBatch = { records, sizes, multiHot, errors, readMs, encodeMs };
-  // A custom transferable: the result object travels by structured clone, its two buffers are moved.
-  const movable = { [Piscina.transferableSymbol]: [records.buffer, multiHot.buffer], [Piscina.valueSymbol]: result };
-  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]);
+  // The result object travels by structured clone, its two buffers are moved.
+  return moving(result, [records.buffer, multiHot.buffer]);
 }

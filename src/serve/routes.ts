@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TOPOLOGY_FILE, WEIGHTS_FILE } from "../models/io.js";
-import { METADATA_FILE } from "../models/metadata.js";
+import { METADATA_FILE } from "../contract/metadata.js";
 
 /** The package root (the folder holding web/, dist/ and build/), from src/serve/ or dist/serve/. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

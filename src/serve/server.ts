@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Ben19Error, ModelError, OptionError } from "../core/errors.js";
 import { modelDir, TOPOLOGY_FILE, WEIGHTS_FILE } from "../models/io.js";
-import { METADATA_FILE } from "../models/metadata.js";
+import { METADATA_FILE } from "../contract/metadata.js";
 import { PACKAGE_ROOT, resolveRoute, type RouteRoots } from "./routes.js";
 
 export interface ServeOptions {

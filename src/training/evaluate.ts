@@ -1,8 +1,14 @@
 // Running a model over a dataset: the mean loss, the reference's metrics, and (optionally) every prediction.
+// evaluate() is the library's (and `ben19 eval`'s) whole evaluation of a saved model on TFRecord shards;
+// evaluateDataset() the loop it shares with train's validation.
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import type { Dataset } from "../dataset/dataset.js";
+import { createDataset, type Dataset } from "../dataset/dataset.js";
 import { batchToTensors } from "../dataset/tensors.js";
+import { DurableFile } from "../io/durable.js";
+import { loadModel, type LoadedModel } from "../models/io.js";
 import { tf, type tfl } from "../runtime/tf.js";
+import { countRecords } from "../tfrecord/count.js";
+import { logitsModel } from "./logits.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
 import { MetricAccumulator, type Metrics } from "./metrics/index.js";
 
@@ -12,14 +18,14 @@ export interface Evaluation {
   metrics: Metrics;
 }
 
-export interface EvaluateOptions {
-  threshold?: number;
+export interface EvaluateDatasetOptions {
+  threshold?: number | undefined;
   /** Called per batch with the patch names, true multi-hot labels and probabilities ([n, 19] row-major). */
   onBatch?: (names: readonly string[], labels: Float32Array, probs: Float32Array) => void;
 }
 
 /** Evaluates `logits` (see logitsModel) on epoch 0 of `ds` (make it unshuffled for a stable order). */
-export async function evaluate(logits: tfl.LayersModel, ds: Dataset, o: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluateDataset(logits: tfl.LayersModel, ds: Dataset, o: EvaluateDatasetOptions = {}): Promise<Evaluation> {
   const acc = new MetricAccumulator(CLASS_COUNT_19, o.threshold ?? 0.5);
   let lossSum = 0;
   let count = 0;
@@ -37,4 +43,68 @@ export async function evaluate(logits: tfl.LayersModel, ds: Dataset, o: Evaluate
     o.onBatch?.(batch.names, batch.labels, probs);
   }
   return { loss: count > 0 ? lossSum / count : Number.NaN, count, metrics: acc.result() };
+}
+
+/** What evaluate() uses for an option left out; the CLI shows these as its flags' defaults. */
+export const EVAL_DEFAULTS = { batchSize: 64 } as const;
+
+export interface EvaluateOptions {
+  /** A model folder (a run folder from train, or its model/ folder), or a model loadModel() returned. */
+  model: string | LoadedModel;
+  /** TFRecord shards (paths or globs). */
+  data: string[];
+  /** Default: the model's (its ben19.json), 0.5 unless trained otherwise. */
+  threshold?: number | undefined;
+  batchSize?: number | undefined;
+  /** Decode worker threads (default: the number of cores). */
+  workers?: number | undefined;
+  /** Write one CSV row per patch here (name, 19 true labels, 19 probabilities); durable, nothing on failure. */
+  predictions?: string | undefined;
+  /** Called after each batch with the patches done and the total. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+export interface ModelEvaluation extends Evaluation {
+  /** The model's metadata (ben19.json). */
+  meta: LoadedModel["meta"];
+  threshold: number;
+}
+
+const pad2 = (i: number): string => String(i).padStart(2, "0");
+
+/** Evaluates a saved model on TFRecord shards, preprocessed with the model's own metadata. The tfjs backend is the
+ * active one (selectBackend). */
+export async function evaluate(o: EvaluateOptions): Promise<ModelEvaluation> {
+  const loaded = typeof o.model === "string" ? await loadModel(o.model) : o.model;
+  const { meta } = loaded;
+  const threshold = o.threshold ?? meta.threshold;
+  const ds = createDataset({
+    files: o.data, layout: meta.layout, batchSize: o.batchSize ?? EVAL_DEFAULTS.batchSize, resample: meta.resample,
+    stats: meta.normalization.stats, workers: o.workers,
+  });
+  const total = ds.options.files.reduce((n, file) => n + countRecords(file), 0);
+  // Predictions go straight to a temporary file as batches arrive, renamed when complete.
+  const preds = o.predictions === undefined ? undefined : new DurableFile(o.predictions);
+  const C = meta.classes.length;
+  preds?.write(`${["patch_name", ...meta.classes.map((_, i) => `true_${pad2(i)}`), ...meta.classes.map((_, i) => `prob_${pad2(i)}`)].join(",")}\n`);
+  let done = 0;
+  try {
+    const result = await evaluateDataset(logitsModel(loaded.model), ds, {
+      threshold,
+      onBatch: (names, labels, probs) => {
+        done += names.length;
+        o.onProgress?.(done, total);
+        if (preds === undefined) return;
+        const rows = names.map((n, i) => [n, ...Array.from(labels.subarray(i * C, (i + 1) * C), String),
+          ...Array.from(probs.subarray(i * C, (i + 1) * C), (p) => p.toPrecision(7))].join(","));
+        preds.write(`${rows.join("\n")}\n`);
+      },
+    });
+    preds?.commit();
+    return { ...result, meta, threshold };
+  } finally {
+    // A failed run leaves no partial predictions file behind (nothing to do once committed).
+    preds?.abort();
+    await ds.close();
+  }
 }

@@ -48,12 +48,21 @@ async function* patchesOf(inputs: readonly string[], core: Core): AsyncGenerator
   }
 }
 
-/** Predicts every patch of `inputs` with `loaded`, `batchSize` patches at a time, in input order. */
-export async function* predict(loaded: LoadedModel, inputs: readonly string[], o: { threshold?: number; batchSize?: number } = {}): AsyncGenerator<Prediction> {
+/** What predict() uses for an option left out; the CLI shows these as its flags' defaults. */
+export const PREDICT_DEFAULTS = { batchSize: 32 } as const;
+
+export interface PredictOptions {
+  /** Default: the model's (its ben19.json). */
+  threshold?: number | undefined;
+  batchSize?: number | undefined;
+}
+
+/** Predicts every patch of `inputs` with `loaded` (see loadModel), `batchSize` patches at a time, in input order. */
+export async function* predict(loaded: LoadedModel, inputs: readonly string[], o: PredictOptions = {}): AsyncGenerator<Prediction> {
   const core = await createCore();
   const { meta, model } = loaded;
   const threshold = o.threshold ?? meta.threshold;
-  const batchSize = o.batchSize ?? 32;
+  const batchSize = o.batchSize ?? PREDICT_DEFAULTS.batchSize;
   let pending: PatchInput[] = [];
   const flush = async function* (): AsyncGenerator<Prediction> {
     if (pending.length === 0) return;

@@ -13,7 +13,8 @@ import { batchToTensors } from "../dataset/tensors.js";
 import { selectBackend, type BackendChoice, type BackendInfo } from "../runtime/backend.js";
 import { setDropoutStep } from "../models/dropout.js";
 import { saveModel } from "../models/io.js";
-import { makeMetadata } from "../models/metadata.js";
+import { DEFAULT_RESAMPLE } from "../contract/layouts.js";
+import { makeMetadata } from "../contract/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
 import { tf } from "../runtime/tf.js";
 import { countRecords } from "../tfrecord/count.js";
@@ -21,11 +22,28 @@ import { checkFirstRecords } from "../tfrecord/schema.js";
 import { createCore, type ResampleMethod } from "../wasm/core.js";
 import { adam } from "./adam.js";
 import { CHECKPOINT_FILE, hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
-import { evaluate } from "./evaluate.js";
+import { evaluateDataset } from "./evaluate.js";
 import { logitsModel } from "./logits.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
 import { curvesSvg, type EpochLog, type StepLog } from "./plot.js";
 import { writeFileDurable } from "../io/durable.js";
+
+/** What train() uses for an option left out (or undefined); the CLI shows these as its flags' defaults. */
+export const TRAIN_DEFAULTS = {
+  epochs: 1,
+  lr: 1e-3,
+  seed: 42,
+  backend: "auto",
+  resample: DEFAULT_RESAMPLE,
+  shuffleBuffer: 2000,
+  checkpointEvery: 0,
+  resume: false,
+} as const satisfies Partial<TrainOptions>;
+
+/** The options train() takes; those in TRAIN_DEFAULTS may be left out. */
+export type TrainInput = Omit<TrainOptions, keyof typeof TRAIN_DEFAULTS> & {
+  [K in keyof typeof TRAIN_DEFAULTS]?: TrainOptions[K] | undefined;
+};
 
 export interface TrainOptions {
   model: ModelName;
@@ -179,7 +197,15 @@ function check(o: TrainOptions): void {
   }
 }
 
-export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+/** `o` over `defaults`, where an undefined value in `o` keeps the default. */
+export function withDefaults<D extends object, O extends object>(defaults: D, o: O): D & O {
+  const set = Object.entries(o).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) } as D & O;
+}
+
+/** Trains a model; see the module comment. Errors name the option (its TrainOptions key, or the CLI flag). */
+export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const options: TrainOptions = withDefaults(TRAIN_DEFAULTS, input) as TrainOptions;
   check(options);
   const stats = options.stats ?? REFERENCE_STATS;
   const backend = await selectBackend(options.backend, { threads: options.threads });
@@ -279,7 +305,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
         await ckpt();
         break;
       }
-      const val = valSet !== undefined ? await evaluate(logits, valSet) : undefined;
+      const val = valSet !== undefined ? await evaluateDataset(logits, valSet) : undefined;
       const entry: EpochLog = {
         epoch: state.epoch + 1,
         step: state.step,

@@ -10,7 +10,7 @@ import type { Batch } from "../../src/dataset/batch.js";
 import { createDataset, type Dataset } from "../../src/dataset/dataset.js";
 import { expandShards } from "../../src/dataset/files.js";
 import { buildInput } from "../../src/dataset/input.js";
-import type { LayoutName } from "../../src/dataset/layouts.js";
+import type { LayoutName } from "../../src/contract/layouts.js";
 import type { DatasetOptions } from "../../src/dataset/options.js";
 import { batchToTensors } from "../../src/dataset/tensors.js";
 import { multiHot19 } from "../../src/labels/convert.js";

@@ -8,7 +8,7 @@ import { REFERENCE_STATS } from "../../src/core/stats.js";
 import { ModelError } from "../../src/core/errors.js";
 import { selectBackend } from "../../src/runtime/backend.js";
 import { loadModel, saveModel } from "../../src/models/io.js";
-import { makeMetadata, METADATA_FILE } from "../../src/models/metadata.js";
+import { makeMetadata, METADATA_FILE } from "../../src/contract/metadata.js";
 import { MODELS } from "../../src/models/registry.js";
 import { tf } from "../../src/runtime/tf.js";
 import { tempDir } from "../helpers/fixtures.js";

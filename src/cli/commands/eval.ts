@@ -1,18 +1,14 @@
 // `ben19 eval --model RUN --data SHARDS...`: the reference's metrics (names as in its eval_result.json) of a
 // saved model on TFRecord shards, preprocessed with the model's own metadata.
 import type { Command } from "commander";
-import { createDataset } from "../../dataset/dataset.js";
 import { selectBackend } from "../../runtime/backend.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
-import { loadModel } from "../../models/io.js";
-import { countRecords } from "../../tfrecord/count.js";
-import { evaluate } from "../../training/evaluate.js";
-import { logitsModel } from "../../training/logits.js";
+import { evaluate, EVAL_DEFAULTS } from "../../training/evaluate.js";
 import { formatMetricsTable, metricsToJSON } from "../../training/metrics/index.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
 import { parseInteger, parseNumber } from "./parse.js";
-import { DurableFile, writeFileDurable } from "../../io/durable.js";
+import { writeFileDurable } from "../../io/durable.js";
 
 interface EvalFlags extends BackendFlags {
   model: string;
@@ -26,8 +22,6 @@ interface EvalFlags extends BackendFlags {
   quiet?: boolean;
 }
 
-const pad2 = (i: number): string => String(i).padStart(2, "0");
-
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
     addBackendOptions(program.command("eval"))
@@ -37,50 +31,26 @@ export const command: CommandModule = {
       .option("--out <metrics.json>", "write the metrics as JSON (the reference's names)")
       .option("--predictions <preds.csv>", "write one row per patch: name, 19 true labels, 19 probabilities")
       .option("--threshold <p>", "probability at which a label is predicted (default: the model's, 0.5)", parseNumber("--threshold"))
-      .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), 64)
+      .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), EVAL_DEFAULTS.batchSize)
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
       .option("--json", "print the metrics as JSON")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: EvalFlags) => {
         await selectBackend(f.backend, { threads: f.threads });
-        const loaded = await loadModel(f.model);
-        const { meta } = loaded;
-        const ds = createDataset({ files: f.data, layout: meta.layout, batchSize: f.batchSize, resample: meta.resample, stats: meta.normalization.stats, workers: f.workers });
-        const total = ds.options.files.reduce((n, file) => n + countRecords(file), 0);
         const bar = progress(ctx.io, "eval", "patches", f.quiet === true || f.json === true);
-        // Predictions go straight to a temp file as batches arrive, renamed when complete.
-        const preds = f.predictions === undefined ? undefined : new DurableFile(f.predictions);
-        if (preds !== undefined) {
-          const head = ["patch_name", ...meta.classes.map((_, i) => `true_${pad2(i)}`), ...meta.classes.map((_, i) => `prob_${pad2(i)}`)];
-          preds.write(`${head.join(",")}\n`);
+        const result = await evaluate({
+          model: f.model, data: f.data, threshold: f.threshold, batchSize: f.batchSize, workers: f.workers,
+          predictions: f.predictions, onProgress: (done, total) => bar.update(done, total),
+        });
+        bar.finish(`${result.count} patches, loss ${result.loss.toFixed(4)}`);
+        const json = metricsToJSON(result.metrics);
+        if (f.out !== undefined) writeFileDurable(f.out, `${json}\n`);
+        if (f.json === true) ctx.io.out(`${json}\n`);
+        else {
+          const head = `${result.meta.model} on ${f.data.join(" ")} (threshold ${result.threshold}, loss ${result.loss.toFixed(4)})`;
+          ctx.io.out(`${head}\n${formatMetricsTable(result.metrics)}`);
         }
-        let done = 0;
-        try {
-          const result = await evaluate(logitsModel(loaded.model), ds, {
-            threshold: f.threshold ?? meta.threshold,
-            onBatch: (names, labels, probs) => {
-              done += names.length;
-              bar.update(done, total);
-              if (preds === undefined) return;
-              const C = meta.classes.length;
-              const rows = names.map((n, i) => [n, ...Array.from(labels.subarray(i * C, (i + 1) * C), String), ...Array.from(probs.subarray(i * C, (i + 1) * C), (p) => p.toPrecision(7))].join(","));
-              preds.write(`${rows.join("\n")}\n`);
-            },
-          });
-          bar.finish(`${result.count} patches, loss ${result.loss.toFixed(4)}`);
-          const json = metricsToJSON(result.metrics);
-          if (f.out !== undefined) {
-            writeFileDurable(f.out, `${json}\n`);
-          }
-          preds?.commit();
-          if (f.json === true) ctx.io.out(`${json}\n`);
-          else ctx.io.out(`${meta.model} on ${f.data.join(" ")} (threshold ${f.threshold ?? meta.threshold}, loss ${result.loss.toFixed(4)})\n${formatMetricsTable(result.metrics)}`);
-          ctx.exit(0);
-        } finally {
-          // A failed run leaves no partial predictions file behind (nothing to do once committed).
-          preds?.abort();
-          await ds.close();
-        }
+        ctx.exit(0);
       });
   },
 };

@@ -1,7 +1,7 @@
 // `ben19 models`: the six reference networks with their input layout, parameter and layer counts (counted on
 // the built network; the test checks them against counts derived by hand from the architectures).
 import type { Command } from "commander";
-import { LAYOUTS } from "../../dataset/layouts.js";
+import { inputSpecs } from "../../contract/layouts.js";
 import { selectBackend } from "../../runtime/backend.js";
 import { MODEL_NAMES, MODELS, modelSize } from "../../models/registry.js";
 import type { CommandContext, CommandModule } from "../command.js";
@@ -20,7 +20,7 @@ export const command: CommandModule = {
           const model = spec.build(0);
           const size = modelSize(model);
           model.dispose();
-          const inputs = LAYOUTS[spec.layout].map((t) => [t.side, t.side, t.bands.length]);
+          const inputs = inputSpecs(spec.layout).map((i) => i.shape);
           return { name, title: spec.title, layout: spec.layout, inputs, ...size, referenceBatchSize: spec.batchSize };
         });
         if (f.json === true) ctx.io.out(`${JSON.stringify(rows, null, 2)}\n`);

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { selectBackend } from "../../runtime/backend.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
-import { predict, type Prediction } from "../../training/predict.js";
+import { predict, PREDICT_DEFAULTS, type Prediction } from "../../training/predict.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { parseInteger, parseNumber } from "./parse.js";
 
@@ -22,7 +22,7 @@ export const command: CommandModule = {
       .argument("<inputs...>", "patch folders (12 GeoTIFFs; no label file needed) or TFRecord files")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
       .option("--threshold <p>", "probability at which a label is predicted (default: the model's, 0.5)", parseNumber("--threshold"))
-      .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), 32)
+      .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), PREDICT_DEFAULTS.batchSize)
       .option("--json", "print one JSON object per patch (JSON lines), with all 19 probabilities")
       .action(async (inputs: string[], f: PredictFlags) => {
         await selectBackend(f.backend, { threads: f.threads });

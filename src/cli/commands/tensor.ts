@@ -6,7 +6,7 @@ import { readPatchDir } from "../../archive/patch.js";
 import { OptionError } from "../../core/errors.js";
 import { loadStats } from "../../io/stats-file.js";
 import { buildInput } from "../../dataset/input.js";
-import { LAYOUTS, type LayoutName } from "../../dataset/layouts.js";
+import { DEFAULT_RESAMPLE, LAYOUTS, type LayoutName } from "../../contract/layouts.js";
 import { encodeNpy } from "../../dataset/npy.js";
 import { readRecords } from "../../tfrecord/reader.js";
 import { createCore, RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
@@ -44,7 +44,7 @@ export const command: CommandModule = {
       .requiredOption("-o, --out <file.npy>", "output file; kbranch writes <out>_10m.npy, <out>_20m.npy and <out>_60m.npy")
       .option("--record <k>", "record index when the input is a TFRecord file", parseInteger("--record"), 0)
       .addOption(new Option("--layout <layout>", "model input layout").choices(Object.keys(LAYOUTS)).default("stack10"))
-      .addOption(new Option("--resample <method>", "how lower-resolution bands are upsampled").choices(Object.keys(RESAMPLE_METHODS)).default("tf1-bicubic"))
+      .addOption(new Option("--resample <method>", "how lower-resolution bands are upsampled").choices(Object.keys(RESAMPLE_METHODS)).default(DEFAULT_RESAMPLE))
       .option("--stats <file>", "normalisation statistics from ben19 stats (default: the reference's)")
       .option("--json", "print what was written as JSON")
       .action(async (input: string, f: TensorFlags) => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadStats } from "../../io/stats-file.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../../models/registry.js";
-import { RUN_FILES, train } from "../../training/train.js";
+import { RUN_FILES, train, TRAIN_DEFAULTS } from "../../training/train.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { formatRate, progress, type Progress } from "../progress.js";
@@ -41,14 +41,14 @@ export const command: CommandModule = {
       .requiredOption("--train <shards...>", "training shards (paths or globs such as out/train_*.tfrecord)")
       .option("--val <shards...>", "validation shards: loss and micro/macro F1 after every epoch")
       .requiredOption("--out <run>", "run folder: config.json, log.jsonl, curves.svg, checkpoint, model/")
-      .option("--epochs <n>", "epochs", parseInteger("--epochs"), 1)
+      .option("--epochs <n>", "epochs", parseInteger("--epochs"), TRAIN_DEFAULTS.epochs)
       .option("--batch-size <n>", "batch size (default: the reference's, 1000/500/256; on the wasm backend the largest its heap holds, if smaller)", parseInteger("--batch-size"))
-      .option("--lr <rate>", "Adam learning rate", parseNumber("--lr"), 1e-3)
-      .option("--seed <n>", "seed of the initial weights, data order and dropout", parseInteger("--seed"), 42)
+      .option("--lr <rate>", "Adam learning rate", parseNumber("--lr"), TRAIN_DEFAULTS.lr)
+      .option("--seed <n>", "seed of the initial weights, data order and dropout", parseInteger("--seed"), TRAIN_DEFAULTS.seed)
       .option("--stats <file>", "normalisation statistics from ben19 stats (default: the reference's)")
-      .addOption(new Option("--resample <method>", "upsampling of the 20 m bands for stack10").choices(Object.keys(RESAMPLE_METHODS)).default("tf1-bicubic"))
-      .option("--shuffle-buffer <n>", "shuffle buffer in records (~160 KB each; the reference's 130,000 needs ~20 GB)", parseInteger("--shuffle-buffer"), 2000)
-      .option("--checkpoint-every <steps>", "also checkpoint every this many steps (0: at epoch ends only)", parseInteger("--checkpoint-every"), 0)
+      .addOption(new Option("--resample <method>", "upsampling of the 20 m bands for stack10").choices(Object.keys(RESAMPLE_METHODS)).default(TRAIN_DEFAULTS.resample))
+      .option("--shuffle-buffer <n>", "shuffle buffer in records (~160 KB each; the reference's 130,000 needs ~20 GB)", parseInteger("--shuffle-buffer"), TRAIN_DEFAULTS.shuffleBuffer)
+      .option("--checkpoint-every <steps>", "also checkpoint every this many steps (0: at epoch ends only)", parseInteger("--checkpoint-every"), TRAIN_DEFAULTS.checkpointEvery)
       .option("--resume", "continue the run in --out from its last checkpoint, exactly as if never stopped")
       .option("--overwrite", "delete the run already in --out (its config, logs, curves, checkpoint and model) and start again")
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))

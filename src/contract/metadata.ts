@@ -1,14 +1,14 @@
 // ben19.json: what a saved model needs besides its weights so that evaluation and prediction preprocess exactly
 // as training did (layout, band order, statistics, resampling, class names, threshold) and the training
 // configuration that produced it. Loading checks it against the network and against ben19's own tables.
-import { BAND_NAMES, type BandName } from "../core/bands.js";
+import { BAND_NAMES } from "../core/bands.js";
 import { ModelError } from "../core/errors.js";
 import type { BandStats } from "../core/stats.js";
 import { VERSION } from "../core/version.js";
-import { LAYOUTS, type LayoutName } from "../dataset/layouts.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../wasm/core.js";
-import { isModelName, MODELS, type ModelName } from "./registry.js";
+import { inputSpecs, type InputSpec, type LayoutName } from "./layouts.js";
+import { isModelName, MODEL_LAYOUTS, type ModelName } from "./models.js";
 
 export const METADATA_FILE = "ben19.json";
 export const METADATA_FORMAT = "ben19-model";
@@ -20,7 +20,7 @@ export interface ModelMetadata {
   model: ModelName;
   layout: LayoutName;
   /** One entry per model input, in the model's input order: NHWC shape without the batch and band order. */
-  inputs: { name: string; shape: [number, number, number]; bands: BandName[] }[];
+  inputs: InputSpec[];
   normalization: { method: "z-score"; stats: BandStats };
   resample: ResampleMethod;
   classes: string[];
@@ -37,20 +37,15 @@ export interface MetadataOptions {
   training?: Record<string, unknown> | null;
 }
 
-/** The `inputs` entry of a layout: each tensor's name, HWC shape and band order. */
-function layoutInputs(layout: LayoutName): ModelMetadata["inputs"] {
-  return LAYOUTS[layout].map((t) => ({ name: t.name, shape: [t.side, t.side, t.bands.length], bands: [...t.bands] }));
-}
-
 /** The metadata of a model of kind `model` preprocessed with `o`. */
 export function makeMetadata(model: ModelName, o: MetadataOptions): ModelMetadata {
-  const layout = MODELS[model].layout;
+  const layout = MODEL_LAYOUTS[model];
   return {
     format: METADATA_FORMAT,
     formatVersion: METADATA_VERSION,
     model,
     layout,
-    inputs: layoutInputs(layout),
+    inputs: inputSpecs(layout),
     normalization: { method: "z-score", stats: o.stats },
     resample: o.resample,
     classes: [...LABELS_19],
@@ -73,10 +68,12 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
   if (m.format !== METADATA_FORMAT) bad(`format is ${JSON.stringify(m.format)}, expected "${METADATA_FORMAT}"`);
   if (m.formatVersion !== METADATA_VERSION) bad(`formatVersion ${String(m.formatVersion)} is not supported (this ben19 reads ${METADATA_VERSION})`);
   if (typeof m.model !== "string" || !isModelName(m.model)) bad(`unknown model ${JSON.stringify(m.model)}`);
-  const spec = MODELS[m.model as ModelName];
-  if (m.layout !== spec.layout) bad(`layout ${JSON.stringify(m.layout)} does not match ${spec.name}'s input layout "${spec.layout}"`);
-  const expected = layoutInputs(spec.layout);
-  if (JSON.stringify(m.inputs) !== JSON.stringify(expected)) bad(`inputs ${JSON.stringify(m.inputs)} differ from the ${spec.layout} layout ${JSON.stringify(expected)}`);
+  const layout = MODEL_LAYOUTS[m.model as ModelName];
+  if (m.layout !== layout) bad(`layout ${JSON.stringify(m.layout)} does not match ${String(m.model)}'s input layout "${layout}"`);
+  const expected = inputSpecs(layout);
+  if (JSON.stringify(m.inputs) !== JSON.stringify(expected)) {
+    bad(`inputs ${JSON.stringify(m.inputs)} differ from the ${layout} layout ${JSON.stringify(expected)}`);
+  }
   const shapes = JSON.stringify(inputShapes.map((s) => s.slice(1)));
   if (shapes !== JSON.stringify(expected.map((i) => i.shape))) bad(`the network's input shapes ${shapes} do not match the metadata`);
   if (JSON.stringify(m.classes) !== JSON.stringify(LABELS_19)) bad("classes differ from the 19-class nomenclature (names or order)");

@@ -1,0 +1,39 @@
+// The model input layouts, as data: the one description of what a network takes, from which the builders (their
+// input shapes and names), the decoders (dataset/, the WASM layout kernel) and ben19.json all derive theirs. kbranch: three groups at native resolution (K-BranchCNN); stack10: the
+// VGG/ResNet input, 10 m bands then the 20 m bands upsampled to 120×120; stack12: all 12 bands at 120×120.
+import type { BandName } from "../core/bands.js";
+import type { ResampleMethod } from "../wasm/core.js";
+
+export type LayoutName = "kbranch" | "stack10" | "stack12";
+
+/** One input tensor: its name, side (square) and channels in order. */
+export interface LayoutTensor {
+  name: string;
+  side: number;
+  bands: readonly BandName[];
+}
+
+export const LAYOUTS: Readonly<Record<LayoutName, readonly LayoutTensor[]>> = {
+  kbranch: [
+    { name: "10m", side: 120, bands: ["B04", "B03", "B02", "B08"] },
+    { name: "20m", side: 60, bands: ["B05", "B06", "B07", "B8A", "B11", "B12"] },
+    { name: "60m", side: 20, bands: ["B01", "B09"] },
+  ],
+  stack10: [{ name: "input", side: 120, bands: ["B04", "B03", "B02", "B08", "B05", "B06", "B07", "B8A", "B11", "B12"] }],
+  stack12: [{ name: "input", side: 120, bands: ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B11", "B12"] }],
+};
+
+/** How lower-resolution bands are upsampled unless the caller says otherwise: the reference's TF1 bicubic. */
+export const DEFAULT_RESAMPLE: ResampleMethod = "tf1-bicubic";
+
+/** One model input as the network and ben19.json see it: name, NHWC shape without the batch, band order. */
+export interface InputSpec {
+  name: string;
+  shape: [number, number, number];
+  bands: BandName[];
+}
+
+/** The input specs of a layout, in the network's input order. */
+export function inputSpecs(layout: LayoutName): InputSpec[] {
+  return LAYOUTS[layout].map((t) => ({ name: t.name, shape: [t.side, t.side, t.bands.length], bands: [...t.bands] }));
+}
