@@ -28,6 +28,8 @@ export interface PatchData {
   metadata?: PatchMetadata;
   /** 43-class indices of the metadata's labels. */
   labels43?: number[];
+  /** reBEN (v2.0): the 19-class multi-hot from metadata.parquet (v2 patches have no label JSON). */
+  multiHot?: Uint8Array;
 }
 
 export interface ReadPatchOptions {
