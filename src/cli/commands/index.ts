@@ -1,5 +1,6 @@
 // The registry of CLI commands, in the order `ben19 --help` lists them.
 import type { CommandModule } from "../command.js";
+import { command as bench } from "./bench.js";
 import { command as ckpt } from "./ckpt.js";
 import { command as evaluate } from "./eval.js";
 import { command as importTf1 } from "./import-tf1.js";
@@ -15,4 +16,4 @@ import { command as tensor } from "./tensor.js";
 import { command as train } from "./train.js";
 import { command as verify } from "./verify.js";
 
-export const COMMANDS: readonly CommandModule[] = [synth, prep, mergeManifests, verify, inspect, stats, tensor, models, ckpt, importTf1, train, evaluate, predict, serve];
+export const COMMANDS: readonly CommandModule[] = [synth, prep, mergeManifests, verify, bench, inspect, stats, tensor, models, ckpt, importTf1, train, evaluate, predict, serve];
