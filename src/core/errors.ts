@@ -85,7 +85,12 @@ export class ModelError extends Ben19Error {
   override name = "ModelError";
 }
 
-const CLASSES = { Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError, ModelError } as const;
+/** A TensorFlow checkpoint cannot be read, or does not fit the network it is imported into. */
+export class CheckpointError extends Ben19Error {
+  override name = "CheckpointError";
+}
+
+const CLASSES = { Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError, ModelError, CheckpointError } as const;
 
 /** Rebuilds the error class from its serialised form (e.g. after crossing a worker boundary). */
 export function reviveError(e: SerializedError): Ben19Error {
