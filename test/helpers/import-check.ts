@@ -37,7 +37,7 @@ export async function checkImport(model: RefModel, o: ImportCheck): Promise<{ se
     input = join(dir, `${model}.zip`);
     const folder = dirname(ck.prefix);
     const members = readdirSync(folder).map((f) => ({ name: `${model}/${f}`, data: readFileSync(join(folder, f)) }));
-    writeZip(input, members, ck.values.size < 100 && model === "kbranch");
+    writeZip(input, members, false); // stored: deflating hundreds of MB of random floats only costs time here
   }
   const out = join(dir, "imported");
   const io = memoryIo();
