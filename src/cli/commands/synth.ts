@@ -22,8 +22,8 @@ export const command: CommandModule = {
       .command("synth")
       .summary("write a deterministic synthetic BigEarthNet-S2 v1 archive (real layout, names and labels)")
       .description(
-        "Write a synthetic archive: one folder per patch with 12 GeoTIFFs (UInt16, native sizes, UTM GeoTIFF tags) and\n" +
-          "the label JSON, plus splits/{train,val,test}.csv and snow/cloud lists. Pixels depend on the labels, so models\n" +
+        "Write a synthetic archive: one folder per patch with 12 GeoTIFFs (UInt16, native sizes, UTM GeoTIFF tags) and " +
+          "the label JSON, plus splits/{train,val,test}.csv and snow/cloud lists. Pixels depend on the labels, so models " +
           "can learn them. The same seed gives the same pixels and labels whatever the layout.",
       )
       .requiredOption("-o, --out <dir>", "output folder (the archive root)")
