@@ -1,6 +1,6 @@
 // Opened files → one patch: its 12 bands (archive order), its labels when known, and its TFRecord record.
-// The same modules as `ben19 prep` do the work — the TIFF fast path (dist/archive/tiff.js), the 43→19 table
-// (dist/labels/convert.js) and the WASM encoder — so the record is byte for byte the one prep writes.
+// The same modules as `ben19 prep` do the work — the TIFF decoders, the 43→19 table
+// (all through ben19/browser) and the WASM encoder — so the record is byte for byte the one prep writes.
 import {
   BAND_NAMES, BAND_SIDES, canDecode, checkBand, decodeBand, labels43ToIndices, multiHot19, names19, parseTiff,
 } from "ben19/browser";
