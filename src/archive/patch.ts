@@ -1,8 +1,9 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
 // The fast path costs one readFileSync per file; geotiff.js is loaded only for compressed files.
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
+import { clip, parseJsonBounded, readBoundedFile } from "../core/bounded.js";
 import { PatchError } from "../core/errors.js";
 import { labels43ToIndices } from "../labels/convert.js";
 import { decodeWithGeotiff } from "./geotiff-fallback.js";
@@ -46,9 +47,23 @@ export function labelFile(dir: string, name: string): string {
   return join(dir, labelFileName(name));
 }
 
+/**
+ * Largest band file accepted: a 120×120 uint16 band is 28.8 KB uncompressed; a megabyte leaves room for any tiling,
+ * padding or metadata while refusing a huge or sparse file before reading it (see core/bounded.ts).
+ */
+export const MAX_BAND_FILE_BYTES = 1 << 20;
+/** Largest label file accepted (the archive's are about 300 bytes). */
+export const MAX_LABEL_FILE_BYTES = 1 << 20;
+
+/** The cap of a patch file by its name: a label file or a band. */
+export function maxPatchFileBytes(fileName: string): number {
+  return fileName.endsWith(".json") ? MAX_LABEL_FILE_BYTES : MAX_BAND_FILE_BYTES;
+}
+
 function readFile(file: string, patch: string, code: string, what: string): Buffer {
   try {
-    return readFileSync(file);
+    const maxBytes = maxPatchFileBytes(file);
+    return readBoundedFile(file, { maxBytes, what, code: "E_NOT_REGULAR", patch, error: PatchError, hint: "replace it with the archive's file: a patch holds 12 band GeoTIFFs and one JSON file" });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ENOENT") {
@@ -63,7 +78,8 @@ function readFile(file: string, patch: string, code: string, what: string): Buff
       }
       throw new PatchError(code, `${what} is missing`, { patch, file }, "the patch is incomplete: extract it again from the archive");
     }
-    throw new PatchError("E_READ", `cannot read ${what}: ${err.message}`, { patch, file });
+    if (e instanceof PatchError) throw e;
+    throw new PatchError("E_READ", `cannot read ${what}: ${err.message}`, { patch, file }, err.code === "EACCES" || err.code === "EPERM" ? "give this user read permission on the archive (chmod -R a+rX)" : undefined);
   }
 }
 
@@ -92,18 +108,13 @@ async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
 
 /** Parses and checks a label file. */
 export function parseMetadata(text: string, patch: string, file: string): PatchMetadata {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new PatchError("E_BAD_JSON", `malformed JSON: ${(e as Error).message}`, { patch, file }, "restore the file from the archive");
-  }
+  const data = parseJsonBounded(text, { file, patch, hint: "restore the file from the archive", error: PatchError });
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new PatchError("E_BAD_JSON", "the label file does not hold a JSON object", { patch, file }, "restore the file from the archive");
   }
   const labels = (data as { labels?: unknown }).labels;
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string")) {
-    throw new PatchError("E_NO_LABELS", `the label file has no "labels" list of strings (found ${JSON.stringify(labels) ?? "nothing"})`, { patch, file }, "restore the file from the archive");
+    throw new PatchError("E_NO_LABELS", `the label file has no "labels" list of strings (found ${clip(JSON.stringify(labels) ?? "nothing")})`, { patch, file }, "restore the file from the archive");
   }
   return data as PatchMetadata;
 }
