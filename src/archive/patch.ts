@@ -1,13 +1,16 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
-// The fast path costs one readFileSync per file; geotiff.js is loaded only for compressed files.
-import { statSync } from "node:fs";
+// Each band costs one readFileSync and a decodeBand (every layout GDAL writes by default, DEFLATE via node:zlib);
+// geotiff.js is loaded only for rarer compressions (JPEG, LERC, ZSTD...).
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
 import { clip, parseJsonBounded, readBoundedFile } from "../core/bounded.js";
 import { PatchError } from "../core/errors.js";
 import { labels43ToIndices } from "../labels/convert.js";
 import { decodeWithGeotiff } from "./geotiff-fallback.js";
-import { checkBand, decodeUncompressed, isFastPath, parseTiff } from "./tiff.js";
+import { checkBand, parseTiff } from "./tiff.js";
+import { canDecode, decodeBand } from "./tiff-blocks.js";
+import { inflateCapped } from "./tiff-inflate.js";
 
 /** The label file of a patch (`<patch>_labels_metadata.json`). */
 export interface PatchMetadata {
@@ -26,6 +29,8 @@ export interface PatchData {
   metadata?: PatchMetadata;
   /** 43-class indices of the metadata's labels. */
   labels43?: number[];
+  /** reBEN (v2.0): the 19-class multi-hot from metadata.parquet (v2 patches have no label JSON). */
+  multiHot?: Uint8Array;
 }
 
 export interface ReadPatchOptions {
@@ -95,7 +100,7 @@ export interface PatchFileSource {
   read(fileName: string, code: string, what: string): Uint8Array;
 }
 
-/** Decodes one band of the patch; sync on the fast path, geotiff.js otherwise. */
+/** Decodes one band of the patch; synchronous except for geotiff.js's layouts. */
 async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
   const band = BAND_NAMES[b] as string;
   const fileName = bandFileName(src.name, band);
@@ -103,7 +108,7 @@ async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
   const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
   checkBand(info, BAND_SIDES[b] as number, place);
-  return isFastPath(info) ? decodeUncompressed(buf, info, place) : decodeWithGeotiff(buf, place);
+  return canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : decodeWithGeotiff(buf, place, info);
 }
 
 /** Parses and checks a label file. */
@@ -133,9 +138,8 @@ export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions
   return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
 }
 
-/** Reads the patch folder `dir` (its name is the folder's name). */
-export function readPatchDir(dir: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
-  const name = basename(dir);
+/** Reads the patch folder `dir` (the patch's name is the folder's name unless given). */
+export function readPatchDir(dir: string, opts: ReadPatchOptions = {}, name = basename(dir)): Promise<PatchData> {
   return readPatchFrom({ name, path: (f) => join(dir, f), read: (f, code, what) => readFile(join(dir, f), name, code, what) }, opts);
 }
 
@@ -159,4 +163,20 @@ export function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint
 /** Reads patch `name` under the archive root. */
 export function readPatch(root: string, name: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
   return readPatchDir(join(root, name), opts);
+}
+
+/**
+ * The name of the patch whose files a folder holds, found by its `<patch>_B01.tif`, so a folder need not be named
+ * after its patch (a download, a copy). A folder with no such file, or with several patches' files, is named.
+ */
+export function patchNameInDir(dir: string): string {
+  if (existsSync(bandFile(dir, basename(dir), "B01"))) return basename(dir);
+  const names = readdirSync(dir).map((f) => /^(.+)_B01\.tif$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
+  if (names.length === 1) return names[0] as string;
+  if (names.length === 0) {
+    throw new PatchError("E_NOT_A_PATCH", "not a patch folder: it holds no <patch>_B01.tif", { file: dir },
+      "pass folders holding one patch's 12 band files (<patch>_B01.tif … <patch>_B12.tif), or TFRecord files");
+  }
+  throw new PatchError("E_NOT_A_PATCH", `the folder holds the band files of ${names.length} patches (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`,
+    { file: dir }, "pass one folder per patch");
 }

@@ -16,9 +16,10 @@ import type { TarMember } from "./tar.js";
 /** Patches pending at once before the oldest is handed on incomplete (≈ 170 KB each). */
 export const TAR_PATCH_WINDOW = 64;
 
-/** The 13 file names of a patch. */
-export function patchFileNames(name: string): Set<string> {
-  return new Set([...BAND_NAMES.map((b) => bandFileName(name, b)), labelFileName(name)]);
+/** The 13 file names of a patch (12 for reBEN, whose labels are in the metadata: `json` false). */
+export function patchFileNames(name: string, json = true): Set<string> {
+  const bands = BAND_NAMES.map((b) => bandFileName(name, b));
+  return new Set(json ? [...bands, labelFileName(name)] : bands);
 }
 
 /** One patch's members as far as seen. */
@@ -41,12 +42,19 @@ export class PatchGroups {
   private readonly pending: PatchGroup[] = [];
   private readonly byName = new Map<string, PatchGroup>();
 
+  private readonly window: number;
+  private readonly json: boolean;
+
   constructor(
     private readonly where: string,
     /** Called for each patch handed on, in the order of its first member. */
     private readonly close: (g: PatchGroup) => void,
-    private readonly window = TAR_PATCH_WINDOW,
-  ) {}
+    /** The window (default TAR_PATCH_WINDOW); json false: a patch has no label file (reBEN). */
+    o: { window?: number | undefined; json?: boolean | undefined } = {},
+  ) {
+    this.window = o.window ?? TAR_PATCH_WINDOW;
+    this.json = o.json ?? true;
+  }
 
   /**
    * Takes a member of patch `patch` (file `file`). For a patch with no open group, `claim` says whether it is wanted
@@ -60,10 +68,10 @@ export class PatchGroups {
       const c = claim(patch);
       if (c === "unwanted") return undefined;
       if (c === "seen") {
-        if (!patchFileNames(patch).has(file)) return undefined;
+        if (!patchFileNames(patch, this.json).has(file)) return undefined;
         throw new Ben19Error("E_TAR_STRAY", `member ${m.path} lies outside its patch's group, which was already complete or left behind: a patch's files must lie together (within ${this.window} patches)`, { file: this.where, offset: m.header }, REPACK);
       }
-      g = { name: patch, expected: patchFileNames(patch), seen: new Map(), start: m.header, end: m.header };
+      g = { name: patch, expected: patchFileNames(patch, this.json), seen: new Map(), start: m.header, end: m.header };
       this.byName.set(patch, g);
       this.pending.push(g);
     }

@@ -1,4 +1,4 @@
-// The patches of a tar stream (a .tar.gz through gunzip) in archive order, each with its 13 files' bytes, for a
+// The patches of a tar stream (a .tar.gz or .tar.zst) in archive order, each with its 13 files' bytes, for a
 // single pass without extraction. Patches are grouped by tar-groups.ts (the rule the .tar index applies too): a
 // patch is handed on in the order of its first file, once complete or left behind by the window, so the order is
 // the same on every run over the same tarball, and memory is bounded by the window.
@@ -18,12 +18,12 @@ export interface StreamedPatch {
  * Yields the patches of the tar byte stream `chunks` that `claim(name)` accepts (see PatchGroups.member), in archive
  * order; see the module comment. `where` names the tarball in messages.
  */
-export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where: string, claim: (name: string) => Claim, window?: number): AsyncGenerator<StreamedPatch> {
+export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where: string, claim: (name: string) => Claim, o: { window?: number; json?: boolean } = {}): AsyncGenerator<StreamedPatch> {
   const files = new Map<PatchGroup, Map<string, Uint8Array>>();
   /** Patches handed on by the grouping, in order; the last may still be receiving its last file's data. */
   const closed: PatchGroup[] = [];
   let receiving: PatchGroup | undefined;
-  const groups = new PatchGroups(where, (g) => closed.push(g), window);
+  const groups = new PatchGroups(where, (g) => closed.push(g), o);
   const parser = new TarStream(
     where,
     (m) => {

@@ -9,7 +9,9 @@ import { patchFileNames } from "../archive/tar-groups.js";
 import { streamTarPatches } from "../archive/tar-patches.js";
 import type { Claim } from "../archive/tar-groups.js";
 import { Ben19Error } from "../core/errors.js";
-import { gunzipped, indexTarPatches, type TarIndex } from "./input.js";
+import { decompressed } from "../archive/decompress.js";
+import { v2PatchDir } from "../archive/v2/layout.js";
+import { indexTarPatches, streamed, type TarIndex } from "./input.js";
 import type { PrepOptions } from "./options.js";
 import { planPrep, type PrepPlan } from "./plan.js";
 
@@ -24,14 +26,16 @@ export const MISSING_FOLDER = "(folder)";
 /** Missing patches named in an error message; `--check` lists them all. */
 const LISTED = 20;
 
-function missingFiles(name: string, present: ReadonlySet<string> | undefined): string[] {
+function missingFiles(name: string, present: ReadonlySet<string> | undefined, json: boolean): string[] {
   if (present === undefined) return [MISSING_FOLDER];
-  return [...patchFileNames(name)].filter((f) => !present.has(f));
+  return [...patchFileNames(name, json)].filter((f) => !present.has(f));
 }
 
-function folderFiles(root: string, name: string): Set<string> | undefined {
+/** The file names in patch `name`'s folder (v1.0: under the root; reBEN: under its tile folder). */
+function folderFiles(plan: PrepPlan, name: string): Set<string> | undefined {
+  const root = plan.source.layout.root;
   try {
-    return new Set(readdirSync(join(root, name)));
+    return new Set(readdirSync(plan.source.archive === undefined ? join(root, name) : v2PatchDir(root, name)));
   } catch {
     return undefined;
   }
@@ -47,7 +51,7 @@ export function findMissing(plan: PrepPlan, from: readonly number[], tarIndex?: 
     const split = plan.splits[s]?.name as string;
     for (let i = from[s] ?? 0; i < names.length; i++) {
       const name = names[i] as string;
-      const missing = missingFiles(name, tarIndex !== undefined ? tarIndex.get(name)?.files : folderFiles(plan.o.root, name));
+      const missing = missingFiles(name, tarIndex !== undefined ? tarIndex.get(name)?.files : folderFiles(plan, name), plan.source.labelMask === undefined);
       if (missing.length > 0) out.push({ split, patch: name, missing });
     }
   });
@@ -59,11 +63,13 @@ async function findMissingInTarGz(plan: PrepPlan): Promise<MissingPatch[]> {
   const wanted = new Set(plan.work.flat());
   const seen = new Map<string, Set<string>>();
   const claim = (n: string): Claim => (seen.has(n) ? "seen" : wanted.has(n) ? (seen.set(n, new Set()), "new") : "unwanted");
-  for await (const p of streamTarPatches(gunzipped(plan.o.root), plan.o.root, claim)) seen.set(p.name, new Set(p.files.keys()));
+  const root = plan.source.layout.root;
+  const json = plan.source.labelMask === undefined;
+  for await (const p of streamTarPatches(decompressed(root, plan.kind === "tar.zst" ? "zstd" : "gzip"), root, claim, { json })) seen.set(p.name, new Set(p.files.keys()));
   const out: MissingPatch[] = [];
   plan.work.forEach((names, s) => {
     for (const name of names) {
-      const missing = missingFiles(name, seen.get(name));
+      const missing = missingFiles(name, seen.get(name), json);
       if (missing.length > 0) out.push({ split: plan.splits[s]?.name as string, patch: name, missing });
     }
   });
@@ -98,7 +104,7 @@ export interface CheckSummary {
 export async function checkPrep(options: PrepOptions): Promise<CheckSummary> {
   const plan = await planPrep(options);
   const checked = plan.work.reduce((a, w) => a + w.length, 0);
-  if (plan.kind === "tar.gz") return { checked, missing: await findMissingInTarGz(plan) };
-  const index = plan.kind === "tar" ? indexTarPatches(plan.o.root, plan.work) : undefined;
+  if (streamed(plan.kind)) return { checked, missing: await findMissingInTarGz(plan) };
+  const index = plan.kind === "tar" ? indexTarPatches(plan.source.layout.root, plan.work, plan.source.labelMask === undefined) : undefined;
   return { checked, missing: findMissing(plan, plan.work.map(() => 0), index) };
 }

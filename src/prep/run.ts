@@ -17,7 +17,7 @@ import { VERSION } from "../core/version.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import { ordered } from "../pool/ordered.js";
 import { exclusionInfo, type SplitExclusion } from "./exclude.js";
-import { indexTarPatches, inputJobs, type Job, type TarIndex } from "./input.js";
+import { indexTarPatches, inputJobs, streamed, type Job, type TarIndex } from "./input.js";
 import { fingerprint, fsyncPath, JOURNAL_FORMAT, removeJournal, writeJournal } from "./journal.js";
 import { OutputLock } from "./lock.js";
 import { chainOrder, MANIFEST_FORMAT, ORDER_CHAIN_START, recordSchema, writeJsonAtomic, type PrepManifest, type SkippedPatch, type SplitManifest } from "./manifest.js";
@@ -101,8 +101,11 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
 }
 
 async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Promise<PrepSummary> {
-  const { o, kind, splits, lists, exclusions, kept, work, shardIndices, manifestName } = plan;
-  const archiveOrder = kind === "tar.gz";
+  const { o, source, kind, splits, lists, exclusions, kept, work, shardIndices, manifestName } = plan;
+  const archiveOrder = streamed(kind);
+  const root = source.layout.root;
+  /** reBEN patches have no label file (their labels are in the metadata). */
+  const json = source.labelMask === undefined;
   const journalFile = join(o.out, journalName(o.part));
   const jopts = journalOptions(plan);
   const start = decideStart(plan, journalFile, jopts);
@@ -119,10 +122,10 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
   });
   // Under fail, every patch still to do is checked for presence first: all missing ones are named before any work.
   let tarIndex: TarIndex | undefined;
-  if (kind === "tar") tarIndex = indexTarPatches(o.root, work);
+  if (kind === "tar") tarIndex = indexTarPatches(root, work, json);
   if (o.onError === "fail" && !archiveOrder) {
     const missing = findMissing(plan, counts.map((c) => c.done), tarIndex);
-    if (missing.length > 0) throw missingPatchesError(missing, o.root);
+    if (missing.length > 0) throw missingPatchesError(missing, root);
   }
   if (resumed === undefined) clearForFreshStart(plan, journalFile);
   // CSV order: the names of the patches done, hashed as they are done, so that a resume can check it continues them.
@@ -170,7 +173,7 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
   try {
     checkpoint();
     let lastCheckpoint = performance.now();
-    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), { root: o.root, updateJson: o.updateJson, workers: o.workers, part: o.part, tarIndex });
+    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), { root, updateJson: o.updateJson, workers: o.workers, part: o.part, tarIndex, labelMask: source.labelMask });
     const runner = { run: (j: Job) => pool.run(j, { transferList: transfers(j) }).then((r) => ({ job: j, r })) };
     for await (const batch of ordered(runner, jobs, o.workers * 4)) {
       const { job, r } = batch;
@@ -238,6 +241,7 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
         update_json: o.updateJson,
         ...(lists.length > 0 ? { exclude: lists.map(exclusionInfo) } : {}),
         ...(archiveOrder ? { order: "archive" as const } : {}),
+        ...(source.archive !== undefined ? { archive: source.archive } : {}),
       },
       ...(o.part !== undefined ? { part: { index: o.part.index, count: o.part.count, shards: shardIndices } } : {}),
       splits: Object.fromEntries(

@@ -1,12 +1,12 @@
 // How a prep run starts in its output folder (with the folder's lock held): continue an unfinished run (--resume,
 // after checking its journal), report a finished one (--resume on a run killed after its manifest), start afresh
 // (after removing what earlier runs wrote, with --overwrite), or refuse to trip over either.
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { exclusionInfo } from "./exclude.js";
+import { streamed } from "./input.js";
 import { readJournal, removeJournal, type Journal, type JournalOptions } from "./journal.js";
 import type { PrepManifest } from "./manifest.js";
 import { shardFileName, tempName } from "./naming.js";
@@ -17,24 +17,21 @@ import { checkJournalWhole, checkResumable, prefixHash } from "./resume-check.js
 /** How the run starts; see the module comment. */
 export type Start = { kind: "fresh" } | { kind: "resume"; journal: Journal } | { kind: "finished"; manifest: PrepManifest };
 
-function sha256File(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
-}
-
 /** The options and inputs that decide the output's bytes, for the journal's fingerprint. */
 export function journalOptions(plan: PrepPlan): JournalOptions {
-  const { o, kind } = plan;
-  const st = kind === "folder" ? undefined : statSync(o.root);
+  const { o, kind, source } = plan;
+  const st = kind === "folder" ? undefined : statSync(source.layout.root);
   return {
     tool: VERSION,
     root: o.root,
     input: st === undefined ? { kind } : { kind, size: st.size, mtime_ms: Math.floor(st.mtimeMs) },
-    splits: plan.splits.map((s) => ({ file: s.file, sha256: sha256File(s.file) })),
+    splits: source.splits.map((s, i) => ({ file: s.file, sha256: source.splitSha256[i] as string })),
     shards: o.shards,
     on_error: o.onError,
     update_json: o.updateJson,
     exclude: plan.lists.map(exclusionInfo),
     part: o.part === undefined ? null : { index: o.part.index, count: o.part.count },
+    ...(source.archive !== undefined ? { archive: source.archive } : {}),
   };
 }
 
@@ -52,6 +49,7 @@ function finishedManifest(file: string, jopts: JournalOptions): PrepManifest | u
     m.options.shards === jopts.shards &&
     m.options.on_error === jopts.on_error &&
     m.options.update_json === jopts.update_json &&
+    JSON.stringify(m.options.archive ?? null) === JSON.stringify(jopts.archive ?? null) &&
     JSON.stringify(m.options.exclude ?? []) === JSON.stringify(jopts.exclude) &&
     JSON.stringify(m.part === undefined ? null : { index: m.part.index, count: m.part.count }) === JSON.stringify(jopts.part) &&
     JSON.stringify(Object.values(m.splits ?? {}).map((x) => ({ file: x.csv, sha256: x.csv_sha256 }))) === JSON.stringify(jopts.splits);
@@ -75,7 +73,7 @@ export function decideStart(plan: PrepPlan, journalFile: string, jopts: JournalO
       checkResumable(j, jopts, journalFile, (i) => {
         const s = j.splits[i];
         const names = plan.work[i];
-        return plan.kind !== "tar.gz" && s?.prefix_sha256 !== undefined && names !== undefined && s.done <= names.length && prefixHash(names, s.done).digest("hex") === s.prefix_sha256;
+        return !streamed(plan.kind) && s?.prefix_sha256 !== undefined && names !== undefined && s.done <= names.length && prefixHash(names, s.done).digest("hex") === s.prefix_sha256;
       });
       return { kind: "resume", journal: j };
     }
