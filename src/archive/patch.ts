@@ -53,10 +53,11 @@ export function labelFile(dir: string, name: string): string {
 }
 
 /**
- * Largest band file accepted: a 120×120 uint16 band is 28.8 KB uncompressed; a megabyte leaves room for any tiling,
- * padding or metadata while refusing a huge or sparse file before reading it (see core/bounded.ts).
+ * Largest band file accepted: a 120×120 uint16 band is 28.8 KB uncompressed; 4 MiB leaves room for any tiling,
+ * padding, metadata or a wasteful codec while refusing a huge or sparse file before reading it (core/bounded.ts).
+ * What a band decompresses to is checked by the decoders.
  */
-export const MAX_BAND_FILE_BYTES = 1 << 20;
+export const MAX_BAND_FILE_BYTES = 4 << 20;
 /** Largest label file accepted (the archive's are about 300 bytes). */
 export const MAX_LABEL_FILE_BYTES = 1 << 20;
 

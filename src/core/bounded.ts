@@ -14,7 +14,7 @@ export interface BoundedRead {
   maxBytes: number;
   /** What the file is, for messages ("band B04", "the label file"). */
   what: string;
-  /** The error's code for a file that is not regular or too large, and the fix. */
+  /** The error's code for a file that is not regular (E_FILE_TOO_LARGE for one over the cap), and the fix. */
   code: string;
   hint: string;
   patch?: string | undefined;
@@ -36,7 +36,7 @@ export function readBoundedFile(file: string, o: BoundedRead): Buffer {
       const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket" : "a device or other special file";
       throw new E(o.code, `${o.what} is ${kind}, not a regular file`, place, o.hint);
     }
-    if (st.size > o.maxBytes) throw new E(o.code, `${o.what} is ${st.size} bytes, more than the ${o.maxBytes} accepted`, place, o.hint);
+    if (st.size > o.maxBytes) throw new E("E_FILE_TOO_LARGE", `${o.what} is ${st.size} bytes, more than the ${o.maxBytes} accepted`, place, o.hint);
     const buf = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < buf.length) {
