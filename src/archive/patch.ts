@@ -35,6 +35,14 @@ export interface PatchData {
 export interface ReadPatchOptions {
   /** Read and check the JSON label file (default true); false reads the bands only. */
   labels?: boolean;
+  /** Adds the milliseconds spent reading band files and decoding them (for prep's and bench's time split). */
+  timing?: PatchTiming | undefined;
+}
+
+/** Time accumulated over the band files read: reading them and decoding them. */
+export interface PatchTiming {
+  readMs: number;
+  decodeMs: number;
 }
 
 /** The file names of a band file and of the label file of a patch, and their paths in a patch folder. */
@@ -85,14 +93,22 @@ export interface PatchFileSource {
 }
 
 /** Decodes one band of the patch; synchronous except for geotiff.js's layouts. */
-async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
+async function readBand(src: PatchFileSource, b: number, timing: PatchTiming | undefined): Promise<Uint16Array> {
   const band = BAND_NAMES[b] as string;
   const fileName = bandFileName(src.name, band);
+  const t0 = timing === undefined ? 0 : performance.now();
   const buf = src.read(fileName, "E_MISSING_BAND", `band ${band}`);
+  const t1 = timing === undefined ? 0 : performance.now();
   const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
   checkBand(info, BAND_SIDES[b] as number, place);
-  return canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : decodeWithGeotiff(buf, place, info);
+  const pixels = canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : await decodeWithGeotiff(buf, place, info);
+  if (timing !== undefined) {
+    const t2 = performance.now();
+    timing.readMs += t1 - t0;
+    timing.decodeMs += t2 - t1;
+  }
+  return pixels;
 }
 
 /** Parses and checks a label file. */
@@ -117,7 +133,7 @@ export function parseMetadata(text: string, patch: string, file: string): PatchM
 export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions = {}): Promise<PatchData> {
   const name = src.name;
   const bands: Uint16Array[] = [];
-  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(src, b));
+  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(src, b, opts.timing));
   if (opts.labels === false) return { name, bands };
   const fileName = labelFileName(name);
   const file = src.path(fileName);
