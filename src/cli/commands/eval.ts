@@ -3,8 +3,8 @@
 import type { Command } from "commander";
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createDataset } from "../../dataset/dataset.js";
-import { selectBackend } from "../../models/backend.js";
-import { addBackendOptions, type BackendFlags } from "./backend-options.js";
+import { OnnxRunner } from "../../export/onnx-runner.js";
+import { addBackendOptions, startBackend, type RunBackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { countRecords } from "../../tfrecord/count.js";
 import { evaluate } from "../../training/evaluate.js";
@@ -15,7 +15,7 @@ import { progress } from "../progress.js";
 import { parseInteger, parseNumber } from "./parse.js";
 import { writeFileAtomic } from "../../core/atomic.js";
 
-interface EvalFlags extends BackendFlags {
+interface EvalFlags extends RunBackendFlags {
   model: string;
   data: string[];
   out?: string;
@@ -31,7 +31,7 @@ const pad2 = (i: number): string => String(i).padStart(2, "0");
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    addBackendOptions(program.command("eval"))
+    addBackendOptions(program.command("eval"), { onnx: true })
       .summary("evaluate a trained model on TFRecord shards with the reference's multi-label metrics")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
       .requiredOption("--data <shards...>", "TFRecord shards (paths or globs)")
@@ -43,8 +43,10 @@ export const command: CommandModule = {
       .option("--json", "print the metrics as JSON")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: EvalFlags) => {
-        await selectBackend(f.backend, { threads: f.threads });
+        const { onnx } = await startBackend(f, ctx);
         const loaded = await loadModel(f.model);
+        // ONNX Runtime outputs the logits itself; tfjs needs the logits view of the model.
+        const model = onnx ? await OnnxRunner.fromModel(loaded, f.threads) : logitsModel(loaded.model);
         const { meta } = loaded;
         const ds = createDataset({ files: f.data, layout: meta.layout, batchSize: f.batchSize, resample: meta.resample, stats: meta.normalization.stats, workers: f.workers });
         const total = ds.options.files.reduce((n, file) => n + countRecords(file), 0);
@@ -58,7 +60,7 @@ export const command: CommandModule = {
         let done = 0;
         let committed = false;
         try {
-          const result = await evaluate(logitsModel(loaded.model), ds, {
+          const result = await evaluate(model, ds, {
             threshold: f.threshold ?? meta.threshold,
             onBatch: (names, labels, probs) => {
               done += names.length;
@@ -93,6 +95,7 @@ export const command: CommandModule = {
             rmSync(`${f.predictions}.tmp`, { force: true });
           }
           await ds.close();
+          if (model instanceof OnnxRunner) await model.release();
         }
       });
   },
