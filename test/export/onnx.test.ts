@@ -14,8 +14,7 @@ import { PROBABILITIES } from "../../src/models/head.js";
 import { makeMetadata } from "../../src/models/metadata.js";
 import { MODEL_NAMES, type ModelName } from "../../src/models/registry.js";
 import { tf } from "../../src/models/tf.js";
-import { logitsModel } from "../../src/training/logits.js";
-import { needOrt, randomInputs, testModel } from "../helpers/onnx.js";
+import { logitsAndProbabilities, needOrt, randomInputs, testModel } from "../helpers/onnx.js";
 
 /** The parts of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) this test reads, with its field numbers. */
 const SCHEMA = `
@@ -77,17 +76,14 @@ for (const name of MODEL_NAMES) {
   test(`${name}: ONNX Runtime gives tfjs's probabilities (≤ 1e-4) and logits on the same inputs`, async (t) => {
     if (!(await needOrt(t))) return;
     await selectBackend("wasm");
-    const model = await testModel(name, 5);
-    const meta = metaOf(name);
     // The big networks run one patch; K-BranchCNN three, to exercise the symbolic batch dimension.
     const n = name === "kbranch" ? 3 : 1;
-    const xs = randomInputs(model, n, 17);
-    const probsT = model.predict(xs) as tf.Tensor;
-    const logitsT = logitsModel(model).predict(xs) as tf.Tensor;
-    const probs = (await probsT.data()) as Float32Array;
-    const logits = (await logitsT.data()) as Float32Array;
+    const xs = randomInputs(name, n, 17);
+    const model = await testModel(name, 5, xs);
+    const meta = metaOf(name);
+    const [logits, probs] = await logitsAndProbabilities(model, xs);
     const data = xs.map((x) => x.dataSync() as Float32Array);
-    tf.dispose([probsT, logitsT, ...xs]);
+    tf.dispose(xs);
     const runner = await OnnxRunner.fromBytes(exportOnnx({ model, meta, dir: "" }), meta.inputs.map((i) => i.shape));
     model.dispose();
     const out = await runner.run(data, n);

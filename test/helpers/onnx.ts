@@ -7,7 +7,8 @@ import type { TestContext } from "node:test";
 import { ortUnavailable, ORT_PACKAGE } from "../../src/export/ort.js";
 import { PROBABILITIES } from "../../src/models/head.js";
 import { MODELS, type ModelName } from "../../src/models/registry.js";
-import { tf, type tfl } from "../../src/models/tf.js";
+import { LAYOUTS } from "../../src/dataset/layouts.js";
+import { tf, tfl } from "../../src/models/tf.js";
 import { logitsModel } from "../../src/training/logits.js";
 import { need } from "./env.js";
 
@@ -26,13 +27,27 @@ function uniform(seed: number): (lo: number, hi: number) => number {
   };
 }
 
-/** Random NHWC inputs for `model`, batch `n`. */
-export function randomInputs(model: tfl.LayersModel, n: number, seed: number): tf.Tensor[] {
-  return model.inputs.map((i, k) => tf.randomNormal([n, ...(i.shape.slice(1) as number[])], 0, 1, "float32", seed + k));
+/** Random NHWC inputs for `model` (or for network `name`), batch `n`. */
+export function randomInputs(model: tfl.LayersModel | ModelName, n: number, seed: number): tf.Tensor[] {
+  const shapes = typeof model === "string" ? LAYOUTS[MODELS[model].layout].map((t) => [t.side, t.side, t.bands.length])
+    : model.inputs.map((i) => i.shape.slice(1) as number[]);
+  return shapes.map((shape, k) => tf.randomNormal([n, ...shape], 0, 1, "float32", seed + k));
 }
 
-/** Network `name` (seed `seed`) with non-trivial batch norms and a head calibrated to logits about N(0, 1). */
-export async function testModel(name: ModelName, seed: number): Promise<tfl.LayersModel> {
+/** The model's logits and probabilities on `xs`, from one forward pass. */
+export async function logitsAndProbabilities(model: tfl.LayersModel, xs: tf.Tensor[]): Promise<[Float32Array, Float32Array]> {
+  const both = tfl.model({ inputs: model.inputs, outputs: [logitsModel(model).outputs[0] as tfl.SymbolicTensor, model.outputs[0] as tfl.SymbolicTensor] });
+  const out = both.predict(xs) as tf.Tensor[];
+  const data = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(out);
+  return data as [Float32Array, Float32Array];
+}
+
+/**
+ * Network `name` (seed `seed`) with non-trivial batch norms and a head calibrated so that its logits on `xs`
+ * (default: two random patches) are about N(0, 1).
+ */
+export async function testModel(name: ModelName, seed: number, xs?: tf.Tensor[]): Promise<tfl.LayersModel> {
   const model = MODELS[name].build(seed);
   const u = uniform(seed);
   for (const layer of model.layers) {
@@ -45,14 +60,13 @@ export async function testModel(name: ModelName, seed: number): Promise<tfl.Laye
       return tf.tensor(Float32Array.from({ length: w.shape.reduce((a: number, b) => a * (b ?? 1), 1) }, () => u(lo, hi)), w.shape as number[]);
     }));
   }
-  const xs = randomInputs(model, 2, seed);
-  const logits = logitsModel(model);
-  const z = logits.predict(xs) as tf.Tensor;
+  const inputs = xs ?? randomInputs(model, 2, seed);
+  const z = logitsModel(model).predict(inputs) as tf.Tensor;
   const [mean, variance] = tf.tidy(() => {
     const m = tf.moments(z);
     return [m.mean.dataSync()[0] as number, m.variance.dataSync()[0] as number];
   });
-  tf.dispose([z, ...xs]);
+  tf.dispose(xs === undefined ? [z, ...inputs] : [z]);
   const head = (model.getLayer(PROBABILITIES).input as tfl.SymbolicTensor).sourceLayer;
   const [kernel, bias] = head.getWeights() as [tf.Tensor, tf.Tensor];
   const s = Math.sqrt(variance as number) || 1;
