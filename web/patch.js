@@ -1,7 +1,8 @@
 // Opened files → one patch: its 12 bands (archive order), its labels when known, and its TFRecord record.
 // The same modules as `ben19 prep` do the work — the TIFF fast path (dist/archive/tiff.js), the 43→19 table
 // (dist/labels/convert.js) and the WASM encoder — so the record is byte for byte the one prep writes.
-import { checkBand, decodeUncompressed, isFastPath, parseTiff } from "../dist/archive/tiff.js";
+import { checkBand, parseTiff } from "../dist/archive/tiff.js";
+import { canDecode, decodeBand } from "../dist/archive/tiff-blocks.js";
 import { labels43ToIndices, multiHot19, names19 } from "../dist/labels/convert.js";
 import { BAND_NAMES, BAND_SIDES } from "../dist/wasm/index.js";
 
@@ -43,7 +44,7 @@ async function readBand(file, b, patch) {
   const place = { patch, file: file.name };
   const info = parseTiff(buf, place);
   checkBand(info, BAND_SIDES[b], place);
-  if (isFastPath(info)) return decodeUncompressed(buf, info, place);
+  if (canDecode(info)) return decodeBand(buf, info, place); // DEFLATE needs geotiff.js here (no zlib)
   const image = await (await (await loadGeotiff()).fromArrayBuffer(buf.buffer)).getImage();
   const [raster] = await image.readRasters({ interleave: false });
   return raster instanceof Uint16Array ? raster : Uint16Array.from(raster);

@@ -1,18 +1,51 @@
-// Compressed TIFFs (DEFLATE, LZW, PackBits, predictors) go through geotiff.js: exact for every layout GDAL
-// writes, but slow, so it is imported only when a compressed file is met.
+// The last resort for TIFF layouts decodeBand does not know (JPEG, LERC, ZSTD, WebP, other predictors):
+// geotiff.js, imported only when such a file is met. geotiff.js imports the `web-worker` package, which, loaded
+// in a worker thread (prep's pool), takes itself for a web worker's bootstrap and crashes on its missing
+// workerData; it only does so when no global Worker exists, so a placeholder is set for the time of the import.
+// ben19 never gives geotiff.js a pool, so the placeholder is never constructed.
+import { isMainThread } from "node:worker_threads";
 import { PatchError } from "../core/errors.js";
-import type { BandPlace } from "./tiff.js";
+import { parseTiff, type BandPlace, type TiffInfo } from "./tiff.js";
 
-/** Decodes band 1 of any TIFF with geotiff.js into UInt16 samples. */
-export async function decodeWithGeotiff(buf: Uint8Array, place: BandPlace): Promise<Uint16Array> {
-  const { fromArrayBuffer } = await import("geotiff");
+type GeotiffModule = typeof import("geotiff");
+let geotiff: Promise<GeotiffModule> | undefined;
+
+async function importGeotiff(): Promise<GeotiffModule> {
+  const g = globalThis as { Worker?: unknown };
+  if (isMainThread || typeof g.Worker === "function") return import("geotiff");
+  g.Worker = class {
+    constructor() {
+      throw new Error("ben19 runs geotiff.js without web workers");
+    }
+  };
+  try {
+    return await import("geotiff");
+  } finally {
+    delete g.Worker;
+  }
+}
+
+/**
+ * Decodes band 1 of any TIFF with geotiff.js into UInt16 samples. Its decoders have no output cap, but the
+ * raster it returns has the size the IFD states, which checkBand has already bounded.
+ */
+export async function decodeWithGeotiff(
+  buf: Uint8Array,
+  place: BandPlace,
+  info: TiffInfo = parseTiff(buf, place),
+): Promise<Uint16Array> {
+  const { fromArrayBuffer } = await (geotiff ??= importGeotiff());
+  let raster: ArrayLike<number> | undefined;
   try {
     const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
     const image = await (await fromArrayBuffer(ab)).getImage();
-    const [raster] = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[];
-    if (raster === undefined) throw new Error("no raster in the file");
-    return raster instanceof Uint16Array ? raster : Uint16Array.from(raster);
+    [raster] = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[];
   } catch (e) {
-    throw new PatchError("E_BAD_TIFF", `cannot decode the TIFF: ${(e as Error).message}`, place, "the file is damaged: extract it again from the archive");
+    const why = `cannot decode the TIFF (compression ${info.compression}, predictor ${info.predictor}): ${(e as Error).message}`;
+    throw new PatchError("E_BAD_TIFF", why, place, "the file is damaged, or re-compress it with DEFLATE or LZW");
   }
+  if (raster === undefined || raster.length !== info.width * info.height) {
+    throw new PatchError("E_BAD_TIFF", "geotiff.js returned no raster of the stated size", place, "the file is damaged: extract it again from the archive");
+  }
+  return raster instanceof Uint16Array ? raster : Uint16Array.from(raster);
 }

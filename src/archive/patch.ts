@@ -1,12 +1,15 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
-// The fast path costs one readFileSync per file; geotiff.js is loaded only for compressed files.
+// Each band costs one readFileSync and a decodeBand (every layout GDAL writes by default, DEFLATE via node:zlib);
+// geotiff.js is loaded only for rarer compressions (JPEG, LERC, ZSTD...).
 import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
 import { PatchError } from "../core/errors.js";
 import { labels43ToIndices } from "../labels/convert.js";
 import { decodeWithGeotiff } from "./geotiff-fallback.js";
-import { checkBand, decodeUncompressed, isFastPath, parseTiff } from "./tiff.js";
+import { checkBand, parseTiff } from "./tiff.js";
+import { canDecode, decodeBand } from "./tiff-blocks.js";
+import { inflateCapped } from "./tiff-inflate.js";
 
 /** The label file of a patch (`<patch>_labels_metadata.json`). */
 export interface PatchMetadata {
@@ -25,6 +28,8 @@ export interface PatchData {
   metadata?: PatchMetadata;
   /** 43-class indices of the metadata's labels. */
   labels43?: number[];
+  /** reBEN (v2.0): the 19-class multi-hot from metadata.parquet (v2 patches have no label JSON). */
+  multiHot?: Uint8Array;
 }
 
 export interface ReadPatchOptions {
@@ -79,7 +84,7 @@ export interface PatchFileSource {
   read(fileName: string, code: string, what: string): Uint8Array;
 }
 
-/** Decodes one band of the patch; sync on the fast path, geotiff.js otherwise. */
+/** Decodes one band of the patch; synchronous except for geotiff.js's layouts. */
 async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
   const band = BAND_NAMES[b] as string;
   const fileName = bandFileName(src.name, band);
@@ -87,7 +92,7 @@ async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
   const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
   checkBand(info, BAND_SIDES[b] as number, place);
-  return isFastPath(info) ? decodeUncompressed(buf, info, place) : decodeWithGeotiff(buf, place);
+  return canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : decodeWithGeotiff(buf, place, info);
 }
 
 /** Parses and checks a label file. */

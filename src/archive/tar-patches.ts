@@ -28,7 +28,9 @@ export const TAR_PATCH_WINDOW = 64;
  * file; false leaves the patch's files unread), in archive order; see the module comment. `where` names the
  * tarball in messages.
  */
-export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where: string, claim: (name: string) => boolean, window = TAR_PATCH_WINDOW): AsyncGenerator<StreamedPatch> {
+export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where: string, claim: (name: string) => boolean, o: { window?: number; json?: boolean } = {}): AsyncGenerator<StreamedPatch> {
+  const window = o.window ?? TAR_PATCH_WINDOW;
+  const json = o.json ?? true;
   const open = new Map<string, Open>();
   const ready: StreamedPatch[] = [];
   let current: Open | undefined;
@@ -41,7 +43,8 @@ export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where
       let g = open.get(pm.patch);
       if (g === undefined) {
         if (!claim(pm.patch)) return false;
-        g = { expected: new Set([...BAND_NAMES.map((b) => bandFileName(pm.patch, b)), labelFileName(pm.patch)]), files: new Map() };
+        const names = BAND_NAMES.map((b) => bandFileName(pm.patch, b));
+        g = { expected: new Set(json ? [...names, labelFileName(pm.patch)] : names), files: new Map() };
         open.set(pm.patch, g);
       }
       current = g;
@@ -70,7 +73,7 @@ export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where
   } catch (e) {
     if (e instanceof Ben19Error) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new Ben19Error("E_TAR_CORRUPT", `cannot read the compressed tarball: ${err.message}`, { file: where }, err.code?.startsWith("Z_") === true ? "the file is not gzip-compressed or is damaged: download it again" : undefined);
+    throw new Ben19Error("E_TAR_CORRUPT", `cannot read the compressed tarball: ${err.message}`, { file: where }, err.code?.startsWith("Z_") === true ? "the file is not compressed as its extension says, or is damaged: download it again" : undefined);
   }
   parser.finish(true);
   drain(true);

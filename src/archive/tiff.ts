@@ -1,7 +1,6 @@
-// A TIFF reader for what BigEarthNet needs: one band of unsigned 16-bit samples. Uncompressed files (classic TIFF
-// and BigTIFF, either byte order, strips of any height or tiles) are decoded here straight from the IFD, which is
-// what every raw archive file is; compressed ones are handed to geotiff.js (geotiff-fallback.ts), which is exact
-// but slow. Every check names the patch, the file, what was expected and what was found.
+// The TIFF header and first IFD of a band file (classic TIFF and BigTIFF, either byte order), and the checks that
+// it holds what BigEarthNet needs: one band of unsigned 16-bit samples of the expected size. Decoding the strips
+// or tiles is tiff-blocks.ts's job. Every check names the patch, the file, what was expected and what was found.
 import { PatchError } from "../core/errors.js";
 
 /** Where a band comes from, for error messages. */
@@ -118,46 +117,4 @@ export function checkBand(info: TiffInfo, side: number, place: BandPlace): void 
   if (info.width !== side || info.height !== side) {
     throw bad("E_BAD_SIZE", place, `expected ${side}×${side} pixels, found ${info.width}×${info.height}`, "each band must keep its native resolution (120, 60 or 20 px)");
   }
-}
-
-/** True when decodeUncompressed can read the file (else use geotiff.js). */
-export function isFastPath(info: TiffInfo): boolean {
-  return info.compression === 1;
-}
-
-/** Decodes an uncompressed single-band UInt16 TIFF (strips or tiles, either byte order). */
-export function decodeUncompressed(buf: Uint8Array, info: TiffInfo, place: BandPlace): Uint16Array {
-  const { width, height, blockWidth: bw, blockHeight: bh } = info;
-  const across = Math.ceil(width / bw);
-  const blocks = across * Math.ceil(height / bh);
-  if (info.offsets.length < blocks || info.byteCounts.length < blocks) {
-    throw bad("E_TRUNCATED", place, `the IFD lists ${info.offsets.length} ${info.tiled ? "tiles" : "strips"}, the image needs ${blocks}`, REDOWNLOAD);
-  }
-  const out = new Uint16Array(width * height);
-  const native = info.littleEndian; // this code only runs on little-endian hosts (all that Node supports)
-  for (let b = 0; b < blocks; b++) {
-    const x0 = (b % across) * bw;
-    const y0 = Math.floor(b / across) * bh;
-    const rows = Math.min(bh, height - y0);
-    const cols = Math.min(bw, width - x0);
-    // Strips hold only their rows; tiles are always full blockWidth × blockHeight.
-    const need = info.tiled ? bw * bh * 2 : rows * width * 2;
-    const off = info.offsets[b] as number;
-    if (off + need > buf.length || (info.byteCounts[b] as number) < need) {
-      throw bad("E_TRUNCATED", place, `truncated: ${info.tiled ? "tile" : "strip"} ${b} needs bytes ${off}..${off + need}, the file has ${buf.length}`, REDOWNLOAD);
-    }
-    const stride = info.tiled ? bw : width;
-    if (native && !info.tiled && (buf.byteOffset + off) % 2 === 0) {
-      out.set(new Uint16Array(buf.buffer, buf.byteOffset + off, rows * width), y0 * width);
-      continue;
-    }
-    for (let r = 0; r < rows; r++) {
-      let p = off + r * stride * 2;
-      let q = (y0 + r) * width + x0;
-      for (let c = 0; c < cols; c++, p += 2, q++) {
-        out[q] = native ? (buf[p] as number) | ((buf[p + 1] as number) << 8) : ((buf[p] as number) << 8) | (buf[p + 1] as number);
-      }
-    }
-  }
-  return out;
 }

@@ -15,6 +15,21 @@ function duration(s: number): string {
   return `${m}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 }
 
+/** "batches" → "batch", "patches" → "patch", "records" → "record". */
+const singular = (unit: string): string => unit.replace(/(ch|sh|x)es$/, "$1").replace(/s$/, "");
+
+/**
+ * A rate readable at any speed: `12 batches/s`, `2.5 batches/s`, and below one per second the time each takes,
+ * `3.2 s/batch` (a rounded "0 batches/s" says nothing).
+ */
+export function formatRate(perSecond: number, unit: string): string {
+  if (!(perSecond > 0) || !Number.isFinite(perSecond)) return `- ${unit}/s`;
+  if (perSecond >= 10) return `${Math.round(perSecond)} ${unit}/s`;
+  if (perSecond >= 1) return `${perSecond.toFixed(1)} ${unit}/s`;
+  const each = 1 / perSecond;
+  return `${each < 10 ? each.toFixed(1) : Math.round(each)} s/${singular(unit)}`;
+}
+
 /** A progress reporter for one stage labelled `label`, counting `unit`s; silent when `quiet`. */
 export function progress(io: Io, label: string, unit: string, quiet = false): Progress {
   const start = Date.now();
@@ -31,7 +46,7 @@ export function progress(io: Io, label: string, unit: string, quiet = false): Pr
       const width = 24;
       const filled = total > 0 ? Math.round((width * done) / total) : width;
       const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-      io.err(`\r\x1b[2K${label} ${bar} ${done}/${total} ${unit} ${Math.round(rate)} ${unit}/s ETA ${duration(rate > 0 ? (total - done) / rate : Infinity)}${detail !== undefined ? ` ${detail}` : ""}`);
+      io.err(`\r\x1b[2K${label} ${bar} ${done}/${total} ${unit} ${formatRate(rate, unit)} ETA ${duration(rate > 0 ? (total - done) / rate : Infinity)}${detail !== undefined ? ` ${detail}` : ""}`);
       drawn = true;
     },
     finish(summary) {

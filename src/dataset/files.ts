@@ -11,19 +11,22 @@ function globRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** Expands each entry (path or file-name glob) in order; throws OptionError for a missing file or an empty glob. */
-export function expandShards(patterns: readonly string[]): string[] {
-  if (patterns.length === 0) throw new OptionError("files", [], "expected at least one TFRecord file or glob");
+/**
+ * Expands each entry (path or file-name glob) in order; throws OptionError naming `option` (the flag or argument
+ * the user typed) for a missing file or an empty glob.
+ */
+export function expandShards(patterns: readonly string[], option = "files"): string[] {
+  if (patterns.length === 0) throw new OptionError(option, [], "expected at least one TFRecord file or glob");
   return patterns.flatMap((p) => {
     const dir = dirname(p);
-    if (WILDCARD.test(dir)) throw new OptionError("files", p, "wildcards are only supported in the file name, not in folders");
+    if (WILDCARD.test(dir)) throw new OptionError(option, p, "wildcards are only supported in the file name, not in folders");
     if (!WILDCARD.test(basename(p))) {
-      if (!existsSync(p) || !statSync(p).isFile()) throw new OptionError("files", p, "no such file");
+      if (!existsSync(p) || !statSync(p).isFile()) throw new OptionError(option, p, existsSync(p) ? "expected a TFRecord file, not a folder" : "no such file");
       return [p];
     }
     const re = globRegExp(basename(p));
     const found = existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f) && statSync(join(dir, f)).isFile()) : [];
-    if (found.length === 0) throw new OptionError("files", p, "the pattern matches no file");
+    if (found.length === 0) throw new OptionError(option, p, `the pattern matches no file in ${dir}`);
     return found.sort().map((f) => join(dir, f));
   });
 }

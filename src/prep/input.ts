@@ -7,15 +7,20 @@
 //   split keeping its own patches in that order. Patches of the CSVs the tarball lacks follow at the end, in CSV
 //   order (under --on-error fail the first one stops the run; under skip they are listed as skipped).
 // `from[s]` patches of split s are already done (a resumed run): the jobs start after them.
-import { createReadStream, existsSync, statSync } from "node:fs";
-import { createGunzip, type ZlibOptions } from "node:zlib";
+import { existsSync, statSync } from "node:fs";
+import { decompressed, type Compression } from "../archive/decompress.js";
 import { streamTarPatches } from "../archive/tar-patches.js";
 import { indexTar, paddedSize, patchMember } from "../archive/tar.js";
 import { PatchError } from "../core/errors.js";
 import type { Part } from "./partition.js";
 import type { EncodeTask } from "./protocol.js";
 
-export type InputKind = "folder" | "tar" | "tar.gz";
+export type InputKind = "folder" | "tar" | "tar.gz" | "tar.zst";
+
+/** Kinds read in one streaming pass, records in archive order. */
+export function streamed(kind: InputKind): boolean {
+  return kind === "tar.gz" || kind === "tar.zst";
+}
 
 /** A worker task, with the split and the position in the split's work list of its first patch. */
 export interface Job extends EncodeTask {
@@ -25,12 +30,13 @@ export interface Job extends EncodeTask {
 
 /** What kind of input `root` is; a missing root or another kind of file is an error naming what is accepted. */
 export function inputKind(root: string): InputKind {
-  const hint = "pass -r the folder that holds one folder per patch (e.g. BigEarthNet-v1.0), or the archive as .tar, .tar.gz or .tgz";
+  const hint = "pass -r the folder that holds one folder per patch (e.g. BigEarthNet-v1.0) or BigEarthNet-S2/ and metadata.parquet (reBEN), or the archive as .tar, .tar.gz, .tgz or .tar.zst";
   if (!existsSync(root)) throw new PatchError("E_MISSING_ROOT", "the archive root does not exist", { file: root }, hint);
   if (statSync(root).isDirectory()) return "folder";
   if (/\.(tar\.gz|tgz)$/i.test(root)) return "tar.gz";
+  if (/\.tar\.zst$/i.test(root)) return "tar.zst";
   if (/\.tar$/i.test(root)) return "tar";
-  throw new PatchError("E_MISSING_ROOT", "the archive root is neither a folder nor a .tar, .tar.gz or .tgz file", { file: root }, hint);
+  throw new PatchError("E_MISSING_ROOT", "the archive root is neither a folder nor a .tar, .tar.gz, .tgz or .tar.zst file", { file: root }, hint);
 }
 
 /** Patches per worker task: large enough to amortise messaging, small enough to keep every worker busy. */
@@ -43,6 +49,8 @@ export interface JobOptions {
   updateJson: boolean;
   workers: number;
   part: Part | undefined;
+  /** reBEN: a patch's 19-class label mask from the metadata (undefined: not in it). */
+  labelMask?: ((name: string) => number | undefined) | undefined;
 }
 
 /**
@@ -52,12 +60,14 @@ export interface JobOptions {
  */
 export function inputJobs(kind: InputKind, work: readonly (readonly string[])[], kept: readonly (readonly string[])[], from: readonly number[], o: JobOptions): Iterable<Job> | AsyncIterable<Job> {
   const size = batchSize(work.reduce((a, w) => a + w.length, 0), o.workers);
-  if (kind === "folder") return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: o.updateJson }));
+  const lm = o.labelMask;
+  const masks = lm === undefined ? () => ({}) : (names: readonly string[]) => ({ masks: names.map((n) => lm(n) ?? -1) });
+  if (kind === "folder") return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: o.updateJson, ...masks(names) }));
   if (kind === "tar") {
     const ranges = tarRanges(o.root, work);
-    return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: false, ranges: names.map((n) => ranges.get(n) ?? null) }));
+    return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: false, ranges: names.map((n) => ranges.get(n) ?? null), ...masks(names) }));
   }
-  return archiveOrderJobs(o.root, kept, o.part, from, size);
+  return archiveOrderJobs(o.root, kind === "tar.zst" ? "zstd" : "gzip", kept, o.part, from, size, masks);
 }
 
 function* csvOrderJobs(work: readonly (readonly string[])[], from: readonly number[], size: number, task: (names: string[]) => EncodeTask): Generator<Job> {
@@ -82,16 +92,9 @@ function tarRanges(file: string, work: readonly (readonly string[])[]): Map<stri
   return ranges;
 }
 
-/** The gunzipped bytes of a .tar.gz, in chunks. */
-function gunzipped(file: string): AsyncIterable<Uint8Array> {
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  // A deep readable buffer lets zlib (on libuv's thread pool) decompress ahead while this thread writes records.
-  const gz = createGunzip({ chunkSize: 256 << 10, readableHighWaterMark: 16 << 20 } as ZlibOptions);
-  raw.on("error", (e) => gz.destroy(e));
-  return raw.pipe(gz);
-}
+type Masks = (names: readonly string[]) => { masks?: number[] };
 
-async function* archiveOrderJobs(root: string, kept: readonly (readonly string[])[], part: Part | undefined, from: readonly number[], size: number): AsyncGenerator<Job> {
+async function* archiveOrderJobs(root: string, compression: Compression, kept: readonly (readonly string[])[], part: Part | undefined, from: readonly number[], size: number, masks: Masks): AsyncGenerator<Job> {
   // Where each wanted patch goes: its first split (negated once the tarball has shown it), and any further
   // occurrences (a patch listed in two splits, or twice) — kept apart since they are rare.
   const home = new Map<string, number>();
@@ -121,7 +124,7 @@ async function* archiveOrderJobs(root: string, kept: readonly (readonly string[]
   };
   const take = (s: number): Job => {
     const b = batches[s] as (typeof batches)[number];
-    const job: Job = { root, names: b.names, updateJson: false, files: b.files, split: s, start: b.start };
+    const job: Job = { root, names: b.names, updateJson: false, files: b.files, split: s, start: b.start, ...masks(b.names) };
     b.names = [];
     b.files = [];
     return job;
@@ -132,7 +135,9 @@ async function* archiveOrderJobs(root: string, kept: readonly (readonly string[]
     home.set(name, -1 - s);
     return true;
   };
-  for await (const p of streamTarPatches(gunzipped(root), root, claim)) {
+  // reBEN patches have no label JSON: a patch is complete with its 12 bands.
+  const json = masks([]).masks === undefined;
+  for await (const p of streamTarPatches(decompressed(root, compression), root, claim, { json })) {
     const splits = [-1 - (home.get(p.name) as number), ...(more.get(p.name) ?? [])];
     for (const [i, s] of splits.entries()) {
       // Each occurrence's buffers are moved to a worker: further occurrences get their own copy.

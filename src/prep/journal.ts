@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { Ben19Error } from "../core/errors.js";
 import type { ExclusionInfo } from "./exclude.js";
 import type { SkippedPatch } from "./manifest.js";
+import type { ArchiveInfo } from "./source.js";
 import { tempName } from "./naming.js";
 import type { Part } from "./partition.js";
 
@@ -27,6 +28,8 @@ export interface JournalOptions {
   update_json: boolean;
   exclude: ExclusionInfo[];
   part: Part | null;
+  /** A reBEN (v2.0) archive: its metadata files and their sha256. */
+  archive?: ArchiveInfo;
 }
 
 /** One temporary shard as far as it is durable. */

@@ -7,6 +7,7 @@ import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import type { ExclusionInfo } from "./exclude.js";
 import type { ShardInfo } from "./shards.js";
+import type { ArchiveInfo } from "./source.js";
 
 export const MANIFEST_FORMAT = "ben19-prep-manifest/1";
 
@@ -53,9 +54,9 @@ export interface PrepManifest {
   };
   /**
    * `exclude` only when exclusion lists were given; `order` only when records follow the archive's order (a
-   * .tar.gz input) rather than the CSVs'.
+   * .tar.gz or .tar.zst input) rather than the CSVs'; `archive` only for a reBEN (v2.0) archive.
    */
-  options: { root: string; shards: number; on_error: string; update_json: boolean; exclude?: ExclusionInfo[]; order?: "archive" };
+  options: { root: string; shards: number; on_error: string; update_json: boolean; exclude?: ExclusionInfo[]; order?: "archive"; archive?: ArchiveInfo };
   /** Only in a part's manifest (--part i/K): which part, and the shard indices whose files it wrote. */
   part?: PartInfo;
   splits: Record<string, SplitManifest>;

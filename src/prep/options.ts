@@ -14,7 +14,7 @@ export interface PrepOptions {
   root: string;
   /** Output folder (created if missing). */
   out: string;
-  /** Split CSV files (.csv or .csv.gz); default: the bundled official 19-class splits. */
+  /** Split CSV files (.csv or .csv.gz); default: the bundled official 19-class splits (reBEN: the metadata's). */
   splits?: readonly string[] | undefined;
   /** Number of shards per split (record i → shard i mod K). */
   shards?: number | undefined;
@@ -35,6 +35,10 @@ export interface PrepOptions {
   resume?: boolean | undefined;
   /** Seconds between durable checkpoints of the journal (0: after every batch). */
   journalSeconds?: number | undefined;
+  /** reBEN (v2.0): the metadata.parquet (default: beside BigEarthNet-S2/ in the root, or beside a .tar.zst). */
+  metadata?: string | undefined;
+  /** reBEN: keep the patches with seasonal snow, cloud or shadow (from the companion table). */
+  includeSnowCloud?: boolean | undefined;
 }
 
 /** Every option filled in and checked. */
@@ -52,6 +56,8 @@ export interface ResolvedPrepOptions {
   part: Part | undefined;
   resume: boolean;
   journalSeconds: number;
+  metadata: string | undefined;
+  includeSnowCloud: boolean;
 }
 
 export const PREP_DEFAULTS = {
@@ -98,6 +104,8 @@ export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly
     part,
     resume: o.resume ?? false,
     journalSeconds: journalSeconds(o.journalSeconds ?? PREP_DEFAULTS.journalSeconds),
+    metadata: o.metadata === undefined ? undefined : resolve(o.metadata),
+    includeSnowCloud: o.includeSnowCloud ?? false,
   };
 }
 

@@ -11,6 +11,11 @@ export interface EncodeTask {
   ranges?: ([number, number] | null)[] | undefined;
   /** A .tar.gz: each patch's files as the main thread collected them from the stream (null: not in the tarball). */
   files?: (Map<string, Uint8Array> | null)[] | undefined;
+  /**
+   * A reBEN (v2.0) archive: each patch's 19-class label mask from metadata.parquet (-1: not in it). The patches then
+   * lie in tile folders (<root>/<tile>/<patch>/) and have no label JSON.
+   */
+  masks?: number[] | undefined;
 }
 
 /** The framed records of one task, in task order, with what the main thread needs to account for them. */

@@ -3,19 +3,18 @@
 // .tar.gz: see input.ts) through ordered()'s bounded window, so the bytes are the same for any worker count and
 // memory stays flat however large the archive. Every few seconds the progress is made durable in a journal
 // (journal.ts), from which --resume continues a killed run to the same bytes.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Piscina } from "piscina";
-import { BUNDLED_SPLITS, readSplit, type Split } from "../archive/splits.js";
+import type { Split } from "../archive/splits.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { Ben19Error, OptionError, PatchError, reviveError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import { ordered } from "../pool/ordered.js";
 import { applyExclusions, exclusionInfo, readExclusions, type ExclusionList, type SplitExclusion } from "./exclude.js";
-import { inputJobs, inputKind, type InputKind, type Job } from "./input.js";
+import { inputJobs, inputKind, streamed, type InputKind, type Job } from "./input.js";
 import { fingerprint, fsyncPath, JOURNAL_FORMAT, optionDifferences, readJournal, removeJournal, writeJournal, type Journal, type JournalOptions } from "./journal.js";
 import { chainOrder, MANIFEST_FORMAT, ORDER_CHAIN_START, recordSchema, writeJsonAtomic, type PrepManifest, type SkippedPatch, type SplitManifest } from "./manifest.js";
 import { ERRORS_FILE, journalName, MANIFEST_FILE, partManifestName, shardFileName, tempName } from "./naming.js";
@@ -23,6 +22,7 @@ import { resolvePrepOptions, type PrepOptions, type ResolvedPrepOptions } from "
 import { partPatches, partShards } from "./partition.js";
 import type { EncodedBatch, EncodeTask } from "./protocol.js";
 import { ShardSet } from "./shards.js";
+import { openSource, type PrepSource } from "./source.js";
 
 /** Progress of the run, reported after each batch is written. */
 export interface PrepProgress {
@@ -52,10 +52,6 @@ export interface PrepSummary {
   timing: { readMs: number; encodeMs: number; writeMs: number };
   /** --resume found the run already finished (killed after writing its manifest): nothing was done. */
   alreadyFinished?: boolean;
-}
-
-function sha256File(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
 /**
@@ -114,6 +110,7 @@ function finishedManifest(file: string, jopts: JournalOptions): PrepManifest | u
     m.options.shards === jopts.shards &&
     m.options.on_error === jopts.on_error &&
     m.options.update_json === jopts.update_json &&
+    JSON.stringify(m.options.archive ?? null) === JSON.stringify(jopts.archive ?? null) &&
     JSON.stringify(m.options.exclude ?? []) === JSON.stringify(jopts.exclude) &&
     JSON.stringify(m.part === undefined ? null : { index: m.part.index, count: m.part.count }) === JSON.stringify(jopts.part) &&
     JSON.stringify(Object.values(m.splits ?? {}).map((x) => ({ file: x.csv, sha256: x.csv_sha256 }))) === JSON.stringify(jopts.splits);
@@ -121,18 +118,19 @@ function finishedManifest(file: string, jopts: JournalOptions): PrepManifest | u
 }
 
 /** The options and inputs that decide the output's bytes, for the journal's fingerprint. */
-function journalOptions(o: ResolvedPrepOptions, kind: InputKind, splits: readonly Split[], lists: readonly ExclusionList[]): JournalOptions {
-  const st = kind === "folder" ? undefined : statSync(o.root);
+function journalOptions(o: ResolvedPrepOptions, kind: InputKind, source: PrepSource, lists: readonly ExclusionList[]): JournalOptions {
+  const st = kind === "folder" ? undefined : statSync(source.layout.root);
   return {
     tool: VERSION,
     root: o.root,
     input: st === undefined ? { kind } : { kind, size: st.size, mtime_ms: Math.floor(st.mtimeMs) },
-    splits: splits.map((s) => ({ file: s.file, sha256: sha256File(s.file) })),
+    splits: source.splits.map((s, i) => ({ file: s.file, sha256: source.splitSha256[i] as string })),
     shards: o.shards,
     on_error: o.onError,
     update_json: o.updateJson,
     exclude: lists.map(exclusionInfo),
     part: o.part === undefined ? null : { index: o.part.index, count: o.part.count },
+    ...(source.archive !== undefined ? { archive: source.archive } : {}),
   };
 }
 
@@ -147,17 +145,21 @@ interface SplitCounts {
 
 /** Runs prep; see the module comment. Throws a Ben19Error on bad options, bad output folder or (under fail) a bad patch. */
 export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise<PrepSummary> {
-  const o = resolvePrepOptions(options, () => [BUNDLED_SPLITS.train, BUNDLED_SPLITS.val, BUNDLED_SPLITS.test]);
-  const kind = inputKind(o.root);
+  // The default splits depend on the archive (v1.0: the bundled CSVs; reBEN: the metadata): see source.ts.
+  const o = resolvePrepOptions(options, () => []);
+  inputKind(o.root);
+  const source = await openSource(o);
+  const kind = inputKind(source.layout.root);
   if (kind !== "folder" && o.updateJson) throw new OptionError("--update_json", true, "cannot update the JSON files inside a tarball: extract the archive to a folder first, or leave --update_json out");
-  const archiveOrder = kind === "tar.gz";
+  if (source.archive !== undefined && o.updateJson) throw new OptionError("--update_json", true, "a reBEN (v2.0) archive has no per-patch JSON to update: leave --update_json out");
+  const archiveOrder = streamed(kind);
   if (archiveOrder && o.part !== undefined) {
     // Each part would record the order of its own records only; merge-manifests cannot rebuild the single run's.
     throw new OptionError("--part", `${o.part.index}/${o.part.count}`, "cannot be used with a .tar.gz input (records in archive order); gunzip it once to a .tar (read in CSV order at offsets) or extract it");
   }
-  const splits = await Promise.all(o.splits.map((f) => readSplit(f)));
+  const splits = source.splits;
   splitNames(splits);
-  const lists = await readExclusions(o.exclude, o.excludeLists);
+  const lists = [...source.lists, ...(await readExclusions(o.exclude, o.excludeLists))];
   // Excluded patches are dropped before records are numbered; a part then takes every K-th of what is left.
   const exclusions: SplitExclusion[] = splits.map((s) => applyExclusions(s.patches, lists));
   const kept = exclusions.map((x) => x.kept);
@@ -167,7 +169,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
   mkdirSync(o.out, { recursive: true });
   const shardNames = splits.map((s) => shardIndices.map((k) => shardFileName(s.name, k, o.shards)));
   const journalFile = join(o.out, journalName(o.part));
-  const jopts = journalOptions(o, kind, splits, lists);
+  const jopts = journalOptions(o, kind, source, lists);
   const start = prepareOutput(o, [manifestName, ...shardNames.flat()], journalFile, jopts);
   if (start !== undefined && "schema" in start) return { manifest: start, out: o.out, workers: o.workers, seconds: 0, patchesPerSecond: 0, timing: { readMs: 0, encodeMs: 0, writeMs: 0 }, alreadyFinished: true };
   const resumed = start;
@@ -215,7 +217,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
   try {
     checkpoint();
     let lastCheckpoint = performance.now();
-    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), { root: o.root, updateJson: o.updateJson, workers: o.workers, part: o.part });
+    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), { root: source.layout.root, updateJson: o.updateJson, workers: o.workers, part: o.part, labelMask: source.labelMask });
     const runner = { run: (j: Job) => pool.run(j, { transferList: transfers(j) }).then((r) => ({ job: j, r })) };
     for await (const batch of ordered(runner, jobs, o.workers * 4)) {
       const { job, r } = batch;
@@ -278,6 +280,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
         update_json: o.updateJson,
         ...(lists.length > 0 ? { exclude: lists.map(exclusionInfo) } : {}),
         ...(archiveOrder ? { order: "archive" as const } : {}),
+        ...(source.archive !== undefined ? { archive: source.archive } : {}),
       },
       ...(o.part !== undefined ? { part: { index: o.part.index, count: o.part.count, shards: shardIndices } } : {}),
       splits: Object.fromEntries(

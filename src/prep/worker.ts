@@ -4,10 +4,12 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Piscina } from "piscina";
-import { readPatch, readPatchFromFiles, type PatchData } from "../archive/patch.js";
+import { readPatch, readPatchDir, readPatchFromFiles, type PatchData } from "../archive/patch.js";
 import { readTarPatch } from "../archive/tar.js";
+import { v2PatchDir } from "../archive/v2/layout.js";
+import { maskToMultiHot } from "../archive/v2/metadata.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import { Ben19Error, type SerializedError } from "../core/errors.js";
+import { Ben19Error, PatchError, type SerializedError } from "../core/errors.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { createCore, type Core } from "../wasm/core.js";
 import type { EncodedBatch, EncodeTask } from "./protocol.js";
@@ -28,12 +30,22 @@ function serialize(e: unknown, patch: string): SerializedError {
 /** Patch i of the task, from whichever input the task names (see protocol.ts). */
 function readTaskPatch(task: EncodeTask, i: number): Promise<PatchData> {
   const name = task.names[i] as string;
-  if (task.files !== undefined) return readPatchFromFiles(name, task.files[i] ?? undefined, task.root);
+  // reBEN patches have no label JSON: their labels come with the task.
+  const opts = { labels: task.masks === undefined };
+  if (task.files !== undefined) return readPatchFromFiles(name, task.files[i] ?? undefined, task.root, opts);
   if (task.ranges !== undefined) {
     const r = task.ranges[i];
-    return readPatchFromFiles(name, r === null || r === undefined ? undefined : readTarPatch(task.root, name, r[0], r[1]), task.root);
+    return readPatchFromFiles(name, r === null || r === undefined ? undefined : readTarPatch(task.root, name, r[0], r[1]), task.root, opts);
   }
-  return readPatch(task.root, name);
+  return task.masks === undefined ? readPatch(task.root, name) : readPatchDir(v2PatchDir(task.root, name), opts);
+}
+
+/** A reBEN patch's 19-class multi-hot from the task (checked before its files are read); undefined for v1.0. */
+function taskMultiHot(task: EncodeTask, i: number): Uint8Array | undefined {
+  if (task.masks === undefined) return undefined;
+  const mask = task.masks[i] as number;
+  if (mask < 0) throw new PatchError("E_NOT_IN_METADATA", "the patch is not in the metadata", { patch: task.names[i] }, "check the patch id in the split CSV, or pass --metadata the metadata.parquet of this archive");
+  return maskToMultiHot(mask);
 }
 
 /** Encodes task.names in order; see EncodedBatch. */
@@ -50,8 +62,9 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
     const name = task.names[i] as string;
     try {
       const t0 = performance.now();
+      const known = taskMultiHot(task, i);
       const patch = await readTaskPatch(task, i);
-      const hot = multiHot19(patch.labels43 ?? []);
+      const hot = known ?? multiHot19(patch.labels43 ?? []);
       if (task.updateJson) {
         updatePatchJson(join(task.root, name, `${name}_labels_metadata.json`), name, names19(hot));
       }

@@ -1,5 +1,9 @@
-// The learning curves of a run as a small self-contained SVG (no dependencies): loss (train, validation) on
-// the left axis, validation micro/macro F1 on the right, one point per epoch.
+// The learning curves of a run as a self-contained SVG (no dependencies, readable in any browser): two panels on
+// one epoch axis. Top: the training loss every few steps (thin), its mean per epoch and the validation loss;
+// bottom: validation micro and macro F1 on a fixed 0–1 scale. Each panel has its own labelled axis, round ticks
+// and a legend, so no series needs guessing which axis it uses.
+
+/** One line of log.jsonl: the state after epoch `epoch` (counted from 1, as on screen). */
 export interface EpochLog {
   epoch: number;
   step: number;
@@ -11,55 +15,118 @@ export interface EpochLog {
   patches_per_second: number;
 }
 
-const W = 640;
-const H = 360;
-const PAD = { l: 56, r: 56, t: 28, b: 40 };
-
-interface Series {
-  label: string;
-  color: string;
-  axis: "loss" | "f1";
-  pick: (e: EpochLog) => number | undefined;
+/** One line of steps.jsonl: the mean training loss of the steps after the previous line up to `step`. */
+export interface StepLog {
+  step: number;
+  /** Fractional epochs done at `step` (step / batches per epoch). */
+  epoch: number;
+  train_loss: number;
 }
 
-const SERIES: Series[] = [
-  { label: "train loss", color: "#1f77b4", axis: "loss", pick: (e) => e.train_loss },
-  { label: "val loss", color: "#ff7f0e", axis: "loss", pick: (e) => e.val_loss },
-  { label: "val micro F1", color: "#2ca02c", axis: "f1", pick: (e) => e.val_micro_f1 },
-  { label: "val macro F1", color: "#d62728", axis: "f1", pick: (e) => e.val_macro_f1 },
-];
+const W = 760;
+const PANEL_H = 230;
+const PAD = { l: 70, r: 190, t: 52, gap: 56, b: 46 };
+const H = PAD.t + 2 * PANEL_H + PAD.gap + PAD.b;
+const COLORS = { step: "#9ecae1", train: "#1f77b4", val: "#ff7f0e", micro: "#2ca02c", macro: "#d62728" };
 
-export function curvesSvg(log: readonly EpochLog[], title: string): string {
-  const epochs = log.map((e) => e.epoch + 1);
-  const maxEpoch = Math.max(1, ...epochs);
-  const losses = log.flatMap((e) => [e.train_loss, e.val_loss]).filter((v): v is number => Number.isFinite(v));
-  const maxLoss = Math.max(1e-9, ...losses) * 1.05;
-  const x = (epoch: number): number => PAD.l + ((W - PAD.l - PAD.r) * (epoch - (maxEpoch > 1 ? 1 : 0))) / Math.max(1, maxEpoch - 1);
-  const y = (v: number, axis: Series["axis"]): number => PAD.t + (H - PAD.t - PAD.b) * (1 - v / (axis === "loss" ? maxLoss : 1));
-  const lines = SERIES.map((s, k) => {
-    const pts = log.flatMap((e) => {
-      const v = s.pick(e);
-      return v === undefined || !Number.isFinite(v) ? [] : [`${x(e.epoch + 1).toFixed(1)},${y(v, s.axis).toFixed(1)}`];
-    });
-    if (pts.length === 0) return "";
-    const dots = pts.map((p) => `<circle cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="2.5" fill="${s.color}"/>`).join("");
-    return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.join(" ")}"/>${dots}` +
-      `<text x="${PAD.l + 8 + 140 * k}" y="${H - 8}" fill="${s.color}" font-size="12">${s.label}</text>`;
-  }).join("\n");
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
-    const yy = PAD.t + (H - PAD.t - PAD.b) * (1 - f);
-    return `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${yy}" y2="${yy}" stroke="#ddd"/>` +
-      `<text x="${PAD.l - 6}" y="${yy + 4}" text-anchor="end" font-size="11">${(f * maxLoss).toFixed(3)}</text>` +
-      `<text x="${W - PAD.r + 6}" y="${yy + 4}" font-size="11">${f.toFixed(2)}</text>`;
-  }).join("");
-  const xt = epochs.map((e) => `<text x="${x(e)}" y="${H - PAD.b + 16}" text-anchor="middle" font-size="11">${e}</text>`).join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+/** Round tick values (1, 2 or 5 times a power of ten), about `n` of them, from at most `lo` to at least `hi`. */
+export function niceTicks(lo: number, hi: number, n = 5): number[] {
+  if (!(hi > lo)) hi = lo + 1;
+  const raw = (hi - lo) / n;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const ticks: number[] = [];
+  const last = Math.ceil(hi / step - 1e-9);
+  for (let k = Math.floor(lo / step + 1e-9); k <= last; k++) ticks.push(Number((k * step).toPrecision(12)));
+  return ticks;
+}
+
+const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const fmt = (v: number): string => String(Number(v.toPrecision(6)));
+
+interface Line {
+  label: string;
+  color: string;
+  points: [number, number][];
+  width: number;
+  dots: boolean;
+}
+
+interface Panel {
+  top: number;
+  yLabel: string;
+  yMin: number;
+  yMax: number;
+  lines: Line[];
+}
+
+function drawPanel(p: Panel, xMax: number, xTicks: number[]): string {
+  const x0 = PAD.l;
+  const x1 = W - PAD.r;
+  const x = (v: number): number => x0 + ((x1 - x0) * v) / xMax;
+  const y = (v: number): number => p.top + PANEL_H * (1 - (v - p.yMin) / (p.yMax - p.yMin));
+  const out: string[] = [];
+  for (const t of niceTicks(p.yMin, p.yMax).filter((t) => t >= p.yMin && t <= p.yMax)) {
+    out.push(`<line x1="${x0}" x2="${x1}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e5e5e5"/>`,
+      `<text x="${x0 - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${fmt(t)}</text>`);
+  }
+  for (const t of xTicks) {
+    out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${p.top}" y2="${p.top + PANEL_H}" stroke="#f0f0f0"/>`,
+      `<text x="${x(t).toFixed(1)}" y="${p.top + PANEL_H + 15}" text-anchor="middle" font-size="11">${fmt(t)}</text>`);
+  }
+  out.push(`<rect x="${x0}" y="${p.top}" width="${x1 - x0}" height="${PANEL_H}" fill="none" stroke="#999"/>`,
+    `<text x="${(x0 + x1) / 2}" y="${p.top + PANEL_H + 32}" text-anchor="middle" font-size="12">epoch</text>`,
+    `<text x="18" y="${p.top + PANEL_H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 18 ${p.top + PANEL_H / 2})">${esc(p.yLabel)}</text>`);
+  let legendY = p.top + 14;
+  for (const l of p.lines) {
+    const pts = l.points.filter(([, v]) => Number.isFinite(v)).map(([e, v]) => `${x(e).toFixed(1)},${y(Math.min(p.yMax, Math.max(p.yMin, v))).toFixed(1)}`);
+    if (pts.length === 0) continue;
+    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${l.color}" stroke-width="${l.width}" points="${pts.join(" ")}"/>`);
+    if (l.dots || pts.length === 1) {
+      out.push(...pts.map((q) => `<circle cx="${q.split(",")[0]}" cy="${q.split(",")[1]}" r="3" fill="${l.color}"/>`));
+    }
+    out.push(`<line x1="${x1 + 14}" x2="${x1 + 38}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${l.color}" stroke-width="${Math.max(2, l.width)}"/>`,
+      `<text x="${x1 + 44}" y="${legendY}" font-size="12">${esc(l.label)}</text>`);
+    legendY += 18;
+  }
+  return out.join("\n");
+}
+
+/**
+ * The two-panel SVG of a run's curves. `title` names the model, data and settings; `subtitle` says more (e.g. the
+ * backend). The x axis is in epochs; step points sit at fractional epochs.
+ */
+export function curvesSvg(log: readonly EpochLog[], steps: readonly StepLog[], title: string, subtitle = ""): string {
+  const epochs = Math.max(1, ...log.map((e) => e.epoch), ...steps.map((s) => s.epoch));
+  const xTicks = niceTicks(0, epochs, Math.min(10, Math.max(2, Math.ceil(epochs))));
+  const xMax = xTicks.at(-1) ?? epochs;
+  const losses = [...steps.map((s) => s.train_loss), ...log.flatMap((e) => [e.train_loss, e.val_loss ?? NaN])].filter(Number.isFinite);
+  const lossTicks = niceTicks(0, Math.max(1e-6, ...losses));
+  const loss: Panel = {
+    top: PAD.t, yLabel: "loss (mean sigmoid cross-entropy)", yMin: 0, yMax: lossTicks.at(-1) ?? 1,
+    lines: [
+      { label: "train loss (steps)", color: COLORS.step, width: 1.2, dots: false, points: steps.map((s) => [s.epoch, s.train_loss]) },
+      { label: "train loss (epoch)", color: COLORS.train, width: 2, dots: true, points: log.map((e) => [e.epoch, e.train_loss]) },
+      { label: "val loss", color: COLORS.val, width: 2, dots: true, points: log.map((e) => [e.epoch, e.val_loss ?? NaN]) },
+    ],
+  };
+  const f1: Panel = {
+    top: PAD.t + PANEL_H + PAD.gap, yLabel: "validation F1", yMin: 0, yMax: 1,
+    lines: [
+      { label: "val micro F1", color: COLORS.micro, width: 2, dots: true, points: log.map((e) => [e.epoch, e.val_micro_f1 ?? NaN]) },
+      { label: "val macro F1", color: COLORS.macro, width: 2, dots: true, points: log.map((e) => [e.epoch, e.val_macro_f1 ?? NaN]) },
+    ],
+  };
+  const noVal = log.every((e) => e.val_loss === undefined)
+    ? `<text x="${(PAD.l + W - PAD.r) / 2}" y="${f1.top + PANEL_H / 2}" text-anchor="middle" font-size="13" fill="#777">no validation data (train with --val SHARDS)</text>`
+    : "";
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">${title}</text>
-${ticks}${xt}
-<text x="14" y="${H / 2}" font-size="11" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">loss</text>
-<text x="${W - 12}" y="${H / 2}" font-size="11" transform="rotate(90 ${W - 12} ${H / 2})" text-anchor="middle">F1</text>
-${lines}
+<text x="${W / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>
+<text x="${W / 2}" y="38" text-anchor="middle" font-size="12" fill="#444">${esc(subtitle)}</text>
+${drawPanel(loss, xMax, xTicks)}
+${drawPanel(f1, xMax, xTicks)}
+${noVal}
 </svg>
 `;
 }

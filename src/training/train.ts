@@ -2,8 +2,8 @@
 // after each epoch, a JSON-lines log and an SVG of the curves, checkpoints, and --resume that continues exactly
 // (weights, optimizer state, data order and dropout masks) as the uninterrupted run would have.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { Ben19Error, OptionError } from "../core/errors.js";
 import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
 import { VERSION } from "../core/version.js";
@@ -17,13 +17,14 @@ import { makeMetadata } from "../models/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
 import { tf } from "../models/tf.js";
 import { countRecords } from "../tfrecord/count.js";
-import type { ResampleMethod } from "../wasm/core.js";
+import { checkFirstRecords } from "../tfrecord/schema.js";
+import { createCore, type ResampleMethod } from "../wasm/core.js";
 import { adam } from "./adam.js";
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
+import { CHECKPOINT_FILE, hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
 import { evaluate } from "./evaluate.js";
 import { logitsModel } from "./logits.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
-import { curvesSvg, type EpochLog } from "./plot.js";
+import { curvesSvg, type EpochLog, type StepLog } from "./plot.js";
 import { writeFileAtomic } from "../core/atomic.js";
 
 export interface TrainOptions {
@@ -45,6 +46,8 @@ export interface TrainOptions {
   /** Save a checkpoint every this many steps (0: only at the end of each epoch). */
   checkpointEvery: number;
   resume: boolean;
+  /** Delete the run already in `out` (config, log, plots, checkpoint, model) before starting a new one. */
+  overwrite?: boolean | undefined;
   workers?: number | undefined;
   /** Stop after this many steps in total (a deliberate interruption; tests and time-boxed jobs). */
   maxSteps?: number | undefined;
@@ -75,12 +78,32 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-export const RUN_FILES = { config: "config.json", log: "log.jsonl", plot: "curves.svg", model: "model" } as const;
+export const RUN_FILES = { config: "config.json", log: "log.jsonl", steps: "steps.jsonl", plot: "curves.svg", model: "model" } as const;
+
+/** Points of the per-step training loss curve per epoch (each the mean over a window of steps). */
+const STEP_POINTS_PER_EPOCH = 20;
+
+/** Everything a run writes into its folder (and the temporary names it writes them under), for cleanup. */
+function isRunFile(name: string): boolean {
+  const base = name.replace(/\.tmp$/, "");
+  return [...Object.values(RUN_FILES), CHECKPOINT_FILE].includes(base) ||
+    /^ckpt-\d+\.bin$/.test(base);
+}
+
+/** Removes the run files from `dir` (never anything else), and `dir` itself when this run created it and it is empty. */
+function removeRun(dir: string, created: boolean): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) if (isRunFile(f)) rmSync(join(dir, f), { recursive: true, force: true });
+  if (created && readdirSync(dir).length === 0) rmdirSync(dir);
+}
 
 /** Running sums of the epoch in progress, kept in the checkpoint so a resumed epoch reports the same mean loss. */
 interface EpochProgress extends TrainState {
   lossSum: number;
   seconds: number;
+  /** The steps.jsonl window in progress: summed batch losses and their count. */
+  windowSum?: number;
+  windowSteps?: number;
 }
 
 /** What must not change between a run and its resumption (epochs, checkpointing and workers may). */
@@ -90,9 +113,22 @@ function fingerprint(o: Resolved, stats: BandStats): string {
   return createHash("sha256").update(JSON.stringify(key)).digest("hex");
 }
 
-function readLog(file: string, before: number): EpochLog[] {
+/** The entries of a JSON-lines log up to `last` (what a resumed run keeps: the checkpoint's past). */
+function readLines<T>(file: string, keep: (e: T) => boolean): T[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as EpochLog).filter((e) => e.epoch < before);
+  return readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as T).filter(keep);
+}
+
+const jsonLines = (entries: readonly object[]): string => entries.map((e) => `${JSON.stringify(e)}\n`).join("");
+
+/** The plot's title (model and data) and subtitle (settings). */
+function plotTitles(o: Resolved, records: number, valRecords: number, backend: BackendInfo): [string, string] {
+  const files = (fs: readonly string[]): string => (fs.length === 1 ? basename(fs[0] as string) : `${fs.length} shards`);
+  const n = (k: number): string => k.toLocaleString("en-US");
+  const val = o.val !== undefined ? `, validation ${n(valRecords)} patches (${files(o.val)})` : "";
+  const resample = MODELS[o.model].layout === "kbranch" ? "" : `, ${o.resample} resampling`;
+  return [`${MODELS[o.model].title}: training ${n(records)} patches (${files(o.train)})${val}`,
+    `batch ${o.batchSize}, Adam lr ${o.lr}, seed ${o.seed}, shuffle buffer ${o.shuffleBuffer}${resample}, ${backend.name} backend`];
 }
 
 /**
@@ -129,51 +165,77 @@ function check(o: TrainOptions): void {
   if (!(o.lr > 0)) throw new OptionError("--lr", o.lr, "expected a learning rate > 0, e.g. 1e-3");
   if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new OptionError("--checkpoint-every", o.checkpointEvery, "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
   if (o.train.length === 0) throw new OptionError("--train", o.train, "expected one or more TFRecord shards");
+  if (o.resume && o.overwrite === true) throw new OptionError("--overwrite", true, "cannot be combined with --resume (one continues the run, the other deletes it)");
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new OptionError("--out", o.out, "is a file: expected a run folder (new or from ben19 train)");
   const configFile = join(o.out, RUN_FILES.config);
-  if (!o.resume && existsSync(configFile)) {
-    throw new Ben19Error("E_RUN_EXISTS", `${o.out} already holds a training run`, { file: configFile },
-      "continue it with --resume, or choose a new --out folder");
+  if (!o.resume && o.overwrite !== true && existsSync(configFile)) {
+    const resumable = hasCheckpoint(o.out);
+    throw new Ben19Error("E_RUN_EXISTS", `${o.out} already holds a training run${resumable ? "" : " that stopped before its first checkpoint"}`, { file: configFile },
+      resumable ? "continue it with --resume, start it again with --overwrite, or choose a new --out folder" : "start it again with --overwrite, or choose a new --out folder");
+  }
+  if (o.resume && !hasCheckpoint(o.out)) {
+    throw new Ben19Error("E_CHECKPOINT", `${o.out} has no checkpoint to resume from`, { file: o.out },
+      existsSync(configFile) ? "the run stopped before its first checkpoint: start it again with --overwrite instead of --resume" : "run without --resume to start training");
   }
 }
 
 export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   check(options);
   const stats = options.stats ?? REFERENCE_STATS;
-  const spec = MODELS[options.model];
   const backend = await selectBackend(options.backend, { threads: options.threads });
   // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
   const o: Resolved = {
     ...options,
     batchSize: batchSizeFor(options, backend),
-    train: expandShards(options.train),
-    val: options.val !== undefined && options.val.length > 0 ? expandShards(options.val) : undefined,
+    train: expandShards(options.train, "--train"),
+    val: options.val !== undefined && options.val.length > 0 ? expandShards(options.val, "--val") : undefined,
   };
+  // Every check that can fail on the user's input runs before the run folder is touched.
+  const records = o.train.reduce((n, f) => n + countRecords(f), 0);
+  if (records === 0) throw new OptionError("--train", options.train, "the shards hold no records");
+  await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore());
   // The options as recorded in config.json and in the model's metadata: absolute paths.
-  const recorded = { ...o, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
-  const model = spec.build(o.seed);
+  const recorded = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
+  const created = !existsSync(o.out);
+  if (o.overwrite === true) removeRun(o.out, false);
   mkdirSync(o.out, { recursive: true });
+  try {
+    return await trainIn(o, recorded, stats, backend, records, hooks);
+  } catch (e) {
+    // A run that never reached a checkpoint cannot be resumed: leave nothing of it, so rerunning just works.
+    if (!hasCheckpoint(o.out)) removeRun(o.out, created);
+    throw e;
+  }
+}
+
+async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: BandStats, backend: BackendInfo, records: number, hooks: TrainHooks): Promise<TrainResult> {
+  const spec = MODELS[o.model];
+  const model = spec.build(o.seed);
   const print = fingerprint(o, stats);
   const logits = logitsModel(model);
   const optimizer = adam(o.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let resumedFrom: TrainState | null = null;
   let state: EpochProgress = { epoch: 0, batch: 0, step: 0, lossSum: 0, seconds: 0 };
-  if (o.resume && hasCheckpoint(o.out)) {
+  if (o.resume) {
     resumedFrom = await loadCheckpoint(o.out, model, optimizer, print);
     state = { lossSum: 0, seconds: 0, ...resumedFrom };
-  } else if (o.resume) {
-    throw new Ben19Error("E_CHECKPOINT", `${o.out} has no checkpoint to resume from`, { file: o.out }, "run without --resume to start training");
   } else {
     const config = { tool: { name: "ben19", version: VERSION }, ...recorded, stats, fingerprint: print };
     writeFileAtomic(join(o.out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
   }
-  const log = readLog(join(o.out, RUN_FILES.log), state.epoch);
-  const writeLog = (): void => writeFileAtomic(join(o.out, RUN_FILES.log), log.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  // Epochs are counted from 1 in the log, as on screen: entry k is the state after epoch k.
+  const log = readLines<EpochLog>(join(o.out, RUN_FILES.log), (e) => e.epoch <= state.epoch);
+  const steps = readLines<StepLog>(join(o.out, RUN_FILES.steps), (e) => e.step <= state.step);
+  const writeLog = (): void => writeFileAtomic(join(o.out, RUN_FILES.log), jsonLines(log));
+  const writeSteps = (): void => writeFileAtomic(join(o.out, RUN_FILES.steps), jsonLines(steps));
   writeLog();
+  writeSteps();
 
   const common = { layout: spec.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
-  const records = o.train.reduce((n, f) => n + countRecords(f), 0);
   const batchesPerEpoch = Math.ceil(records / o.batchSize);
+  const window = Math.max(1, Math.ceil(batchesPerEpoch / STEP_POINTS_PER_EPOCH));
+  const [title, subtitle] = plotTitles(o, records, (o.val ?? []).reduce((n, f) => n + countRecords(f), 0), backend);
   hooks.onStart?.({ backend, batchSize: o.batchSize, records, batchesPerEpoch, resumedFrom });
   const trainSet = createDataset({ ...common, files: o.train, seed: o.seed, shuffleBuffer: o.shuffleBuffer });
   const valSet: Dataset | undefined = o.val !== undefined ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 }) : undefined;
@@ -197,6 +259,14 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
         state.step++;
         state.lossSum += loss * batch.size;
         state.seconds = (performance.now() - started) / 1000;
+        state.windowSum = (state.windowSum ?? 0) + loss;
+        state.windowSteps = (state.windowSteps ?? 0) + 1;
+        if (state.windowSteps === window || state.batch === batchesPerEpoch) {
+          steps.push({ step: state.step, epoch: state.epoch + state.batch / batchesPerEpoch, train_loss: state.windowSum / state.windowSteps });
+          state.windowSum = 0;
+          state.windowSteps = 0;
+          writeSteps();
+        }
         const done = Math.min(records, state.batch * o.batchSize);
         hooks.onStep?.({ epoch: state.epoch, batch: state.batch, batches: batchesPerEpoch, step: state.step, loss, patchesPerSecond: done / Math.max(state.seconds, 1e-9) });
         if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await ckpt();
@@ -211,7 +281,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       }
       const val = valSet !== undefined ? await evaluate(logits, valSet) : undefined;
       const entry: EpochLog = {
-        epoch: state.epoch,
+        epoch: state.epoch + 1,
         step: state.step,
         train_loss: state.lossSum / records,
         val_loss: val?.loss,
@@ -222,7 +292,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       };
       log.push(entry);
       writeLog();
-      writeFileAtomic(join(o.out, RUN_FILES.plot), curvesSvg(log, `${spec.title}: ${o.train.length} shard(s), batch ${o.batchSize}, lr ${o.lr}`));
+      writeFileAtomic(join(o.out, RUN_FILES.plot), curvesSvg(log, steps, title, subtitle));
       hooks.onEpoch?.(entry);
       state = { epoch: state.epoch + 1, batch: 0, step: state.step, lossSum: 0, seconds: 0 };
       await ckpt();

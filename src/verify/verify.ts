@@ -3,8 +3,10 @@
 // the record order against the split CSVs. Problems are collected, not thrown, so one run lists them all.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { readPatch } from "../archive/patch.js";
-import { readSplit } from "../archive/splits.js";
+import { readPatch, readPatchDir, type PatchData } from "../archive/patch.js";
+import { readSplit, type Split } from "../archive/splits.js";
+import { v2PatchDir } from "../archive/v2/layout.js";
+import { maskToMultiHot } from "../archive/v2/metadata.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { Ben19Error } from "../core/errors.js";
@@ -15,6 +17,7 @@ import { createCore, type Core, type DecodedPatch } from "../wasm/core.js";
 import { chainOrder, MANIFEST_FORMAT, ORDER_CHAIN_START, type PrepManifest, type SplitManifest } from "../prep/manifest.js";
 import { applyExclusions, readExclusionList, type ExclusionList } from "../prep/exclude.js";
 import { MANIFEST_FILE, PART_MANIFEST_PATTERN } from "../prep/naming.js";
+import { openSource, type PrepSource } from "../prep/source.js";
 
 export interface VerifyOptions {
   /** The prep output folder. */
@@ -166,9 +169,10 @@ interface Ctx {
 }
 
 /** The exclusion lists the manifest names, re-read to derive the expected record order; a changed list is a problem. */
-async function exclusionLists(m: PrepManifest, ctx: Ctx): Promise<ExclusionList[]> {
-  const lists: ExclusionList[] = [];
+async function exclusionLists(m: PrepManifest, ctx: Ctx, source: PrepSource | undefined): Promise<ExclusionList[]> {
+  const lists: ExclusionList[] = [...(source?.lists ?? [])];
   for (const x of m.options.exclude ?? []) {
+    if (lists.some((l) => l.list === x.list)) continue; // reBEN's snow_cloud list, re-derived by the source
     try {
       const l = await readExclusionList(x.list, x.file, "--exclude-list");
       if (l.sha256 !== x.sha256) ctx.problem({ file: x.file, message: `exclusion list ${x.list} changed since prep (sha256 differs)` });
@@ -190,6 +194,15 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   const core = await createCore();
   const manifest = readManifest(o.out, problems);
   const total = manifest === undefined ? 0 : Object.values(manifest.splits).reduce((a, s) => a + s.records, 0);
+  const v2 = manifest?.options.archive;
+  // reBEN: the patches lie in tile folders, the labels and the default splits come from the metadata.
+  const source = v2 !== undefined && o.root !== undefined ? await openSource({ root: o.root, metadata: v2.metadata, splits: [], includeSnowCloud: v2.include_snow_cloud }) : undefined;
+  const readSource = (name: string): Promise<PatchData> => {
+    if (source === undefined) return readPatch(o.root as string, name);
+    const mask = source.labelMask?.(name);
+    if (mask === undefined) return Promise.reject(new Ben19Error("E_NOT_IN_METADATA", "the patch is not in the metadata", { patch: name, file: v2?.metadata }));
+    return readPatchDir(v2PatchDir(source.layout.root, name), { labels: false }).then((p) => ({ ...p, multiHot: maskToMultiHot(mask) }));
+  };
   const ctx: Ctx = {
     root: o.root,
     files: 0,
@@ -201,7 +214,7 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
     async compare(p, file, record) {
       let src;
       try {
-        src = await readPatch(o.root as string, p.patchName);
+        src = await readSource(p.patchName);
       } catch (e) {
         ctx.problem({ file, record, patch: p.patchName, message: `cannot read the source patch: ${e instanceof Ben19Error ? e.describe() : String(e)}` });
         return;
@@ -210,7 +223,7 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
         const at = equalBands(b, p.bands[i] as Uint16Array);
         if (at >= 0) ctx.problem({ file, record, patch: p.patchName, message: `band ${BAND_NAMES[i]} differs from the archive at pixel ${at}` });
       });
-      const hot = multiHot19(src.labels43 ?? []);
+      const hot = src.multiHot ?? multiHot19(src.labels43 ?? []);
       if (hot.some((v, k) => v !== p.multiHot[k])) {
         ctx.problem({ file, record, patch: p.patchName, message: `19-class labels ${JSON.stringify(p.labels)} differ from the archive's ${JSON.stringify(names19(hot))}` });
       }
@@ -225,10 +238,14 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
     }
     const checks: SplitCheck[] = [];
     for (const [name, sm] of Object.entries(manifest.splits)) checks.push(await checkSplit(core, o.out, name, sm, ctx));
+    if (source !== undefined && v2 !== undefined && source.archive?.metadata_sha256 !== v2.metadata_sha256) {
+      ctx.problem({ file: v2.metadata, message: "the metadata changed since prep (sha256 differs)" });
+    }
     const csvs = o.splits ?? (o.root !== undefined ? checks.map((c) => c.manifest.csv) : []);
-    const lists = csvs.length > 0 ? await exclusionLists(manifest, ctx) : [];
-    for (const csv of csvs) {
-      const split = await readSplit(csv);
+    const lists = csvs.length > 0 ? await exclusionLists(manifest, ctx, source) : [];
+    for (const [i, csv] of csvs.entries()) {
+      // A reBEN split taken from the metadata names the metadata as its "CSV".
+      const split: Split = o.splits === undefined && csv === v2?.metadata ? (source?.splits.find((s) => s.name === checks[i]?.name) ?? { name: checks[i]?.name ?? "", file: csv, patches: [] }) : await readSplit(csv);
       const c = checks.find((x) => x.name === split.name);
       if (c === undefined) {
         ctx.problem({ file: csv, message: `split ${split.name} is not in the output` });

@@ -1,6 +1,6 @@
 // The one table that turns the core's status codes into named errors (codes live in src/core/constants.ts).
 import * as C from "../core/constants.js";
-import { CorruptRecordError, WasmError, type Ben19Error, type ErrorPlace } from "../core/errors.js";
+import { CorruptRecordError, SCHEMA_HINT, WasmError, type Ben19Error, type ErrorPlace } from "../core/errors.js";
 
 /** The feature keys in sorted order, as the core reports a feature index in its status detail. */
 export const SORTED_KEYS = [
@@ -29,5 +29,6 @@ export function statusError(status: number, detail: number, place: ErrorPlace = 
   if (entry === undefined) return new WasmError("E_WASM_STATUS", `the WASM core returned unknown status ${status}`, place);
   const [code, message] = entry;
   const cls = status === C.STATUS_TOO_LARGE || status === C.STATUS_BAD_ARGUMENT ? WasmError : CorruptRecordError;
-  return new cls(code, message(feature), place);
+  const schema = status === C.STATUS_MISSING_FEATURE || status === C.STATUS_BAD_FEATURE;
+  return new cls(code, message(feature), place, schema ? SCHEMA_HINT : undefined);
 }

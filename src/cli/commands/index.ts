@@ -1,7 +1,9 @@
 // The registry of CLI commands, in the order `ben19 --help` lists them.
 import type { CommandModule } from "../command.js";
+import { command as ckpt } from "./ckpt.js";
 import { command as evaluate } from "./eval.js";
 import { command as exportModel } from "./export.js";
+import { command as importTf1 } from "./import-tf1.js";
 import { command as inspect } from "./inspect.js";
 import { command as mergeManifests } from "./merge-manifests.js";
 import { command as models } from "./models.js";
@@ -14,4 +16,6 @@ import { command as tensor } from "./tensor.js";
 import { command as train } from "./train.js";
 import { command as verify } from "./verify.js";
 
-export const COMMANDS: readonly CommandModule[] = [synth, prep, mergeManifests, verify, inspect, stats, tensor, models, train, evaluate, predict, exportModel, serve];
+export const COMMANDS: readonly CommandModule[] = [
+  synth, prep, mergeManifests, verify, inspect, stats, tensor, models, ckpt, importTf1, train, evaluate, predict, exportModel, serve,
+];

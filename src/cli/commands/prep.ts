@@ -26,6 +26,8 @@ interface PrepFlags {
   part?: Part;
   resume?: boolean;
   journalInterval?: number;
+  metadata?: string;
+  includeSnowCloud?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -73,6 +75,8 @@ async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
       part: flags.part,
       resume: flags.resume === true,
       journalSeconds: flags.journalInterval,
+      metadata: flags.metadata,
+      includeSnowCloud: flags.includeSnowCloud === true,
     },
     {
       onProgress: (p) => {
@@ -138,12 +142,19 @@ export const command: CommandModule = {
           "-r may be the archive's tarball, read without extracting it: a .tar is indexed (headers only) and then read " +
           "at offsets, giving the same bytes as the folder; a .tar.gz/.tgz is read in one pass and records are written " +
           "in the tarball's order (manifest: options.order \"archive\" and each split's order_sha256).\n\n" +
+          "reBEN (BigEarthNet v2.0) is detected from -r: the folder holding BigEarthNet-S2/ and metadata.parquet (or " +
+          "BigEarthNet-S2/ itself, or BigEarthNet-S2.tar.zst, with --metadata FILE). Without -n its splits come from the " +
+          "metadata (train, validation, test); patches with seasonal snow, cloud or shadow are left out unless " +
+          "--include-snow-cloud (which needs metadata_for_patches_with_snow_cloud_or_shadow.parquet beside " +
+          "metadata.parquet). The records have the same schema as v1.0's.\n\n" +
           "A killed run (kill -9, power loss) leaves a journal; rerun the same command with --resume to continue it " +
           "(at most a few seconds of work are redone), or with --overwrite to start over.",
       )
-      .requiredOption("-r, --root_folder <dir>", "archive root: the folder holding one folder per patch, or the archive as .tar (records in CSV order) or .tar.gz/.tgz (one pass, records in archive order); see below")
+      .requiredOption("-r, --root_folder <dir>", "archive root: the folder holding one folder per patch (reBEN: BigEarthNet-S2/ and metadata.parquet), or the archive as .tar (records in CSV order) or .tar.gz/.tgz/.tar.zst (one pass, records in archive order); see below")
       .requiredOption("-o, --out_folder <dir>", "output folder (created if missing)")
-      .option("-n, --splits <csv...>", "split CSVs (.csv or .csv.gz; split name = file name up to its first dot) (default: the bundled official train, val and test splits)")
+      .option("-n, --splits <csv...>", "split CSVs (.csv or .csv.gz; split name = file name up to its first dot) (default: the bundled official train, val and test splits; reBEN: the metadata's train, validation and test)")
+      .option("--metadata <file>", "reBEN (v2.0): the metadata.parquet (default: the one beside BigEarthNet-S2/ or the .tar.zst)")
+      .option("--include-snow-cloud", "reBEN: keep the patches with seasonal snow, cloud or shadow")
       .option("-l, --library <name>", "output library; only tensorflow (TFRecord)", "tensorflow")
       .option("--update_json", "add BigEarthNet_19_labels to each processed patch's JSON file")
       .option("--shards <k>", "files per split; record i goes to shard i mod K", parseInteger("--shards"), PREP_DEFAULTS.shards)

@@ -7,7 +7,7 @@ import { MODEL_NAMES, MODELS, type ModelName } from "../../models/registry.js";
 import { RUN_FILES, train } from "../../training/train.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
-import { progress, type Progress } from "../progress.js";
+import { formatRate, progress, type Progress } from "../progress.js";
 import { parseInteger, parseNumber } from "./parse.js";
 
 interface TrainFlags extends BackendFlags {
@@ -24,6 +24,7 @@ interface TrainFlags extends BackendFlags {
   shuffleBuffer: number;
   checkpointEvery: number;
   resume?: boolean;
+  overwrite?: boolean;
   workers?: number;
   maxSteps?: number;
   json?: boolean;
@@ -31,9 +32,6 @@ interface TrainFlags extends BackendFlags {
 }
 
 const f4 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(4));
-
-/** Patches per second: VGG on wasm trains at well under 10, where rounding to integers would show 0. */
-const rate = (x: number): string => (x < 10 ? x.toFixed(1) : String(Math.round(x)));
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
@@ -52,6 +50,7 @@ export const command: CommandModule = {
       .option("--shuffle-buffer <n>", "shuffle buffer in records (~160 KB each; the reference's 130,000 needs ~20 GB)", parseInteger("--shuffle-buffer"), 2000)
       .option("--checkpoint-every <steps>", "also checkpoint every this many steps (0: at epoch ends only)", parseInteger("--checkpoint-every"), 0)
       .option("--resume", "continue the run in --out from its last checkpoint, exactly as if never stopped")
+      .option("--overwrite", "delete the run already in --out (its config, logs, curves, checkpoint and model) and start again")
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
       .option("--max-steps <n>", "stop after this many steps in total (checkpointed; continue with --resume)", parseInteger("--max-steps"))
       .option("--json", "print the result as JSON")
@@ -63,7 +62,7 @@ export const command: CommandModule = {
           model: f.model, train: f.train, val: f.val, out: f.out, epochs: f.epochs,
           batchSize: f.batchSize, lr: f.lr, seed: f.seed, backend: f.backend, threads: f.threads,
           stats: f.stats === undefined ? undefined : loadStats(f.stats), resample: f.resample,
-          shuffleBuffer: f.shuffleBuffer, checkpointEvery: f.checkpointEvery, resume: f.resume === true,
+          shuffleBuffer: f.shuffleBuffer, checkpointEvery: f.checkpointEvery, resume: f.resume === true, overwrite: f.overwrite === true,
           workers: f.workers, maxSteps: f.maxSteps,
         }, {
           onStart: ({ backend, batchSize, records, batchesPerEpoch, resumedFrom }) => {
@@ -74,11 +73,11 @@ export const command: CommandModule = {
           },
           onStep: (s) => {
             bar ??= progress(ctx.io, `epoch ${s.epoch + 1}/${f.epochs}`, "batches", quiet);
-            bar.update(s.batch, s.batches, `loss ${s.loss.toFixed(4)} ${rate(s.patchesPerSecond)} patches/s`);
+            bar.update(s.batch, s.batches, `loss ${s.loss.toFixed(4)} ${formatRate(s.patchesPerSecond, "patches")}`);
           },
           onEpoch: (e) => {
-            (bar ?? progress(ctx.io, `epoch ${e.epoch + 1}/${f.epochs}`, "batches", quiet))
-              .finish(`loss ${f4(e.train_loss)}, val loss ${f4(e.val_loss)}, val micro F1 ${f4(e.val_micro_f1)}, macro F1 ${f4(e.val_macro_f1)}, ${rate(e.patches_per_second)} patches/s`);
+            (bar ?? progress(ctx.io, `epoch ${e.epoch}/${f.epochs}`, "batches", quiet))
+              .finish(`loss ${f4(e.train_loss)}, val loss ${f4(e.val_loss)}, val micro F1 ${f4(e.val_micro_f1)}, macro F1 ${f4(e.val_macro_f1)}, ${formatRate(e.patches_per_second, "patches")}`);
             bar = undefined;
           },
         });

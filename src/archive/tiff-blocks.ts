@@ -1,0 +1,138 @@
+// Decodes one UInt16 band from its strips or tiles: uncompressed, LZW, PackBits, and DEFLATE when the caller
+// passes an inflater (node:zlib in Node, see tiff-inflate.ts; none in the browser), with the horizontal
+// predictor, in either byte order. Every block is decoded into at most the bytes the image needs: a block that
+// would decode to more is refused (E_OVERSIZED_BLOCK) before anything larger is allocated.
+import { PatchError } from "../core/errors.js";
+import { BlockError, lzwDecode, packBitsDecode } from "./tiff-codecs.js";
+import type { BandPlace, TiffInfo } from "./tiff.js";
+
+/**
+ * Inflates a zlib stream into at most `cap` bytes, returning them (a view, valid until the next call); throws
+ * BlockError "overflow" past `cap`, "corrupt" on a malformed stream.
+ */
+export type Inflate = (src: Uint8Array, cap: number) => Uint8Array;
+
+const NONE = 1;
+const LZW = 5;
+const DEFLATE = 8;
+const ADOBE_DEFLATE = 32946;
+const PACKBITS = 32773;
+
+/** True when decodeBand can read the file with these codecs (else use geotiff.js, see geotiff-fallback.ts). */
+export function canDecode(info: TiffInfo, inflate?: Inflate): boolean {
+  const c = info.compression;
+  const known = c === NONE || c === LZW || c === PACKBITS || ((c === DEFLATE || c === ADOBE_DEFLATE) && inflate !== undefined);
+  return known && (info.predictor === 1 || info.predictor === 2);
+}
+
+const REDOWNLOAD = "the file is damaged: extract it again from the archive";
+
+/** Scratch for LZW and PackBits output: one block, grown on demand, reused by every band of the thread. */
+let scratch = new Uint8Array(1 << 15);
+
+function decompress(src: Uint8Array, cap: number, compression: number, inflate: Inflate | undefined): Uint8Array {
+  if (compression === DEFLATE || compression === ADOBE_DEFLATE) return (inflate as Inflate)(src, cap);
+  if (scratch.length < cap) scratch = new Uint8Array(cap);
+  const out = scratch.subarray(0, cap);
+  return out.subarray(0, compression === LZW ? lzwDecode(src, out) : packBitsDecode(src, out));
+}
+
+/** Decodes the band; the caller has checked the sample type and size (checkBand) and canDecode. */
+export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate?: Inflate): Uint16Array {
+  const { width, height, blockWidth: bw, blockHeight: bh } = info;
+  const kind = info.tiled ? "tile" : "strip";
+  const across = Math.ceil(width / bw);
+  const blocks = across * Math.ceil(height / bh);
+  if (info.offsets.length < blocks || info.byteCounts.length < blocks) {
+    throw new PatchError("E_TRUNCATED", `the IFD lists ${info.offsets.length} ${kind}s, the image needs ${blocks}`, place, REDOWNLOAD);
+  }
+  const out = new Uint16Array(width * height);
+  const compressed = info.compression !== NONE;
+  // libtiff applies the predictor only to compressed data; so does GDAL, which is the reference here.
+  const predict = compressed && info.predictor === 2;
+  for (let b = 0; b < blocks; b++) {
+    const x0 = (b % across) * bw;
+    const y0 = Math.floor(b / across) * bh;
+    const rows = Math.min(bh, height - y0);
+    const cols = Math.min(bw, width - x0);
+    // Strips hold only their rows (a last strip may be full height too); tiles are always bw × bh.
+    const need = (info.tiled ? bh : rows) * bw * 2;
+    const cap = bh * bw * 2;
+    const off = info.offsets[b] as number;
+    const count = info.byteCounts[b] as number;
+    let data: Uint8Array;
+    if (!compressed) {
+      if (off + need > buf.length || count < need) {
+        throw new PatchError("E_TRUNCATED", `truncated: ${kind} ${b} needs bytes ${off}..${off + need}, the file has ${buf.length}`, place, REDOWNLOAD);
+      }
+      data = buf.subarray(off, off + need);
+    } else {
+      if (off + count > buf.length) {
+        throw new PatchError("E_TRUNCATED", `truncated: ${kind} ${b} lies at bytes ${off}..${off + count}, the file has ${buf.length}`, place, REDOWNLOAD);
+      }
+      try {
+        data = decompress(buf.subarray(off, off + count), cap, info.compression, inflate);
+      } catch (e) {
+        if (!(e instanceof BlockError)) throw e;
+        if (e.kind === "overflow") {
+          throw new PatchError("E_OVERSIZED_BLOCK", `${kind} ${b} decompresses to more than the ${cap} bytes the image needs (${e.message}): a damaged file or a decompression bomb`, place, REDOWNLOAD);
+        }
+        throw new PatchError("E_BAD_TIFF", `${kind} ${b} cannot be decompressed: ${e.message}`, place, REDOWNLOAD);
+      }
+      if (data.length < need) {
+        throw new PatchError("E_TRUNCATED", `${kind} ${b} decompresses to ${data.length} bytes, the image needs ${need}`, place, REDOWNLOAD);
+      }
+    }
+    place16(data, out, width, bw, x0, y0, rows, cols, info.littleEndian, predict);
+  }
+  return out;
+}
+
+/** Copies a decoded block (rows of `bw` samples in file byte order) into the image, undoing the predictor. */
+function place16(
+  data: Uint8Array,
+  out: Uint16Array,
+  width: number,
+  bw: number,
+  x0: number,
+  y0: number,
+  rows: number,
+  cols: number,
+  le: boolean,
+  predict: boolean,
+): void {
+  // Node and every browser run on little-endian hosts, so little-endian samples are read as a Uint16Array.
+  if (le && data.byteOffset % 2 === 0) {
+    const s = new Uint16Array(data.buffer, data.byteOffset, rows * bw);
+    if (!predict && cols === width && bw === width) {
+      out.set(s, y0 * width);
+      return;
+    }
+    for (let r = 0; r < rows; r++) {
+      const from = r * bw;
+      const to = (y0 + r) * width + x0;
+      if (!predict) {
+        out.set(s.subarray(from, from + cols), to);
+        continue;
+      }
+      let acc = 0;
+      for (let c = 0; c < cols; c++) {
+        acc = (acc + (s[from + c] as number)) & 0xffff;
+        out[to + c] = acc;
+      }
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    let p = r * bw * 2;
+    const to = (y0 + r) * width + x0;
+    let acc = 0;
+    for (let c = 0; c < cols; c++, p += 2) {
+      const hi = le ? (data[p + 1] as number) : (data[p] as number);
+      const lo = le ? (data[p] as number) : (data[p + 1] as number);
+      const v = (hi << 8) | lo;
+      acc = predict ? (acc + v) & 0xffff : v;
+      out[to + c] = acc;
+    }
+  }
+}
