@@ -1,5 +1,6 @@
 """PyTorch forward and training-step throughput (samples/s, 2 threads) of the six networks, as JSON rows for
-bench/models.bench.ts. Usage: python3 torch_models.py --models kbranch,resnet50 --batches 8,32 --reps 3"""
+bench/models.bench.ts and bench/onnx.bench.ts. Usage:
+python3 torch_models.py --models kbranch,resnet50 --batches 8,32 --reps 3 [--forward-only]"""
 import argparse
 import json
 import os
@@ -16,6 +17,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--models", default="kbranch,vgg16,vgg19,resnet50,resnet101,resnet152")
 p.add_argument("--batches", default="8,32")
 p.add_argument("--reps", type=int, default=3)
+p.add_argument("--forward-only", action="store_true", help="inference only (bench/onnx.bench.ts)")
 a = p.parse_args()
 torch.set_num_threads(2)
 torch.manual_seed(1)
@@ -50,7 +52,7 @@ for name in a.models.split(","):
             loss.backward()
             opt.step()
 
-        for label, f in (("forward", forward), ("training step", step)):
+        for label, f in (("forward", forward),) + (() if a.forward_only else (("training step", step),)):
             v, sd = timed(f)
             rows.append({"name": f"{name} {label}, batch {b}, pytorch {torch.__version__} (2 threads)", "value": v, "unit": "samples/s", "n": a.reps, "stddev": sd})
 json.dump(rows, sys.stdout)
