@@ -32,12 +32,16 @@ const threads = Number(values.threads);
 
 const info = await selectBackend("wasm", { threads });
 const ortMissing = await ortUnavailable();
-if (ortMissing !== undefined) process.stderr.write(`bench:onnx: onnxruntime-node unavailable (${ortMissing}); tfjs rows only\n`);
+if (ortMissing !== undefined) {
+  process.stderr.write(`bench:onnx: onnxruntime-node unavailable (${ortMissing}); tfjs rows only\n`);
+}
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
 const rows: BenchRow[] = [];
 const row = (name: string, b: number, t: Timing): BenchRow => ({
   name, value: b / t.median, unit: "samples/s", n: t.all.length, stddev: rateStddev(b, t),
-  note: `${((t.cpu * 1000) / b).toFixed(1)} CPU ms/sample${t.disturbed > 0 ? `; ${t.disturbed} round(s) disturbed, measured again` : ""}`,
+  note: `${((t.cpu * 1000) / b).toFixed(1)} CPU ms/sample`
+    + (t.disturbed > 0 ? `; ${t.disturbed} round(s) disturbed, measured again` : ""),
 });
 for (const m of models) {
   const model = MODELS[m].build(1);
@@ -51,24 +55,27 @@ for (const m of models) {
       await out.data();
       out.dispose();
     }, reps);
-    rows.push(row(`${m} forward, batch ${b}, tfjs wasm (${info.threads} threads)`, b, wasm));
+    rows.push(row(`${m} forward, batch ${b}, tfjs wasm (${plural(info.threads ?? 1, "thread")})`, b, wasm));
     if (runner !== undefined) {
       const ort = await timeRounds(async () => void (await runner.run(data, b)), reps);
-      rows.push(row(`${m} forward, batch ${b}, onnxruntime-node (${threads} threads)`, b, ort));
+      rows.push(row(`${m} forward, batch ${b}, onnxruntime-node (${plural(threads, "thread")})`, b, ort));
     }
-    for (const r of rows.slice(runner === undefined ? -1 : -2)) process.stderr.write(`${r.name}: ${r.value.toFixed(1)} (${r.note})\n`);
+    for (const r of rows.slice(runner === undefined ? -1 : -2)) {
+      process.stderr.write(`${r.name}: ${r.value.toFixed(1)} (${r.note})\n`);
+    }
     tf.dispose(xs);
   }
   await runner?.release();
   model.dispose();
 }
 
-// PyTorch for scale, when installed: the same architectures and batch sizes, 2 threads.
+// PyTorch for scale, when installed: the same architectures, batch sizes and thread count.
 const python = values["skip-torch"] === true ? undefined : pythonWith("torch");
 if (python !== undefined) {
   const script = new URL("./torch_models.py", import.meta.url).pathname;
-  const r = spawnSync(python, [script, "--forward-only", "--models", models.join(","), "--batches", batches.join(","), "--reps", String(reps)],
-    { encoding: "utf8" });
+  const args = ["--forward-only", "--threads", String(threads), "--models", models.join(","),
+    "--batches", batches.join(","), "--reps", String(reps)];
+  const r = spawnSync(python, [script, ...args], { encoding: "utf8" });
   if (r.status === 0) rows.push(...(JSON.parse(r.stdout) as BenchRow[]));
   else process.stderr.write(`bench:onnx: the PyTorch comparison failed: ${r.stderr}\n`);
 } else if (values["skip-torch"] !== true) {

@@ -12,7 +12,8 @@ export function median(xs: readonly number[]): number {
 /** Milliseconds of CPU used by the whole machine since boot (Linux's /proc/stat), or undefined elsewhere. */
 function machineCpuMs(): number | undefined {
   if (!existsSync("/proc/stat")) return undefined;
-  const [user, nice, system, , , irq, softirq, steal] = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+  const cpu = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = cpu;
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10;
 }
 

@@ -43,9 +43,19 @@ const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 
 const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
-/** ONNX pads [top, left, bottom, right] for per-axis [begin, end] pairs. */
-const onnxPads = ([h, w]: [number, number][]): number[] => [h![0], w![0], h![1], w![1]];
-const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0] as number, v[1] as number] : [v as number, v as number]);
+/**
+ * ONNX pads [top, left, bottom, right] of a Conv2D or MaxPooling2D layer with config `c` (padding `same` or
+ * `valid`) over its NHWC input, for its kernel [kh, kw] and strides [sh, sw].
+ */
+function layerPads(layer: Layer, c: Config, [kh, kw]: [number, number], [sh, sw]: [number, number]): number[] {
+  if (c["padding"] !== "same") return [0, 0, 0, 0];
+  const [, h, w] = (list(layer.input)[0] as SymbolicTensor).shape as number[];
+  const [top, bottom] = samePads(h as number, kh, sh);
+  const [left, right] = samePads(w as number, kw, sw);
+  return [top, left, bottom, right];
+}
+const pair = (v: unknown): [number, number] =>
+  (Array.isArray(v) ? [v[0] as number, v[1] as number] : [v as number, v as number]);
 
 /** TensorFlow's `same` padding along one axis: [begin, end], the odd pixel at the end. */
 export function samePads(size: number, kernel: number, stride: number): [number, number] {
@@ -63,12 +73,15 @@ class GraphWriter {
   private readonly uses = new Map<string, number>();
 
   constructor(private readonly model: tfl.LayersModel) {
-    for (const layer of model.layers) for (const t of list(layer.input)) this.uses.set(t.name, (this.uses.get(t.name) ?? 0) + 1);
+    for (const layer of model.layers) {
+      for (const t of list(layer.input)) this.uses.set(t.name, (this.uses.get(t.name) ?? 0) + 1);
+    }
   }
 
   private fail(layer: Layer, what: string): never {
-    throw new ModelError("E_MODEL_EXPORT", `cannot export layer "${layer.name}" (${layer.getClassName()}) to ONNX: ${what}`,
-      {}, "ben19 exports the layers its own six networks use; export a model ben19 built");
+    const kind = layer.getClassName();
+    throw new ModelError("E_MODEL_EXPORT", `cannot export layer "${layer.name}" (${kind}) to ONNX: ${what}`, {},
+      "ben19 exports the layers its own six networks use; export a model ben19 built");
   }
 
   private value(t: SymbolicTensor): Value {
@@ -78,7 +91,8 @@ class GraphWriter {
   }
 
   private emit(op: string, inputs: string[], output: string, attributes?: OnnxNode["attributes"]): OnnxNode {
-    const node: OnnxNode = { op, inputs, outputs: [output], name: `${op}_${this.nodes.length}`, ...(attributes ? { attributes } : {}) };
+    const name = `${op}_${this.nodes.length}`;
+    const node: OnnxNode = { op, inputs, outputs: [output], name, ...(attributes ? { attributes } : {}) };
     this.nodes.push(node);
     return node;
   }
@@ -97,7 +111,8 @@ class GraphWriter {
   private weights(layer: Layer): Map<string, Float32Array> {
     const tensors = layer.getWeights();
     // Weight names are "<layer>/<kind>" (e.g. conv1/kernel, bn/moving_mean): keyed by kind.
-    return new Map(layer.weights.map((w, i) => [w.originalName.split("/").pop() as string, tensors[i]?.dataSync() as Float32Array]));
+    const kind = (name: string): string => name.split("/").pop() as string;
+    return new Map(layer.weights.map((w, i) => [kind(w.originalName), tensors[i]?.dataSync() as Float32Array]));
   }
 
   /** The activation after a Conv or Dense (its `activation` config), if any. */
@@ -117,17 +132,21 @@ class GraphWriter {
     const [sh, sw] = pair(c["strides"]);
     const [dh, dw] = pair(c["dilationRate"] ?? 1);
     if (dh !== 1 || dw !== 1) this.fail(layer, "dilated convolutions");
-    const [, h, wd, cin] = (list(layer.input)[0] as SymbolicTensor).shape as number[];
+    const cin = ((list(layer.input)[0] as SymbolicTensor).shape as number[])[3] as number;
     const cout = c["filters"] as number;
     // tfjs kernel [kh, kw, cin, cout] → ONNX [cout, cin, kh, kw].
     const weight = new Float32Array(kernel.length);
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < (cin as number); ci++) for (let co = 0; co < cout; co++) {
-      weight[((co * (cin as number) + ci) * kh + i) * kw + j] = kernel[((i * kw + j) * (cin as number) + ci) * cout + co] as number;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        for (let ci = 0; ci < cin; ci++) {
+          const from = ((i * kw + j) * cin + ci) * cout;
+          for (let co = 0; co < cout; co++) weight[((co * cin + ci) * kh + i) * kw + j] = kernel[from + co] as number;
+        }
+      }
     }
-    const pads: [number, number][] = c["padding"] === "same" ? [samePads(h as number, kh, sh), samePads(wd as number, kw, sw)] : [[0, 0], [0, 0]];
     const out = { name: `${layer.name}/out`, rank: 4 };
     const node = this.emit("Conv", [x.name, `${layer.name}/W`, `${layer.name}/B`], out.name, {
-      kernel_shape: [kh, kw], strides: [sh, sw], pads: onnxPads(pads), dilations: [1, 1],
+      kernel_shape: [kh, kw], strides: [sh, sw], pads: layerPads(layer, c, [kh, kw], [sh, sw]), dilations: [1, 1],
     });
     const bias = w.get("bias") ?? new Float32Array(cout);
     this.open(layer, { node, weight, dims: [cout, cin as number, kh, kw], bias, uses: 0 }, c["activation"]);
@@ -146,14 +165,16 @@ class GraphWriter {
     for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) weight[u * n + i] = kernel[i * units + u] as number;
     const out = { name: `${layer.name}/out`, rank: 2 };
     const node = this.emit("Gemm", [x.name, `${layer.name}/W`, `${layer.name}/B`], out.name, { transB: 1 });
-    this.open(layer, { node, weight, dims: [units, n], bias: w.get("bias") ?? new Float32Array(units), uses: 0 }, c["activation"]);
+    const bias = w.get("bias") ?? new Float32Array(units);
+    this.open(layer, { node, weight, dims: [units, n], bias, uses: 0 }, c["activation"]);
     return this.activate(layer, out, c["activation"]);
   }
 
   /** Records a Conv/Gemm's weights; a linear one stays open so a batch norm right after can fold into it. */
   private open(layer: Layer, a: Affine, fn: unknown): void {
     if (fn === undefined || fn === "linear") {
-      this.affine.set(a.node.outputs[0] as string, { ...a, uses: this.uses.get((layer.output as SymbolicTensor).name) ?? 0 });
+      const uses = this.uses.get((layer.output as SymbolicTensor).name) ?? 0;
+      this.affine.set(a.node.outputs[0] as string, { ...a, uses });
     } else {
       this.close(a);
     }
@@ -173,7 +194,7 @@ class GraphWriter {
     const gamma = w.get("gamma");
     const beta = w.get("beta");
     const axis = c["axis"] as number;
-    if (axis !== -1 && axis !== x.rank - 1) this.fail(layer, `batch normalisation over axis ${axis} (only the channel axis)`);
+    if (axis !== -1 && axis !== x.rank - 1) this.fail(layer, `batch normalisation over axis ${axis}, not channels`);
     const eps = c["epsilon"] as number;
     // y = x·scale + shift, per channel, in float64.
     const scale = Array.from(mean, (_, k) => (gamma?.[k] ?? 1) / Math.sqrt((variance[k] as number) + eps));
@@ -202,12 +223,10 @@ class GraphWriter {
     const x = this.input(layer);
     const [kh, kw] = pair(c["poolSize"]);
     const [sh, sw] = pair(c["strides"] ?? c["poolSize"]);
-    const [, h, wd] = (list(layer.input)[0] as SymbolicTensor).shape as number[];
     // ONNX MaxPool ignores padded cells, as TensorFlow's `same` max-pooling does.
-    const pads: [number, number][] = c["padding"] === "same" ? [samePads(h as number, kh, sh), samePads(wd as number, kw, sw)] : [[0, 0], [0, 0]];
     const out = { name: `${layer.name}/out`, rank: 4 };
     this.emit("MaxPool", [x.name], out.name, {
-      kernel_shape: [kh, kw], strides: [sh, sw], pads: onnxPads(pads),
+      kernel_shape: [kh, kw], strides: [sh, sw], pads: layerPads(layer, c, [kh, kw], [sh, sw]),
     });
     return out;
   }
@@ -215,7 +234,8 @@ class GraphWriter {
   private zeroPad(layer: Layer, c: Config): Value {
     const x = this.input(layer);
     const [[top, bottom], [left, right]] = c["padding"] as [[number, number], [number, number]];
-    const pads = this.constant(`${layer.name}/pads`, [8], BigInt64Array.from([0, 0, top, left, 0, 0, bottom, right].map(BigInt)));
+    const amounts = BigInt64Array.from([0, 0, top, left, 0, 0, bottom, right].map(BigInt));
+    const pads = this.constant(`${layer.name}/pads`, [8], amounts);
     const out = { name: `${layer.name}/out`, rank: 4 };
     this.emit("Pad", [x.name, pads], out.name, { mode: "constant" });
     return out;
@@ -283,7 +303,7 @@ class GraphWriter {
   write(probabilitiesLayer: string): OnnxGraph {
     for (const t of this.model.inputs) {
       const [, h, w, ch] = t.shape as number[];
-      this.inputs.push({ name: t.name.replace(/:\d+$/, ""), dims: [BATCH_DIM, h as number, w as number, ch as number] });
+      this.inputs.push({ name: t.name, dims: [BATCH_DIM, h as number, w as number, ch as number] });
       const v = { name: `${t.name}/nchw`, rank: 4 };
       this.emit("Transpose", [this.inputs.at(-1)!.name], v.name, { perm: NHWC_TO_NCHW });
       this.values.set(t.name, v);

@@ -88,7 +88,10 @@ function tensor(t: OnnxInitializer): Message {
 
 function valueInfo(v: OnnxValue): Message {
   const shape = new Message();
-  for (const d of v.dims) shape.message(1, typeof d === "string" ? new Message().string(2, d) : new Message().int(1, d));
+  // TensorShapeProto.Dimension: dim_value = 1 or dim_param = 2 (a symbolic dimension).
+  for (const d of v.dims) {
+    shape.message(1, typeof d === "string" ? new Message().string(2, d) : new Message().int(1, d));
+  }
   const tensorType = new Message().int(1, FLOAT).message(2, shape);
   const m = new Message().string(1, v.name).message(2, new Message().message(1, tensorType));
   return v.doc === undefined ? m : m.string(3, v.doc);
@@ -109,6 +112,8 @@ export function encodeModel(model: OnnxModel): Uint8Array {
     .string(6, model.doc)
     .message(7, graph)
     .message(8, new Message().string(1, "").int(2, OPSET));
-  for (const [key, value] of Object.entries(model.metadata)) m.message(14, new Message().string(1, key).string(2, value));
+  for (const [key, value] of Object.entries(model.metadata)) {
+    m.message(14, new Message().string(1, key).string(2, value));
+  }
   return m.toBytes();
 }

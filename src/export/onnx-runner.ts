@@ -26,7 +26,8 @@ export class OnnxRunner {
   }
 
   /** An ORT session on ONNX bytes whose inputs, in order, are NHWC with the given [H, W, C] shapes. */
-  static async fromBytes(bytes: Uint8Array, shapes: readonly (readonly number[])[], threads?: number): Promise<OnnxRunner> {
+  static async fromBytes(bytes: Uint8Array, shapes: readonly (readonly number[])[], threads?: number):
+  Promise<OnnxRunner> {
     return new OnnxRunner(await loadOrt(), await createSession(bytes, threads), shapes);
   }
 

@@ -31,11 +31,13 @@ function meanSigmoidCrossEntropyOf(y: Float32Array, z: Float32Array, count: numb
 }
 
 /** A batch's mean loss and probabilities [size, 19], from tfjs or from ONNX Runtime. */
-async function forward(model: tfl.LayersModel | OnnxRunner, batch: Batch): Promise<{ loss: number; probs: Float32Array }> {
+async function forward(model: tfl.LayersModel | OnnxRunner, batch: Batch):
+Promise<{ loss: number; probs: Float32Array }> {
   if (model instanceof OnnxRunner) {
     const inputs = batch.inputs.map((t) => t.data.subarray(0, batch.size * t.shape[1] * t.shape[2] * t.shape[3]));
     const out = await model.run(inputs, batch.size);
-    return { loss: meanSigmoidCrossEntropyOf(batch.labels, out.logits, batch.size * CLASS_COUNT_19), probs: out.probabilities };
+    const loss = meanSigmoidCrossEntropyOf(batch.labels, out.logits, batch.size * CLASS_COUNT_19);
+    return { loss, probs: out.probabilities };
   }
   const t = batchToTensors(tf, batch);
   const [lossT, probsT] = tf.tidy(() => {
@@ -52,7 +54,8 @@ async function forward(model: tfl.LayersModel | OnnxRunner, batch: Batch): Promi
  * Evaluates `logits` (see logitsModel), or the model in ONNX Runtime, on epoch 0 of `ds` (make it unshuffled for a
  * stable order).
  */
-export async function evaluate(logits: tfl.LayersModel | OnnxRunner, ds: Dataset, o: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluate(logits: tfl.LayersModel | OnnxRunner, ds: Dataset, o: EvaluateOptions = {}):
+Promise<Evaluation> {
   const acc = new MetricAccumulator(CLASS_COUNT_19, o.threshold ?? 0.5);
   let lossSum = 0;
   let count = 0;

@@ -57,7 +57,8 @@ export interface PredictOptions {
 }
 
 /** The probabilities [n, 19] of a batch of `n` patches (NHWC buffers in the model's input order). */
-async function forward(loaded: LoadedModel, outs: Float32Array[], n: number, onnx: OnnxRunner | undefined): Promise<Float32Array> {
+async function forward(loaded: LoadedModel, outs: Float32Array[], n: number, onnx: OnnxRunner | undefined):
+Promise<Float32Array> {
   if (onnx !== undefined) return (await onnx.run(outs, n)).probabilities;
   const xs = loaded.meta.inputs.map((input, k) => tf.tensor4d(outs[k] as Float32Array, [n, ...input.shape]));
   const probsT = loaded.model.predict(xs) as tf.Tensor;

@@ -15,7 +15,7 @@ import { readPatchDir } from "../../src/archive/patch.js";
 import { OnnxRunner } from "../../src/export/onnx-runner.js";
 import { selectBackend } from "../../src/models/backend.js";
 import { saveModel } from "../../src/models/io.js";
-import { makeMetadata } from "../../src/models/metadata.js";
+import { makeMetadata, type ModelMetadata } from "../../src/models/metadata.js";
 import type { ModelName } from "../../src/models/registry.js";
 import { createCore } from "../../src/wasm/core.js";
 import { needShared, PROJECT_ROOT, SHARED_DIR } from "../helpers/env.js";
@@ -59,13 +59,15 @@ async function predictJson(t: TestContext, args: string[]): Promise<Row[]> {
 function assertSamePredictions(a: Row[], b: Row[], what: string): void {
   assert.deepEqual(b.map((r) => r.patch), a.map((r) => r.patch));
   let max = 0;
-  a.forEach((r, i) => r.probabilities.forEach((p, c) => (max = Math.max(max, Math.abs(p - (b[i]?.probabilities[c] as number))))));
+  a.forEach((r, i) => r.probabilities.forEach((p, c) => {
+    max = Math.max(max, Math.abs(p - (b[i]?.probabilities[c] as number)));
+  }));
   assert.ok(max <= 1e-4, `${what}: probabilities differ by up to ${max}`);
   assert.deepEqual(b.map((r) => r.labels.map((l) => l.name)), a.map((r) => r.labels.map((l) => l.name)), what);
 }
 
 for (const name of ["kbranch", "resnet50"] as const) {
-  test(`${name}: predict --backend onnx = --backend wasm on the 6 real patches; the exported file gives the same`, async (t) => {
+  test(`${name}: predict --backend onnx = wasm on the 6 real patches; the exported file gives the same`, async (t) => {
     if (!needShared(t) || !(await needOrt(t))) return;
     const runDir = await runFolder(name);
     const wasm = await predictJson(t, ["--model", runDir, "--backend", "wasm", ...patchDirs()]);
@@ -80,11 +82,13 @@ for (const name of ["kbranch", "resnet50"] as const) {
     assert.equal(ex.code, 0, ex.stderr);
     assert.equal((JSON.parse(ex.stdout) as { bytes: number }).bytes, readFileSync(file).byteLength);
     // The file on disk, fed as its metadata says (NHWC, z-scored, one tensor per layout input in order).
-    const meta = JSON.parse(readFileSync(join(runDir, "model", "ben19.json"), "utf8")) as ReturnType<typeof makeMetadata>;
+    const meta = JSON.parse(readFileSync(join(runDir, "model", "ben19.json"), "utf8")) as ModelMetadata;
     const runner = await OnnxRunner.fromBytes(readFileSync(file), meta.inputs.map((i) => i.shape));
     const core = await createCore();
+    const preprocessing = { layout: meta.layout, stats: meta.normalization.stats, resample: meta.resample };
     for (const [i, dir] of patchDirs().entries()) {
-      const x = buildInput(core, (await readPatchDir(dir, { labels: false })).bands, { layout: meta.layout, stats: meta.normalization.stats, resample: meta.resample });
+      const { bands } = await readPatchDir(dir, { labels: false });
+      const x = buildInput(core, bands, preprocessing);
       const out = await runner.run(x.map((p) => p.data), 1);
       const want = wasm[i]?.probabilities as number[];
       want.forEach((p, c) => assert.ok(Math.abs(p - (out.probabilities[c] as number)) <= 1e-4, `${dir} class ${c}`));
@@ -93,14 +97,17 @@ for (const name of ["kbranch", "resnet50"] as const) {
   });
 }
 
-test("kbranch: eval --backend onnx = --backend wasm on the golden TFRecord (metrics, loss, predictions file)", async (t) => {
+test("kbranch: eval --backend onnx = wasm on the golden TFRecord (metrics, loss, predictions file)", async (t) => {
   if (!needShared(t) || !(await needOrt(t))) return;
   const runDir = await runFolder("kbranch");
-  const outputs = (backend: string) => ({ metrics: join(runDir, `${backend}.json`), preds: join(runDir, `${backend}.csv`) });
+  const outputs = (backend: string) => ({
+    metrics: join(runDir, `${backend}.json`), preds: join(runDir, `${backend}.csv`),
+  });
   const results: Record<string, { loss: number; metrics: Record<string, number>; rows: string[][] }> = {};
   for (const backend of ["wasm", "onnx"]) {
     const o = outputs(backend);
-    const r = await cli(["eval", "--model", runDir, "--data", GOLDEN, "--backend", backend, "--out", o.metrics, "--predictions", o.preds, "-q"]);
+    const r = await cli(["eval", "--model", runDir, "--data", GOLDEN, "--backend", backend, "--out", o.metrics,
+      "--predictions", o.preds, "-q"]);
     assert.equal(r.code, 0, r.stderr);
     results[backend] = {
       loss: Number(/loss (\d+\.\d+)/.exec(r.stdout)?.[1]),
@@ -111,7 +118,9 @@ test("kbranch: eval --backend onnx = --backend wasm on the golden TFRecord (metr
   const [w, o] = [results["wasm"]!, results["onnx"]!];
   assert.ok(Math.abs(w.loss - o.loss) <= 1e-4, `loss ${w.loss} vs ${o.loss}`);
   assert.deepEqual(Object.keys(o.metrics), Object.keys(w.metrics));
-  for (const [k, v] of Object.entries(w.metrics)) assert.ok(Math.abs(v - (o.metrics[k] as number)) <= 1e-6, `${k}: ${v} vs ${o.metrics[k]}`);
+  for (const [k, v] of Object.entries(w.metrics)) {
+    assert.ok(Math.abs(v - (o.metrics[k] as number)) <= 1e-6, `${k}: ${v} vs ${o.metrics[k]}`);
+  }
   assert.equal(o.rows.length, w.rows.length);
   assert.equal(w.rows.length, 7); // header + 6 patches
   w.rows.forEach((row, i) => row.forEach((cell, c) => {
@@ -125,10 +134,11 @@ test("without onnxruntime-node, --backend onnx says so and predicts on the wasm 
   if (!needShared(t)) return;
   const runDir = await runFolder("kbranch");
   const args = ["--import", "./test/helpers/no-ort.mjs", "--import", "tsx", "test/helpers/cli-child.ts"];
-  const r = spawnSync(process.execPath, [...args, "predict", "--json", "--model", runDir, "--backend", "onnx", patchDirs()[0] as string],
-    { cwd: PROJECT_ROOT, encoding: "utf8" });
+  const predict = ["predict", "--json", "--model", runDir, "--backend", "onnx", patchDirs()[0] as string];
+  const r = spawnSync(process.execPath, [...args, ...predict], { cwd: PROJECT_ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /--backend onnx: onnxruntime-node cannot be loaded \(Cannot find package 'onnxruntime-node'\); using the wasm backend/);
+  assert.match(r.stderr, /onnx: onnxruntime-node cannot be loaded \(Cannot find package 'onnxruntime-node'\)/);
+  assert.match(r.stderr, /; using the wasm backend/);
   assert.match(r.stderr, /npm install onnxruntime-node/);
   const row = JSON.parse(r.stdout) as Row;
   assert.equal(row.probabilities.length, 19);

@@ -11,7 +11,7 @@ import { IR_VERSION, OPSET } from "../../src/export/onnx-proto.js";
 import { OnnxRunner } from "../../src/export/onnx-runner.js";
 import { selectBackend } from "../../src/models/backend.js";
 import { PROBABILITIES } from "../../src/models/head.js";
-import { makeMetadata } from "../../src/models/metadata.js";
+import { makeMetadata, type ModelMetadata } from "../../src/models/metadata.js";
 import { MODEL_NAMES, type ModelName } from "../../src/models/registry.js";
 import { tf } from "../../src/models/tf.js";
 import { logitsAndProbabilities, needOrt, randomInputs, testModel } from "../helpers/onnx.js";
@@ -39,6 +39,11 @@ message ModelProto { optional int64 ir_version = 1; optional string producer_nam
   repeated OperatorSetIdProto opset_import = 8; repeated StringStringEntryProto metadata_props = 14; }
 `;
 
+interface Dim {
+  dimValue?: number;
+  dimParam?: string;
+}
+
 interface Decoded {
   irVersion: number;
   producerName: string;
@@ -47,7 +52,7 @@ interface Decoded {
   graph: {
     node: { opType: string; input: string[]; output: string[] }[];
     initializer: { name: string; dims: number[]; dataType: number; rawData: Uint8Array }[];
-    input: { name: string; type: { tensorType: { elemType: number; shape: { dim: { dimValue?: number; dimParam?: string }[] } } } }[];
+    input: { name: string; type: { tensorType: { elemType: number; shape: { dim: Dim[] } } } }[];
     output: { name: string }[];
   };
 }
@@ -57,7 +62,8 @@ function decode(bytes: Uint8Array): Decoded {
   return type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as Decoded;
 }
 
-const metaOf = (name: ModelName) => makeMetadata(name, { stats: REFERENCE_STATS, resample: "tf1-bicubic", threshold: 0.4 });
+const metaOf = (name: ModelName): ModelMetadata =>
+  makeMetadata(name, { stats: REFERENCE_STATS, resample: "tf1-bicubic", threshold: 0.4 });
 
 /** Max |a − b| and whether every |a − b| ≤ tol·(1 + |a|). */
 function compare(a: Float32Array, b: Float32Array, tol: number): { max: number; ok: boolean } {
@@ -97,7 +103,7 @@ for (const name of MODEL_NAMES) {
   });
 }
 
-test("the file: ONNX schema fields, NHWC inputs with a symbolic batch, both outputs, batch norms folded, metadata", async () => {
+test("the file: schema fields, NHWC inputs, symbolic batch, both outputs, folded batch norms, metadata", async () => {
   await selectBackend("wasm");
   const model = await testModel("kbranch", 2);
   const meta = metaOf("kbranch");
@@ -114,7 +120,9 @@ test("the file: ONNX schema fields, NHWC inputs with a symbolic batch, both outp
   assert.equal(props["threshold"], "0.4");
   assert.deepEqual(JSON.parse(props["classes"] as string), meta.classes);
   assert.deepEqual(JSON.parse(props["normalization"] as string), meta.normalization);
-  assert.deepEqual(m.graph.input.map((i) => [i.name, i.type.tensorType.elemType, i.type.tensorType.shape.dim.map((d) => d.dimParam ?? d.dimValue)]),
+  const tensorType = (i: Decoded["graph"]["input"][number]) => i.type.tensorType;
+  const dims = (i: Decoded["graph"]["input"][number]) => tensorType(i).shape.dim.map((d) => d.dimParam ?? d.dimValue);
+  assert.deepEqual(m.graph.input.map((i) => [i.name, tensorType(i).elemType, dims(i)]),
     meta.inputs.map((i, k) => [inputNames[k], 1, [BATCH_DIM, ...i.shape]]));
   assert.deepEqual(m.graph.output.map((o) => o.name), [PROBABILITIES, LOGITS]);
   const ops = new Set(m.graph.node.map((n) => n.opType));
@@ -126,6 +134,8 @@ test("the file: ONNX schema fields, NHWC inputs with a symbolic batch, both outp
   assert.equal(count("Concat"), 1);
   // A weight and a bias per Conv and Gemm (batch norms folded in), as float32 raw data of the size their dims say.
   assert.equal(m.graph.initializer.length, 2 * (count("Conv") + count("Gemm")));
-  for (const i of m.graph.initializer) assert.equal(i.rawData.byteLength, 4 * i.dims.reduce((a, b) => a * b, 1), i.name);
+  for (const i of m.graph.initializer) {
+    assert.equal(i.rawData.byteLength, 4 * i.dims.reduce((a, b) => a * b, 1), i.name);
+  }
   model.dispose();
 });

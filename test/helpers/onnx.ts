@@ -35,8 +35,10 @@ export function randomInputs(model: tfl.LayersModel | ModelName, n: number, seed
 }
 
 /** The model's logits and probabilities on `xs`, from one forward pass. */
-export async function logitsAndProbabilities(model: tfl.LayersModel, xs: tf.Tensor[]): Promise<[Float32Array, Float32Array]> {
-  const both = tfl.model({ inputs: model.inputs, outputs: [logitsModel(model).outputs[0] as tfl.SymbolicTensor, model.outputs[0] as tfl.SymbolicTensor] });
+export async function logitsAndProbabilities(model: tfl.LayersModel, xs: tf.Tensor[]):
+Promise<[Float32Array, Float32Array]> {
+  const outputs = [logitsModel(model).outputs[0], model.outputs[0]] as tfl.SymbolicTensor[];
+  const both = tfl.model({ inputs: model.inputs, outputs });
   const out = both.predict(xs) as tf.Tensor[];
   const data = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
   tf.dispose(out);
@@ -57,7 +59,8 @@ export async function testModel(name: ModelName, seed: number, xs?: tf.Tensor[])
     };
     layer.setWeights(layer.weights.map((w) => {
       const [lo, hi] = ranges[w.originalName.split("/").pop() as string] as [number, number];
-      return tf.tensor(Float32Array.from({ length: w.shape.reduce((a: number, b) => a * (b ?? 1), 1) }, () => u(lo, hi)), w.shape as number[]);
+      const length = w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
+      return tf.tensor(Float32Array.from({ length }, () => u(lo, hi)), w.shape as number[]);
     }));
   }
   const inputs = xs ?? randomInputs(model, 2, seed);

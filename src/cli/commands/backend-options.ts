@@ -22,9 +22,10 @@ export function addBackendOptions(cmd: Command, o: { onnx?: boolean } = {}): Com
   const choices: string[] = o.onnx === true ? [...BACKEND_CHOICES, ONNX_BACKEND] : [...BACKEND_CHOICES];
   const onnx = o.onnx === true ? "; onnx: ONNX Runtime, native CPU kernels" : "";
   return cmd
-    .addOption(new Option("--backend <name>", `tfjs backend (auto: node, then wasm, then cpu)${onnx}`).choices(choices).default("auto"))
-    .option("--threads <n>", "threads of the wasm backend or ONNX Runtime, 1-8 (default: BEN19_WASM_THREADS, else every core)",
-      parseInteger("--threads"));
+    .addOption(new Option("--backend <name>", `tfjs backend (auto: node, then wasm, then cpu)${onnx}`)
+      .choices(choices).default("auto"))
+    .option("--threads <n>", "threads of the wasm backend or ONNX Runtime, 1-8 "
+      + "(default: BEN19_WASM_THREADS, else every core)", parseInteger("--threads"));
 }
 
 /**

@@ -25,10 +25,12 @@ export const command: CommandModule = {
       .summary("write a trained model as an ONNX file (inputs NHWC, z-scored; metadata inside)")
       .argument("<run>", "a run folder from ben19 train (or its model/ folder)")
       .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).default("onnx"))
-      .requiredOption("-o, --out <file>", "the file to write, e.g. model.onnx (written under a temporary name, then renamed)")
+      .requiredOption("-o, --out <file>", "the file to write, e.g. model.onnx (a temporary name, then renamed)")
       .option("--json", "print what was written as JSON")
       .action(async (run: string, f: ExportFlags) => {
-        if (!existsSync(dirname(f.out))) throw new OptionError("--out", f.out, `its folder ${dirname(f.out)} does not exist: create it first`);
+        if (!existsSync(dirname(f.out))) {
+          throw new OptionError("--out", f.out, `its folder ${dirname(f.out)} does not exist: create it first`);
+        }
         // tfjs only holds the weights while the graph is written: the cpu backend needs no setup.
         await selectBackend("cpu");
         const loaded = await loadModel(run);
@@ -43,8 +45,10 @@ export const command: CommandModule = {
         if (f.json === true) ctx.io.out(`${JSON.stringify(summary)}\n`);
         else {
           const ins = inputs.map((i) => `${i.name} [${i.shape.join(", ")}] (${i.bands.join(" ")})`).join("; ");
-          ctx.io.out(`wrote ${f.out} (${(bytes / 1e6).toFixed(1)} MB): ${meta.model}, ${INPUT_LAYOUT} float32 inputs ${ins}, `
-            + `z-scored with the statistics in its metadata; outputs probabilities and logits [batch, ${meta.classes.length}]\n`);
+          const size = `${(bytes / 1e6).toFixed(1)} MB`;
+          const outputs = `probabilities and logits [batch, ${meta.classes.length}]`;
+          ctx.io.out(`wrote ${f.out} (${size}): ${meta.model}, ${INPUT_LAYOUT} float32 inputs ${ins}, z-scored `
+            + `with the statistics in its metadata; outputs ${outputs}\n`);
         }
         ctx.exit(0);
       });
