@@ -1,7 +1,7 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
 // Each band costs one readFileSync and a decodeBand (every layout GDAL writes by default, DEFLATE via node:zlib);
 // geotiff.js is loaded only for rarer compressions (JPEG, LERC, ZSTD...).
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
 import { PatchError } from "../core/errors.js";
@@ -35,6 +35,14 @@ export interface PatchData {
 export interface ReadPatchOptions {
   /** Read and check the JSON label file (default true); false reads the bands only. */
   labels?: boolean;
+  /** Adds the milliseconds spent reading band files and decoding them (for prep's and bench's time split). */
+  timing?: PatchTiming | undefined;
+}
+
+/** Time accumulated over the band files read: reading them and decoding them. */
+export interface PatchTiming {
+  readMs: number;
+  decodeMs: number;
 }
 
 /** The file names of a band file and of the label file of a patch, and their paths in a patch folder. */
@@ -85,14 +93,22 @@ export interface PatchFileSource {
 }
 
 /** Decodes one band of the patch; synchronous except for geotiff.js's layouts. */
-async function readBand(src: PatchFileSource, b: number): Promise<Uint16Array> {
+async function readBand(src: PatchFileSource, b: number, timing: PatchTiming | undefined): Promise<Uint16Array> {
   const band = BAND_NAMES[b] as string;
   const fileName = bandFileName(src.name, band);
+  const t0 = timing === undefined ? 0 : performance.now();
   const buf = src.read(fileName, "E_MISSING_BAND", `band ${band}`);
+  const t1 = timing === undefined ? 0 : performance.now();
   const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
   checkBand(info, BAND_SIDES[b] as number, place);
-  return canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : decodeWithGeotiff(buf, place, info);
+  const pixels = canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : await decodeWithGeotiff(buf, place, info);
+  if (timing !== undefined) {
+    const t2 = performance.now();
+    timing.readMs += t1 - t0;
+    timing.decodeMs += t2 - t1;
+  }
+  return pixels;
 }
 
 /** Parses and checks a label file. */
@@ -117,7 +133,7 @@ export function parseMetadata(text: string, patch: string, file: string): PatchM
 export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions = {}): Promise<PatchData> {
   const name = src.name;
   const bands: Uint16Array[] = [];
-  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(src, b));
+  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(src, b, opts.timing));
   if (opts.labels === false) return { name, bands };
   const fileName = labelFileName(name);
   const file = src.path(fileName);
@@ -127,9 +143,8 @@ export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions
   return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
 }
 
-/** Reads the patch folder `dir` (its name is the folder's name). */
-export function readPatchDir(dir: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
-  const name = basename(dir);
+/** Reads the patch folder `dir` (the patch's name is the folder's name unless given). */
+export function readPatchDir(dir: string, opts: ReadPatchOptions = {}, name = basename(dir)): Promise<PatchData> {
   return readPatchFrom({ name, path: (f) => join(dir, f), read: (f, code, what) => readFile(join(dir, f), name, code, what) }, opts);
 }
 
@@ -153,4 +168,20 @@ export function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint
 /** Reads patch `name` under the archive root. */
 export function readPatch(root: string, name: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
   return readPatchDir(join(root, name), opts);
+}
+
+/**
+ * The name of the patch whose files a folder holds, found by its `<patch>_B01.tif`, so a folder need not be named
+ * after its patch (a download, a copy). A folder with no such file, or with several patches' files, is named.
+ */
+export function patchNameInDir(dir: string): string {
+  if (existsSync(bandFile(dir, basename(dir), "B01"))) return basename(dir);
+  const names = readdirSync(dir).map((f) => /^(.+)_B01\.tif$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
+  if (names.length === 1) return names[0] as string;
+  if (names.length === 0) {
+    throw new PatchError("E_NOT_A_PATCH", "not a patch folder: it holds no <patch>_B01.tif", { file: dir },
+      "pass folders holding one patch's 12 band files (<patch>_B01.tif … <patch>_B12.tif), or TFRecord files");
+  }
+  throw new PatchError("E_NOT_A_PATCH", `the folder holds the band files of ${names.length} patches (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`,
+    { file: dir }, "pass one folder per patch");
 }

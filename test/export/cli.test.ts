@@ -43,7 +43,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 interface Row {
-  patch: string;
+  patch_name: string;
   probabilities: number[];
   labels: { name: string; probability: number }[];
 }
@@ -57,7 +57,7 @@ async function predictJson(t: TestContext, args: string[]): Promise<Row[]> {
 }
 
 function assertSamePredictions(a: Row[], b: Row[], what: string): void {
-  assert.deepEqual(b.map((r) => r.patch), a.map((r) => r.patch));
+  assert.deepEqual(b.map((r) => r.patch_name), a.map((r) => r.patch_name));
   let max = 0;
   a.forEach((r, i) => r.probabilities.forEach((p, c) => {
     max = Math.max(max, Math.abs(p - (b[i]?.probabilities[c] as number)));

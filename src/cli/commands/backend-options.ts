@@ -1,10 +1,11 @@
 // `--backend` and `--threads`, shared by the commands that run a model (train, eval, predict). eval and predict
 // also take `--backend onnx`: ONNX Runtime (optional onnxruntime-node) runs the model, tfjs only loads it.
 import { Option, type Command } from "commander";
-import { BACKEND_CHOICES, selectBackend, type BackendChoice } from "../../models/backend.js";
 import { ORT_PACKAGE, ortUnavailable } from "../../export/ort.js";
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from "../../models/backend.js";
+import { MAX_WASM_THREADS } from "../../models/wasm-threads.js";
 import type { CommandContext } from "../command.js";
-import { parseInteger } from "./parse.js";
+import { parseIntegerIn } from "./parse.js";
 
 export const ONNX_BACKEND = "onnx";
 
@@ -21,11 +22,12 @@ export interface RunBackendFlags extends Omit<BackendFlags, "backend"> {
 export function addBackendOptions(cmd: Command, o: { onnx?: boolean } = {}): Command {
   const choices: string[] = o.onnx === true ? [...BACKEND_CHOICES, ONNX_BACKEND] : [...BACKEND_CHOICES];
   const onnx = o.onnx === true ? "; onnx: ONNX Runtime, native CPU kernels" : "";
+  const runtime = o.onnx === true ? " or ONNX Runtime" : "";
   return cmd
     .addOption(new Option("--backend <name>", `tfjs backend (auto: node, then wasm, then cpu)${onnx}`)
       .choices(choices).default("auto"))
-    .option("--threads <n>", "threads of the wasm backend or ONNX Runtime, 1-8 "
-      + "(default: BEN19_WASM_THREADS, else every core)", parseInteger("--threads"));
+    .option("--threads <n>", `threads of the wasm backend${runtime}, 1-${MAX_WASM_THREADS} `
+      + "(default: BEN19_WASM_THREADS, else every core)", parseIntegerIn("--threads", 1, MAX_WASM_THREADS, "1: the single-threaded build"));
 }
 
 /**

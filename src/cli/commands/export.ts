@@ -9,6 +9,7 @@ import { INPUT_LAYOUT, writeOnnx } from "../../export/onnx.js";
 import { selectBackend } from "../../models/backend.js";
 import { loadModel } from "../../models/io.js";
 import type { CommandContext, CommandModule } from "../command.js";
+import { requirePath } from "../paths.js";
 
 export const EXPORT_FORMATS = ["onnx"] as const;
 
@@ -28,6 +29,7 @@ export const command: CommandModule = {
       .requiredOption("-o, --out <file>", "the file to write, e.g. model.onnx (a temporary name, then renamed)")
       .option("--json", "print what was written as JSON")
       .action(async (run: string, f: ExportFlags) => {
+        requirePath("RUN", run, "folder", "the run folder ben19 train wrote (or its model/ folder)");
         if (!existsSync(dirname(f.out))) {
           throw new OptionError("--out", f.out, `its folder ${dirname(f.out)} does not exist: create it first`);
         }
