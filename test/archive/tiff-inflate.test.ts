@@ -26,7 +26,8 @@ const streams = fc
   .map(([raw, damage, at, value]) => {
     const z = new Uint8Array(deflateSync(raw));
     if (damage === 1) return { raw, z: z.subarray(0, at % z.length) };
-    if (damage === 2) z[at % z.length] ^= value | 1;
+    const i = at % z.length;
+    if (damage === 2) z[i] = (z[i] as number) ^ (value | 1);
     return { raw, z };
   });
 
