@@ -56,8 +56,8 @@ export interface PrepSummary {
   workers: number;
   seconds: number;
   patchesPerSecond: number;
-  /** Where the time went: summed over workers (read, encode) and on the writing thread (write). */
-  timing: { readMs: number; encodeMs: number; writeMs: number };
+  /** Where the time went: summed over workers (read, decode, encode) and on the writing thread (write). */
+  timing: { readMs: number; decodeMs: number; encodeMs: number; writeMs: number };
   /** --resume found the run already finished (killed after writing its manifest): nothing was done. */
   alreadyFinished?: boolean;
 }
@@ -109,7 +109,7 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
   const journalFile = join(o.out, journalName(o.part));
   const jopts = journalOptions(plan);
   const start = decideStart(plan, journalFile, jopts);
-  if (start.kind === "finished") return { manifest: start.manifest, out: o.out, workers: o.workers, seconds: 0, patchesPerSecond: 0, timing: { readMs: 0, encodeMs: 0, writeMs: 0 }, alreadyFinished: true };
+  if (start.kind === "finished") return { manifest: start.manifest, out: o.out, workers: o.workers, seconds: 0, patchesPerSecond: 0, timing: { readMs: 0, decodeMs: 0, encodeMs: 0, writeMs: 0 }, alreadyFinished: true };
   const resumed = start.kind === "resume" ? start.journal : undefined;
 
   const t0 = performance.now();
@@ -167,7 +167,7 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
     maxThreads: o.workers,
     idleTimeout: 1000,
   });
-  const timing = { readMs: 0, encodeMs: 0, writeMs: 0 };
+  const timing = { readMs: 0, decodeMs: 0, encodeMs: 0, writeMs: 0 };
   let doneAll = counts.reduce((a, c) => a + c.done, 0);
   const doneBefore = doneAll;
   try {
@@ -217,6 +217,7 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
       }
       timing.writeMs += performance.now() - tw;
       timing.readMs += r.readMs;
+      timing.decodeMs += r.decodeMs;
       timing.encodeMs += r.encodeMs;
       hooks.onProgress?.({ split: split.name, done: c.done, total: (work[job.split] as string[]).length, doneAll, totalAll, order: archiveOrder ? "archive" : "csv" });
     }
