@@ -2,7 +2,9 @@
 // evaluate() is the library's (and `ben19 eval`'s) whole evaluation of a saved model on TFRecord shards;
 // evaluateDataset() the loop it shares with train's validation.
 import { CLASS_COUNT_19 } from "../core/constants.js";
+import type { Batch } from "../dataset/batch.js";
 import { createDataset, type Dataset } from "../dataset/dataset.js";
+import { OnnxRunner } from "../export/onnx-runner.js";
 import { batchToTensors } from "../dataset/tensors.js";
 import { DurableFile } from "../io/durable.js";
 import { loadModel, type LoadedModel } from "../models/io.js";
@@ -24,20 +26,48 @@ export interface EvaluateDatasetOptions {
   onBatch?: (names: readonly string[], labels: Float32Array, probs: Float32Array) => void;
 }
 
-/** Evaluates `logits` (see logitsModel) on epoch 0 of `ds` (make it unshuffled for a stable order). */
-export async function evaluateDataset(logits: tfl.LayersModel, ds: Dataset, o: EvaluateDatasetOptions = {}): Promise<Evaluation> {
+/** The mean sigmoid cross-entropy of logits `z` against labels `y`, in the stable form loss.ts describes. */
+function meanSigmoidCrossEntropyOf(y: Float32Array, z: Float32Array, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const x = z[i] as number;
+    sum += Math.max(x, 0) - x * (y[i] as number) + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+  return sum / count;
+}
+
+/** A batch's mean loss and probabilities [size, 19], from tfjs or from ONNX Runtime. */
+async function forward(model: tfl.LayersModel | OnnxRunner, batch: Batch):
+Promise<{ loss: number; probs: Float32Array }> {
+  if (model instanceof OnnxRunner) {
+    const inputs = batch.inputs.map((t) => t.data.subarray(0, batch.size * t.shape[1] * t.shape[2] * t.shape[3]));
+    const out = await model.run(inputs, batch.size);
+    const loss = meanSigmoidCrossEntropyOf(batch.labels, out.logits, batch.size * CLASS_COUNT_19);
+    return { loss, probs: out.probabilities };
+  }
+  const t = batchToTensors(tf, batch);
+  const [lossT, probsT] = tf.tidy(() => {
+    const z = model.predict(t.inputs) as tf.Tensor;
+    return [meanSigmoidCrossEntropy(t.labels, z), tf.sigmoid(z)];
+  });
+  const probs = (await (probsT as tf.Tensor).data()) as Float32Array;
+  const loss = (await (lossT as tf.Tensor).data())[0] as number;
+  tf.dispose([lossT, probsT, ...t.inputs, t.labels]);
+  return { loss, probs };
+}
+
+/**
+ * Evaluates `logits` (see logitsModel), or the model in ONNX Runtime, on epoch 0 of `ds` (make it unshuffled for a
+ * stable order).
+ */
+export async function evaluateDataset(logits: tfl.LayersModel | OnnxRunner, ds: Dataset,
+  o: EvaluateDatasetOptions = {}): Promise<Evaluation> {
   const acc = new MetricAccumulator(CLASS_COUNT_19, o.threshold ?? 0.5);
   let lossSum = 0;
   let count = 0;
   for await (const batch of ds.epoch(0)) {
-    const t = batchToTensors(tf, batch);
-    const [lossT, probsT] = tf.tidy(() => {
-      const z = logits.predict(t.inputs) as tf.Tensor;
-      return [meanSigmoidCrossEntropy(t.labels, z), tf.sigmoid(z)];
-    });
-    const probs = (await (probsT as tf.Tensor).data()) as Float32Array;
-    lossSum += ((await (lossT as tf.Tensor).data())[0] as number) * batch.size;
-    tf.dispose([lossT, probsT, ...t.inputs, t.labels]);
+    const { loss, probs } = await forward(logits, batch);
+    lossSum += loss * batch.size;
     acc.add(batch.labels, probs, batch.size);
     count += batch.size;
     o.onBatch?.(batch.names, batch.labels, probs);
@@ -62,6 +92,8 @@ export interface EvaluateOptions {
   predictions?: string | undefined;
   /** Called after each batch with the patches done and the total. */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Run the model in ONNX Runtime (OnnxRunner.fromModel) instead of the active tfjs backend. */
+  onnx?: OnnxRunner | undefined;
 }
 
 export interface ModelEvaluation extends Evaluation {
@@ -89,7 +121,7 @@ export async function evaluate(o: EvaluateOptions): Promise<ModelEvaluation> {
   preds?.write(`${["patch_name", ...meta.classes.map((_, i) => `true_${pad2(i)}`), ...meta.classes.map((_, i) => `prob_${pad2(i)}`)].join(",")}\n`);
   let done = 0;
   try {
-    const result = await evaluateDataset(logitsModel(loaded.model), ds, {
+    const result = await evaluateDataset(o.onnx ?? logitsModel(loaded.model), ds, {
       threshold,
       onBatch: (names, labels, probs) => {
         done += names.length;

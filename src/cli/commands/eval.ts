@@ -1,8 +1,9 @@
 // `ben19 eval --model RUN --data SHARDS...`: the reference's metrics (names as in its eval_result.json) of a
 // saved model on TFRecord shards, preprocessed with the model's own metadata.
 import type { Command } from "commander";
-import { selectBackend } from "../../runtime/backend.js";
-import { addBackendOptions, type BackendFlags } from "./backend-options.js";
+import { OnnxRunner } from "../../export/onnx-runner.js";
+import { loadModel } from "../../models/io.js";
+import { addBackendOptions, startBackend, type RunBackendFlags } from "./backend-options.js";
 import { evaluate, EVAL_DEFAULTS } from "../../training/evaluate.js";
 import { formatMetricsTable, metricsToJSON } from "../../training/metrics/index.js";
 import type { CommandContext, CommandModule } from "../command.js";
@@ -14,7 +15,7 @@ import { checkFirstRecords } from "../../tfrecord/schema.js";
 import { createCore } from "../../wasm/core.js";
 import { writeFileDurable } from "../../io/durable.js";
 
-interface EvalFlags extends BackendFlags {
+interface EvalFlags extends RunBackendFlags {
   model: string;
   data: string[];
   out?: string;
@@ -28,7 +29,7 @@ interface EvalFlags extends BackendFlags {
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    addBackendOptions(program.command("eval"))
+    addBackendOptions(program.command("eval"), { onnx: true })
       .summary("evaluate a trained model on TFRecord shards with the reference's multi-label metrics")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
       .requiredOption("--data <shards...>", "TFRecord shards (paths or globs)")
@@ -43,12 +44,15 @@ export const command: CommandModule = {
         requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
         const files = expandShards(f.data, "--data");
         await checkFirstRecords(files, await createCore());
-        await selectBackend(f.backend, { threads: f.threads });
+        const { onnx } = await startBackend(f, ctx);
+        const loaded = await loadModel(f.model);
+        // ONNX Runtime runs an in-memory export of the model; tfjs its logits view (inside evaluate()).
+        const runner = onnx ? await OnnxRunner.fromModel(loaded, f.threads) : undefined;
         const bar = progress(ctx.io, "eval", "patches", f.quiet === true || f.json === true);
         const result = await evaluate({
-          model: f.model, data: f.data, threshold: f.threshold, batchSize: f.batchSize, workers: f.workers,
-          predictions: f.predictions, onProgress: (done, total) => bar.update(done, total),
-        });
+          model: loaded, onnx: runner, data: f.data, threshold: f.threshold, batchSize: f.batchSize,
+          workers: f.workers, predictions: f.predictions, onProgress: (done, total) => bar.update(done, total),
+        }).finally(() => runner?.release());
         bar.finish(`${result.count} patches, loss ${result.loss.toFixed(4)}`);
         const json = metricsToJSON(result.metrics);
         if (f.out !== undefined) writeFileDurable(f.out, `${json}\n`);
