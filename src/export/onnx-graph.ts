@@ -6,7 +6,7 @@
 // (inference). Batch normalisation is folded into the convolution or dense layer before it (its only use);
 // anywhere else it is a per-channel Mul and Add. The sigmoid's input is a second output, `logits`.
 import { ModelError } from "../core/errors.js";
-import type { tfl } from "../models/tf.js";
+import type { tfl } from "../runtime/tf.js";
 import type { OnnxInitializer, OnnxNode, OnnxValue } from "./onnx-proto.js";
 
 type Layer = tfl.LayersModel["layers"][number];

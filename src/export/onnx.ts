@@ -2,10 +2,10 @@
 // the file alone says how to preprocess (layout, band order, z-score statistics, resampling), the class names
 // and the threshold. Metadata keys: `ben19.json` (the whole file) and, for convenience, `model`, `layout`,
 // `input_layout` (always NHWC), `inputs`, `normalization`, `resample`, `classes` (JSON) and `threshold`.
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeFileDurable } from "../io/durable.js";
 import { PROBABILITIES } from "../models/head.js";
 import type { LoadedModel } from "../models/io.js";
-import { METADATA_FILE, type ModelMetadata } from "../models/metadata.js";
+import { METADATA_FILE, type ModelMetadata } from "../contract/metadata.js";
 import { onnxGraph } from "./onnx-graph.js";
 import { encodeModel } from "./onnx-proto.js";
 
@@ -44,6 +44,6 @@ export function exportOnnx(loaded: LoadedModel): Uint8Array {
 /** Writes the ONNX file of `loaded` to `path` (under a temporary name, then renamed); returns its size. */
 export function writeOnnx(loaded: LoadedModel, path: string): number {
   const bytes = exportOnnx(loaded);
-  writeFileAtomic(path, bytes);
+  writeFileDurable(path, bytes);
   return bytes.byteLength;
 }

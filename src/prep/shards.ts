@@ -1,7 +1,7 @@
 // The K shard files of one split, written round-robin under temporary names and hashed as they are written.
 // Nothing gets a final name until commit(): a failed or killed run leaves no file that looks finished.
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
 import { publish, writeAll } from "../io/durable.js";

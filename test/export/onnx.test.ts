@@ -9,11 +9,11 @@ import { BATCH_DIM, LOGITS } from "../../src/export/onnx-graph.js";
 import { exportOnnx, onnxMetadata } from "../../src/export/onnx.js";
 import { IR_VERSION, OPSET } from "../../src/export/onnx-proto.js";
 import { OnnxRunner } from "../../src/export/onnx-runner.js";
-import { selectBackend } from "../../src/models/backend.js";
+import { selectBackend } from "../../src/runtime/backend.js";
 import { PROBABILITIES } from "../../src/models/head.js";
-import { makeMetadata, type ModelMetadata } from "../../src/models/metadata.js";
+import { makeMetadata, type ModelMetadata } from "../../src/contract/metadata.js";
 import { MODEL_NAMES, type ModelName } from "../../src/models/registry.js";
-import { tf } from "../../src/models/tf.js";
+import { tf } from "../../src/runtime/tf.js";
 import { logitsAndProbabilities, needOrt, randomInputs, testModel } from "../helpers/onnx.js";
 
 /** The parts of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) this test reads, with its field numbers. */

@@ -7,8 +7,8 @@ import type { TestContext } from "node:test";
 import { ortUnavailable, ORT_PACKAGE } from "../../src/export/ort.js";
 import { PROBABILITIES } from "../../src/models/head.js";
 import { MODELS, type ModelName } from "../../src/models/registry.js";
-import { LAYOUTS } from "../../src/dataset/layouts.js";
-import { tf, tfl } from "../../src/models/tf.js";
+import { LAYOUTS } from "../../src/contract/layouts.js";
+import { tf, tfl } from "../../src/runtime/tf.js";
 import { logitsModel } from "../../src/training/logits.js";
 import { need } from "./env.js";
 

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { OptionError } from "../../core/errors.js";
 import { INPUT_LAYOUT, writeOnnx } from "../../export/onnx.js";
-import { selectBackend } from "../../models/backend.js";
+import { selectBackend } from "../../runtime/backend.js";
 import { loadModel } from "../../models/io.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { requirePath } from "../paths.js";
