@@ -15,33 +15,53 @@ function details(r: BenchResult): string {
   if (d.mbPerSecond !== undefined) parts.push(`${num(d.mbPerSecond)} MB/s`);
   if (d.cpuMicrosPerPatch !== undefined) parts.push(`CPU ${num(d.cpuMicrosPerPatch)} µs/patch`);
   if (d.readMicros !== undefined) {
-    const split = [["read", d.readMicros], ["decode", d.decodeMicros], ["encode", d.encodeMicros], ["write", d.writeMicros]] as const;
-    parts.push(split.map(([k, v]) => `${k} ${num(v ?? NaN)}`).join(" / ") + " µs");
+    const split = { read: d.readMicros, decode: d.decodeMicros, encode: d.encodeMicros, write: d.writeMicros };
+    parts.push(`${Object.entries(split).map(([k, v]) => `${k} ${num(v ?? NaN)}`).join(" / ")} µs`);
   }
   return parts.join("; ");
 }
 
 function machineLine(r: BenchReport): string {
   const m = r.machine;
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ben19 ${m.ben19}, load ${m.loadAverage}`;
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ben19 ${m.ben19}, ` +
+    `load ${m.loadAverage}`;
+}
+
+/** Rows padded to aligned columns: `align` is L or R per column, `gaps` the spaces after each but the last. */
+function columns(rows: readonly string[][], align: string, gaps: readonly number[]): string[] {
+  const ks = [...align].map((_, k) => k);
+  const width = ks.map((k) => Math.max(...rows.map((row) => (row[k] ?? "").length)));
+  return rows.map((row) =>
+    ks
+      .map((k) => {
+        const cell = row[k] ?? "";
+        const last = k === ks.length - 1;
+        const padded = last ? cell : align[k] === "R" ? cell.padStart(width[k] ?? 0) : cell.padEnd(width[k] ?? 0);
+        return last ? padded : padded + " ".repeat(gaps[k] ?? 1);
+      })
+      .join("")
+      .trimEnd(),
+  );
 }
 
 /** The table for a terminal. */
 export function formatReport(r: BenchReport): string {
   const input = r.input.source === "synth" ? `synthetic archive, ${r.input.layout} layout` : `archive ${r.input.root}`;
   const rows = r.results.map((x) => [x.name, num(x.value), x.unit, details(x)]);
-  const w = [0, 1, 2].map((k) => Math.max(...rows.map((row) => (row[k] as string).length)));
-  const lines = rows.map((row) => `${(row[0] as string).padEnd(w[0] as number)}  ${(row[1] as string).padStart(w[1] as number)} ${(row[2] as string).padEnd(w[2] as number)}  ${row[3]}`);
+  const lines = columns(rows, "LRLL", [2, 1, 2]);
   return [
     `machine: ${machineLine(r)}`,
     `input: ${input}, ${r.input.patches.toLocaleString("en-US")} patches, ${num(r.input.bytes / 1e6)} MB`,
     "",
     ...lines,
     "",
-    `${num(r.seconds)} s in all; peak RSS ${r.peakRssMB} MB. Per-stage µs are summed over worker threads (read, decode, encode) or on the main thread (write).`,
+    `${num(r.seconds)} s in all; peak RSS ${r.peakRssMB} MB. Per-stage µs are summed over worker threads ` +
+      "(read, decode, encode) or on the main thread (write).",
     "",
   ].join("\n");
 }
+
+const FIX = "give files written by ben19 bench --out";
 
 /** Reads a report saved with --out (or --json), checking that it is one. */
 export function readReport(file: string): BenchReport {
@@ -49,10 +69,10 @@ export function readReport(file: string): BenchReport {
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new Ben19Error("E_BENCH_REPORT", `cannot read a bench report: ${(e as Error).message}`, { file }, "give files written by ben19 bench --out");
+    throw new Ben19Error("E_BENCH_REPORT", `cannot read a bench report: ${(e as Error).message}`, { file }, FIX);
   }
   if ((data as { format?: unknown } | null)?.format !== BENCH_FORMAT) {
-    throw new Ben19Error("E_BENCH_REPORT", `not a bench report (format is not "${BENCH_FORMAT}")`, { file }, "give files written by ben19 bench --out");
+    throw new Ben19Error("E_BENCH_REPORT", `not a bench report (format is not "${BENCH_FORMAT}")`, { file }, FIX);
   }
   return data as BenchReport;
 }
@@ -62,16 +82,9 @@ export function formatComparison(a: BenchReport, b: BenchReport, names: readonly
   const byId = new Map(b.results.map((x) => [x.id, x]));
   const rows = a.results.flatMap((x) => {
     const y = byId.get(x.id);
-    return y === undefined || y.unit !== x.unit ? [] : [[x.name, `${num(x.value)}`, `${num(y.value)}`, `${(y.value / x.value).toFixed(2)}×`, x.unit]];
+    if (y === undefined || y.unit !== x.unit) return [];
+    return [[x.name, num(x.value), num(y.value), `${(y.value / x.value).toFixed(2)}×`, x.unit]];
   });
-  const w = [0, 1, 2, 3].map((k) => Math.max((["", "A", "B", "B/A"][k] as string).length, ...rows.map((row) => (row[k] as string).length)));
-  const fmt = (row: readonly string[]): string => `${(row[0] as string).padEnd(w[0] as number)}  ${(row[1] as string).padStart(w[1] as number)}  ${(row[2] as string).padStart(w[2] as number)}  ${(row[3] as string).padStart(w[3] as number)}  ${row[4]}`;
-  return [
-    `A: ${names[0]} (${machineLine(a)})`,
-    `B: ${names[1]} (${machineLine(b)})`,
-    "",
-    fmt(["", "A", "B", "B/A", ""]),
-    ...rows.map(fmt),
-    "",
-  ].join("\n");
+  const table = columns([["", "A", "B", "B/A", ""], ...rows], "LRRRL", [2, 2, 2, 2]);
+  return [`A: ${names[0]} (${machineLine(a)})`, `B: ${names[1]} (${machineLine(b)})`, "", ...table, ""].join("\n");
 }

@@ -3,7 +3,8 @@
 // per worker count with its CPU time split into read / decode / encode / write, the WASM core's CRC32C and
 // Example encoder, and the training input pipeline per model input layout. Every temporary file lives in one
 // folder that is removed at the end, whatever happens. Silent: progress goes through hooks.
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -55,10 +56,19 @@ export interface BenchResult {
   note?: string | undefined;
 }
 
+/** What was measured on: a synthetic archive (its GeoTIFF layout) or the user's, and its size. */
+export interface BenchInput {
+  source: "synth" | "archive";
+  root?: string | undefined;
+  layout?: string | undefined;
+  patches: number;
+  bytes: number;
+}
+
 export interface BenchReport {
   format: typeof BENCH_FORMAT;
   machine: MachineInfo;
-  input: { source: "synth" | "archive"; root?: string | undefined; layout?: string | undefined; patches: number; bytes: number };
+  input: BenchInput;
   results: BenchResult[];
   seconds: number;
   /** The bench process's peak resident set (main thread and every worker thread), MB. */
@@ -78,6 +88,8 @@ function rate(fn: () => void, work: number, ms = 600): number {
   } while (t - t0 < ms);
   return (calls * work) / ((t - t0) / 1000);
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n > 1 ? "s" : ""}`;
 
 const cpuMicros = (since: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(since);
@@ -100,7 +112,7 @@ async function synthInput(dir: string, n: number, layout: SynthLayout, hooks: Be
   return { root, csvs: [csv], names: s.patches, bytes: 0 };
 }
 
-async function archiveInput(root: string, csvs: readonly string[]): Promise<Input> {
+async function archiveInput(root: string, csvs: readonly string[] = []): Promise<Input> {
   if (csvs.length === 0) throw new OptionError("-n/--splits", [], "give the split CSVs of the archive given with -r");
   const names = [...new Set((await Promise.all(csvs.map((c) => readSplit(c)))).flatMap((s) => s.patches))];
   return { root, csvs: [...csvs], names, bytes: 0 };
@@ -148,22 +160,25 @@ function ioFloor(input: Input, dir: string, hooks: BenchHooks): BenchResult {
   };
 }
 
-async function prepRuns(input: Input, dir: string, workers: readonly number[], hooks: BenchHooks): Promise<{ results: BenchResult[]; out: string }> {
+type PrepRuns = { results: BenchResult[]; out: string };
+
+async function prepRuns(input: Input, dir: string, workers: readonly number[], hooks: BenchHooks): Promise<PrepRuns> {
   const n = input.names.length;
   const results: BenchResult[] = [];
   let out = "";
   for (const w of workers) {
     if (out !== "") rmSync(out, { recursive: true, force: true });
     out = join(dir, `prep-${w}`);
-    hooks.onStage?.(`prep, ${w} worker${w > 1 ? "s" : ""}`, n, "patches");
+    hooks.onStage?.(`prep, ${plural(w, "worker")}`, n, "patches");
     const cpu = process.cpuUsage();
     const t0 = performance.now();
-    const s = await prep({ root: input.root, out, splits: input.csvs, workers: w, shards: 4 }, { onProgress: (p) => hooks.onProgress?.(p.doneAll, p.totalAll) });
+    const onProgress = (p: { doneAll: number; totalAll: number }): void => hooks.onProgress?.(p.doneAll, p.totalAll);
+    const s = await prep({ root: input.root, out, splits: input.csvs, workers: w, shards: 4 }, { onProgress });
     const secs = (performance.now() - t0) / 1000;
     const per = (ms: number): number => (ms * 1000) / n;
     results.push({
       id: `prep-${w}`,
-      name: `prep end to end, ${w} worker${w > 1 ? "s" : ""}`,
+      name: `prep end to end, ${plural(w, "worker")}`,
       value: n / secs,
       unit: "patches/s",
       detail: {
@@ -194,10 +209,11 @@ async function coreRates(): Promise<BenchResult[]> {
   ];
 }
 
-async function pipelineRates(shards: string, layouts: readonly LayoutName[], workers: number, hooks: BenchHooks): Promise<BenchResult[]> {
+async function pipelineRates(shards: string, layouts: readonly LayoutName[], workers: number, hooks: BenchHooks) {
   const results: BenchResult[] = [];
+  const files = join(shards, "*.tfrecord");
   for (const layout of layouts) {
-    const ds = createDataset({ files: join(shards, "*.tfrecord"), layout, batchSize: 32, seed: 1, shuffleBuffer: 1000, workers });
+    const ds = createDataset({ files, layout, batchSize: 32, seed: 1, shuffleBuffer: 1000, workers });
     try {
       let total = 0;
       for await (const b of ds.epoch(0)) total += b.size; // warm-up: workers started, shards in the page cache
@@ -212,7 +228,7 @@ async function pipelineRates(shards: string, layouts: readonly LayoutName[], wor
       const secs = (performance.now() - t0) / 1000;
       results.push({
         id: `pipeline-${layout}`,
-        name: `input pipeline ${layout}: decode, z-score, resample, batches of 32 (${workers} worker${workers > 1 ? "s" : ""})`,
+        name: `input pipeline ${layout}: decode, z-score, resample, batches of 32 (${plural(workers, "worker")})`,
         value: done / secs,
         unit: "patches/s",
         detail: { cpuMicrosPerPatch: cpuMicros(cpu) / done },
@@ -228,9 +244,13 @@ async function pipelineRates(shards: string, layouts: readonly LayoutName[], wor
 export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise<BenchReport> {
   const cores = machineInfo().cores;
   const workers = o.workers ?? [...new Set([1, cores])];
-  for (const w of workers) if (!Number.isInteger(w) || w < 1 || w > 64) throw new OptionError("--workers", w, "expected integers from 1 to 64");
+  for (const w of workers) {
+    if (!Number.isInteger(w) || w < 1 || w > 64) throw new OptionError("--workers", w, "expected 1 to 64 workers");
+  }
   const n = o.synth ?? 2000;
-  if (o.root === undefined && (!Number.isInteger(n) || n < 10 || n > 144000)) throw new OptionError("--synth", n, "expected an integer from 10 to 144000");
+  if (o.root === undefined && (!Number.isInteger(n) || n < 10 || n > 144000)) {
+    throw new OptionError("--synth", n, "expected an integer from 10 to 144000");
+  }
   if (o.root !== undefined && statSync(o.root, { throwIfNoEntry: false })?.isDirectory() !== true) {
     throw new OptionError("-r/--root_folder", o.root, "expected a v1.0 archive folder (bench does not read tarballs)");
   }
@@ -240,7 +260,9 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
   const machine = machineInfo();
   const t0 = performance.now();
   try {
-    const input = o.root !== undefined ? await archiveInput(o.root, o.splits ?? []) : await synthInput(dir, n, o.layout ?? "default", hooks);
+    const synth = o.root === undefined;
+    const layout = o.layout ?? "default";
+    const input = synth ? await synthInput(dir, n, layout, hooks) : await archiveInput(o.root as string, o.splits);
     const results: BenchResult[] = [ioFloor(input, dir, hooks)];
     const runs = await prepRuns(input, dir, workers, hooks);
     results.push(...runs.results);
@@ -250,7 +272,13 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
     return {
       format: BENCH_FORMAT,
       machine,
-      input: { source: o.root !== undefined ? "archive" : "synth", root: o.root, layout: o.root === undefined ? (o.layout ?? "default") : undefined, patches: input.names.length, bytes: input.bytes },
+      input: {
+        source: synth ? "synth" : "archive",
+        root: o.root,
+        layout: synth ? layout : undefined,
+        patches: input.names.length,
+        bytes: input.bytes,
+      },
       results,
       seconds: (performance.now() - t0) / 1000,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
