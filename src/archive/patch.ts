@@ -1,7 +1,7 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
 // Each band costs one readFileSync and a decodeBand (every layout GDAL writes by default, DEFLATE via node:zlib);
 // geotiff.js is loaded only for rarer compressions (JPEG, LERC, ZSTD...).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
 import { PatchError } from "../core/errors.js";
@@ -59,9 +59,35 @@ export function labelFile(dir: string, name: string): string {
   return join(dir, labelFileName(name));
 }
 
-function readFile(file: string, patch: string, code: string, what: string): Buffer {
+/** The largest file readFile takes: a BigEarthNet band file is at most ~30 KB, its label file a few KB. */
+const MAX_PATCH_FILE = 64 << 20;
+/** One read buffer per thread, grown on demand: reading a patch allocates nothing per file. */
+let readBuffer = new Uint8Array(1 << 16);
+
+/** Reads the file into the thread's read buffer: open, read, close (no fstat, no allocation). */
+function readInto(file: string): Uint8Array {
+  const fd = openSync(file, "r");
   try {
-    return readFileSync(file);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, readBuffer, n, readBuffer.length - n, null);
+      n += got;
+      // A short read of a regular file is its end; a full buffer may hide more, so read on into a bigger one.
+      if (got === 0 || n < readBuffer.length) return readBuffer.subarray(0, n);
+      if (readBuffer.length >= MAX_PATCH_FILE) throw new Error(`larger than ${MAX_PATCH_FILE} bytes`);
+      const bigger = new Uint8Array(readBuffer.length * 4);
+      bigger.set(readBuffer);
+      readBuffer = bigger;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The bytes of a patch file: a view valid until the next readFile on this thread (callers use them at once). */
+function readFile(file: string, patch: string, code: string, what: string): Uint8Array {
+  try {
+    return readInto(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ENOENT") {
@@ -89,6 +115,7 @@ export interface PatchFileSource {
   name: string;
   /** The file's path for messages. */
   path(fileName: string): string;
+  /** The file's bytes, valid until the next read: use them before any await. */
   read(fileName: string, code: string, what: string): Uint8Array;
 }
 
@@ -102,7 +129,7 @@ async function readBand(src: PatchFileSource, b: number, timing: PatchTiming | u
   const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
   checkBand(info, BAND_SIDES[b] as number, place);
-  const pixels = canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : await decodeWithGeotiff(buf, place, info);
+  const pixels = canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : await decodeWithGeotiff(buf.slice(), place, info);
   if (timing !== undefined) {
     const t2 = performance.now();
     timing.readMs += t1 - t0;
@@ -137,7 +164,8 @@ export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions
   if (opts.labels === false) return { name, bands };
   const fileName = labelFileName(name);
   const file = src.path(fileName);
-  const text = Buffer.from(src.read(fileName, "E_MISSING_JSON", "the label file")).toString("utf8");
+  const bytes = src.read(fileName, "E_MISSING_JSON", "the label file");
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   if (text.length === 0) throw new PatchError("E_EMPTY_FILE", "the label file is empty (0 bytes)", { patch: name, file }, "restore the file from the archive");
   const metadata = parseMetadata(text, name, file);
   return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
