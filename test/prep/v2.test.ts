@@ -214,6 +214,8 @@ test("v2 snow/cloud, -n, missing folders and patches missing from the metadata",
   const failed = memoryIo();
   assert.notEqual(await run(["prep", "-r", copy, "-o", join(dir, "fail"), "-n", csv, "-q"], failed), 0);
   assert.match(failed.stderr, /incomplete or missing in the archive, found before any work/);
+  // prep checks every listed patch before any work (precheck.ts) and names each one it lacks.
+  assert.match(failed.stderr, new RegExp(`${gone}: the patch folder is missing`));
   assert.ok(!existsSync(join(dir, "fail", "manifest.json")));
   // Tile folders without metadata: a named error saying which file to pass.
   const bare = join(dir, "bare");
