@@ -23,7 +23,9 @@ function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): 
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
     if (sub.description() === "") sub.description(`${sub.summary().charAt(0).toUpperCase()}${sub.summary().slice(1)}.`);
-    for (const o of sub.options) if (o.mandatory && !o.description.endsWith("(required)")) o.description += " (required)";
+    for (const o of sub.options) {
+      if (o.mandatory && !o.description.endsWith("(required)")) o.description += " (required)";
+    }
   }
   return program;
 }
@@ -62,7 +64,8 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next.push(Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      const substitute = (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      next.push(Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, substitute));
     }
     row = next;
   }
