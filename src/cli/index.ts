@@ -32,11 +32,17 @@ function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): 
 
 /** An unknown option of the sub-command in `argv`, with the known option it most likely meant. */
 function unknownOption(program: Command, argv: readonly string[]): string | undefined {
-  const sub = program.commands.find((c) => c.name() === argv[0]);
+  // The innermost command named (e.g. `ckpt list`): its options are the ones that apply.
+  let sub: Command | undefined;
+  let at = 0;
+  for (let next = program.commands.find((c) => c.name() === argv[0]); next !== undefined; at++) {
+    sub = next;
+    next = sub.commands.find((c) => c.name() === argv[at + 1]);
+  }
   if (sub === undefined) return undefined;
   const known = sub.options.flatMap((o) => [o.long, o.short]).filter((n): n is string => n !== undefined);
   known.push("--help", "-h");
-  for (const arg of argv.slice(1)) {
+  for (const arg of argv.slice(at)) {
     if (arg === "--") break;
     const name = arg.split("=")[0] as string;
     if (!/^--?[A-Za-z]/.test(name) || known.includes(name)) continue;
