@@ -22,7 +22,8 @@ function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): 
   // marks the options they cannot run without.
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
-    if (sub.description() === "") sub.description(`${sub.summary().charAt(0).toUpperCase()}${sub.summary().slice(1)}.`);
+    const summary = sub.summary();
+    if (sub.description() === "") sub.description(`${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`);
     for (const o of sub.options) {
       if (o.mandatory && !o.description.endsWith("(required)")) o.description += " (required)";
     }
