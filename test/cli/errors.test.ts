@@ -90,6 +90,8 @@ test("missing paths are usage errors (exit 2) naming the path and what to pass, 
   await expectError(["predict", "--model", MISSING, fx.train], 2, /--model: no such folder/);
   await expectError(["predict", "--model", fx.model, MISSING], 2, /INPUTS: no such file or folder: \/nonexistent/);
   await expectError(["serve", "--model", MISSING, "--port", "0"], 2, /--model: no such folder/);
+  await expectError(["export", MISSING, "-o", join(fx.dir, "m.onnx")], 2, /RUN: no such folder/);
+  await expectError(["export", fx.model, "-o", join(MISSING, "m.onnx")], 2, /option --out: .*does not exist: create it first/);
   // A model folder that exists but lacks the model's files is bad data (exit 1).
   await expectError(["predict", "--model", fx.rec, fx.train], 1, /missing model\.json/);
 });
@@ -128,6 +130,8 @@ test("option values out of range and misspelt options are usage errors (exit 2) 
   // Options of a nested command (ckpt list) are known: a missing checkpoint is reported, not "--json".
   await expectError(["ckpt", "list", MISSING, "--json"], 1, /does not exist/);
   await expectError(["ckpt", "list", MISSING, "--jsn"], 2, /unknown option '--jsn' \(did you mean --json\?\)/);
+  await expectError(["export", fx.model, "--format", "tflite", "-o", join(fx.dir, "m.tflite")], 2, /--format/, /onnx/);
+  await expectError(["predict", "--model", fx.model, "--backend", "onnxx", fx.train], 2, /--backend/, /onnx/);
   await expectError(["no-such-command"], 2, /run with --help/);
   assert.ok(!existsSync(join(fx.dir, "r1")));
 });

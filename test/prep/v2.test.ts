@@ -131,8 +131,10 @@ test("synth v2 end to end (CLI): prep → verify -r → stats → train 1 epoch 
   assert.equal((JSON.parse(readFileSync(metrics, "utf8")) as { num_samples: number }).num_samples, m.splits["test"]?.records);
   const patch = table.ids[0] as string;
   const io = await cli(["predict", "--model", run1, join(arch, "BigEarthNet-S2", tileOf(patch), patch), "--json", "--backend", "wasm"]);
-  const pred = JSON.parse(io.stdout.trim().split("\n")[0] as string) as { patch: string; probabilities?: number[] };
-  assert.equal(pred.patch, patch);
+  const pred = JSON.parse(io.stdout.trim().split("\n")[0] as string) as { patch_name: string; probabilities: number[] };
+  assert.equal(pred.patch_name, patch);
+  assert.equal(pred.probabilities.length, 19);
+  assert.ok(pred.probabilities.every((p) => p >= 0 && p <= 1));
 });
 
 test("v2 from a folder, a .tar and a .tar.zst (zstd via fzstd and, where Node has it, node:zlib) give identical shards, 1 and 2 workers", async (t) => {

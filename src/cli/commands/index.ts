@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   train: lazy(() => import("./train.js")),
   eval: lazy(() => import("./eval.js")),
   predict: lazy(() => import("./predict.js")),
+  export: lazy(() => import("./export.js")),
   serve: lazy(() => import("./serve.js")),
 };
 
