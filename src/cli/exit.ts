@@ -6,4 +6,5 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
  * the wrong kind, an output folder that already holds a run (the fix is a flag). Everything else a user causes is
  * about the data (exit 1).
  */
-export const USAGE_CODES: ReadonlySet<string> = new Set(["E_OPTION", "E_NO_PATH", "E_MISSING_ROOT", "E_RUN_EXISTS", "E_OUTPUT_EXISTS"]);
+export const USAGE_CODES: ReadonlySet<string> = new Set(["E_OPTION", "E_NO_PATH", "E_MISSING_ROOT", "E_RUN_EXISTS",
+  "E_OUTPUT_EXISTS"]);

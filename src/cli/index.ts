@@ -23,19 +23,28 @@ function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): 
   // marks the options they cannot run without.
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
-    if (sub.description() === "") sub.description(`${sub.summary().charAt(0).toUpperCase()}${sub.summary().slice(1)}.`);
-    for (const o of sub.options) if (o.mandatory && !o.description.endsWith("(required)")) o.description += " (required)";
+    const summary = sub.summary();
+    if (sub.description() === "") sub.description(`${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`);
+    for (const o of sub.options) {
+      if (o.mandatory && !o.description.endsWith("(required)")) o.description += " (required)";
+    }
   }
   return program;
 }
 
 /** An unknown option of the sub-command in `argv`, with the known option it most likely meant. */
 function unknownOption(program: Command, argv: readonly string[]): string | undefined {
-  const sub = program.commands.find((c) => c.name() === argv[0]);
+  // The innermost command named (e.g. `ckpt list`): its options are the ones that apply.
+  let sub: Command | undefined;
+  let at = 0;
+  for (let next = program.commands.find((c) => c.name() === argv[0]); next !== undefined; at++) {
+    sub = next;
+    next = sub.commands.find((c) => c.name() === argv[at + 1]);
+  }
   if (sub === undefined) return undefined;
   const known = sub.options.flatMap((o) => [o.long, o.short]).filter((n): n is string => n !== undefined);
   known.push("--help", "-h");
-  for (const arg of argv.slice(1)) {
+  for (const arg of argv.slice(at)) {
     if (arg === "--") break;
     const name = arg.split("=")[0] as string;
     if (!/^--?[A-Za-z]/.test(name) || known.includes(name)) continue;
@@ -63,7 +72,8 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next.push(Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      const substitute = (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      next.push(Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, substitute));
     }
     row = next;
   }

@@ -14,7 +14,8 @@ export function withPlace(e: unknown, place: ErrorPlace): unknown {
 }
 
 /** Decodes a record of `file`, naming the file and record in any error. */
-export function decodeAt(core: Core, data: Uint8Array, place: { file: string; record: number; offset?: number }): DecodedPatch {
+export function decodeAt(core: Core, data: Uint8Array, place: { file: string; record: number; offset?: number }):
+  DecodedPatch {
   try {
     return core.decodePatch(data);
   } catch (e) {

@@ -66,26 +66,34 @@ function drawPanel(p: Panel, xMax: number, xTicks: number[]): string {
   const x = (v: number): number => x0 + ((x1 - x0) * v) / xMax;
   const y = (v: number): number => p.top + PANEL_H * (1 - (v - p.yMin) / (p.yMax - p.yMin));
   const out: string[] = [];
+  const mid = p.top + PANEL_H / 2;
   for (const t of niceTicks(p.yMin, p.yMax).filter((t) => t >= p.yMin && t <= p.yMax)) {
     out.push(`<line x1="${x0}" x2="${x1}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e5e5e5"/>`,
       `<text x="${x0 - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${fmt(t)}</text>`);
   }
   for (const t of xTicks) {
-    out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${p.top}" y2="${p.top + PANEL_H}" stroke="#f0f0f0"/>`,
-      `<text x="${x(t).toFixed(1)}" y="${p.top + PANEL_H + 15}" text-anchor="middle" font-size="11">${fmt(t)}</text>`);
+    const xt = x(t).toFixed(1);
+    out.push(`<line x1="${xt}" x2="${xt}" y1="${p.top}" y2="${p.top + PANEL_H}" stroke="#f0f0f0"/>`,
+      `<text x="${xt}" y="${p.top + PANEL_H + 15}" text-anchor="middle" font-size="11">${fmt(t)}</text>`);
   }
   out.push(`<rect x="${x0}" y="${p.top}" width="${x1 - x0}" height="${PANEL_H}" fill="none" stroke="#999"/>`,
     `<text x="${(x0 + x1) / 2}" y="${p.top + PANEL_H + 32}" text-anchor="middle" font-size="12">epoch</text>`,
-    `<text x="18" y="${p.top + PANEL_H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 18 ${p.top + PANEL_H / 2})">${esc(p.yLabel)}</text>`);
+    `<text x="18" y="${mid}" font-size="12" text-anchor="middle" transform="rotate(-90 18 ${mid})">` +
+      `${esc(p.yLabel)}</text>`);
   let legendY = p.top + 14;
   for (const l of p.lines) {
-    const pts = l.points.filter(([, v]) => Number.isFinite(v)).map(([e, v]) => `${x(e).toFixed(1)},${y(Math.min(p.yMax, Math.max(p.yMin, v))).toFixed(1)}`);
+    const clamp = (v: number): number => Math.min(p.yMax, Math.max(p.yMin, v));
+    const pts = l.points.filter(([, v]) => Number.isFinite(v))
+      .map(([e, v]) => `${x(e).toFixed(1)},${y(clamp(v)).toFixed(1)}`);
     if (pts.length === 0) continue;
-    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${l.color}" stroke-width="${l.width}" points="${pts.join(" ")}"/>`);
+    const stroke = `stroke="${l.color}" stroke-width="${l.width}"`;
+    if (pts.length > 1) out.push(`<polyline fill="none" ${stroke} points="${pts.join(" ")}"/>`);
     if (l.dots || pts.length === 1) {
       out.push(...pts.map((q) => `<circle cx="${q.split(",")[0]}" cy="${q.split(",")[1]}" r="3" fill="${l.color}"/>`));
     }
-    out.push(`<line x1="${x1 + 14}" x2="${x1 + 38}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${l.color}" stroke-width="${Math.max(2, l.width)}"/>`,
+    const ly = legendY - 4;
+    const key = `stroke="${l.color}" stroke-width="${Math.max(2, l.width)}"`;
+    out.push(`<line x1="${x1 + 14}" x2="${x1 + 38}" y1="${ly}" y2="${ly}" ${key}/>`,
       `<text x="${x1 + 44}" y="${legendY}" font-size="12">${esc(l.label)}</text>`);
     legendY += 18;
   }
@@ -100,27 +108,34 @@ export function curvesSvg(log: readonly EpochLog[], steps: readonly StepLog[], t
   const epochs = Math.max(1, ...log.map((e) => e.epoch), ...steps.map((s) => s.epoch));
   const xTicks = niceTicks(0, epochs, Math.min(10, Math.max(2, Math.ceil(epochs))));
   const xMax = xTicks.at(-1) ?? epochs;
-  const losses = [...steps.map((s) => s.train_loss), ...log.flatMap((e) => [e.train_loss, e.val_loss ?? NaN])].filter(Number.isFinite);
+  const losses = [...steps.map((s) => s.train_loss), ...log.flatMap((e) => [e.train_loss, e.val_loss ?? NaN])]
+    .filter(Number.isFinite);
+  const perEpoch = (label: string, color: string, pick: (e: EpochLog) => number | undefined): Line =>
+    ({ label, color, width: 2, dots: true, points: log.map((e) => [e.epoch, pick(e) ?? NaN]) });
   const lossTicks = niceTicks(0, Math.max(1e-6, ...losses));
   const loss: Panel = {
     top: PAD.t, yLabel: "loss (mean sigmoid cross-entropy)", yMin: 0, yMax: lossTicks.at(-1) ?? 1,
     lines: [
-      { label: "train loss (steps)", color: COLORS.step, width: 1.2, dots: false, points: steps.map((s) => [s.epoch, s.train_loss]) },
-      { label: "train loss (epoch)", color: COLORS.train, width: 2, dots: true, points: log.map((e) => [e.epoch, e.train_loss]) },
-      { label: "val loss", color: COLORS.val, width: 2, dots: true, points: log.map((e) => [e.epoch, e.val_loss ?? NaN]) },
+      { label: "train loss (steps)", color: COLORS.step, width: 1.2, dots: false,
+        points: steps.map((s) => [s.epoch, s.train_loss]) },
+      perEpoch("train loss (epoch)", COLORS.train, (e) => e.train_loss),
+      perEpoch("val loss", COLORS.val, (e) => e.val_loss),
     ],
   };
   const f1: Panel = {
     top: PAD.t + PANEL_H + PAD.gap, yLabel: "validation F1", yMin: 0, yMax: 1,
     lines: [
-      { label: "val micro F1", color: COLORS.micro, width: 2, dots: true, points: log.map((e) => [e.epoch, e.val_micro_f1 ?? NaN]) },
-      { label: "val macro F1", color: COLORS.macro, width: 2, dots: true, points: log.map((e) => [e.epoch, e.val_macro_f1 ?? NaN]) },
+      perEpoch("val micro F1", COLORS.micro, (e) => e.val_micro_f1),
+      perEpoch("val macro F1", COLORS.macro, (e) => e.val_macro_f1),
     ],
   };
   const noVal = log.every((e) => e.val_loss === undefined)
-    ? `<text x="${(PAD.l + W - PAD.r) / 2}" y="${f1.top + PANEL_H / 2}" text-anchor="middle" font-size="13" fill="#777">no validation data (train with --val SHARDS)</text>`
+    ? `<text x="${(PAD.l + W - PAD.r) / 2}" y="${f1.top + PANEL_H / 2}" text-anchor="middle" font-size="13"` +
+      ' fill="#777">' +
+      "no validation data (train with --val SHARDS)</text>"
     : "";
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">
+  const svg = `xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"`;
+  return `<svg ${svg} font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="${W / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>
 <text x="${W / 2}" y="38" text-anchor="middle" font-size="12" fill="#444">${esc(subtitle)}</text>

@@ -127,6 +127,9 @@ test("option values out of range and misspelt options are usage errors (exit 2) 
   await expectError(["train", "--model", "alexnet", "--train", fx.train, "--out", join(fx.dir, "r1")], 2, /alexnet/);
   await expectError(["synth", "-o", join(fx.dir, "s"), "--patches", "0"], 2, /option --patches/);
   await expectError(["models", "--bogus"], 2, /unknown option '--bogus'/);
+  // Options of a nested command (ckpt list) are known: a missing checkpoint is reported, not "--json".
+  await expectError(["ckpt", "list", MISSING, "--json"], 1, /does not exist/);
+  await expectError(["ckpt", "list", MISSING, "--jsn"], 2, /unknown option '--jsn' \(did you mean --json\?\)/);
   await expectError(["export", fx.model, "--format", "tflite", "-o", join(fx.dir, "m.tflite")], 2, /--format/, /onnx/);
   await expectError(["predict", "--model", fx.model, "--backend", "onnxx", fx.train], 2, /--backend/, /onnx/);
   await expectError(["no-such-command"], 2, /run with --help/);

@@ -24,7 +24,8 @@ export function parseIntegerIn(option: string, min: number, max: number, what = 
   const integer = parseInteger(option);
   return (value: string) => {
     const n = integer(value);
-    if (n < min || n > max) throw new OptionError(option, n, `expected an integer from ${min} to ${max}${what !== "" ? ` (${what})` : ""}`);
+    const note = what !== "" ? ` (${what})` : "";
+    if (n < min || n > max) throw new OptionError(option, n, `expected an integer from ${min} to ${max}${note}`);
     return n;
   };
 }

@@ -27,16 +27,20 @@ export const CSV_HEADER = ["patch_name", "source", ...LABELS_19, "predicted_labe
 
 /** One CSV row; predicted labels are joined by "; " (class names hold commas, never semicolons). */
 export function csvRow(p: Prediction): string {
-  return [p.patch, p.source, ...p.probabilities.map((v) => v.toPrecision(7)), p.labels.map((l) => l.name).join("; ")].map(quote).join(",");
+  const predicted = p.labels.map((l) => l.name).join("; ");
+  return [p.patch, p.source, ...p.probabilities.map((v) => v.toPrecision(7)), predicted].map(quote).join(",");
 }
 
 /** The --json line of a prediction, with snake_case keys like every JSON file ben19 writes. */
 function jsonOf(p: Prediction): object {
-  return { patch_name: p.patch, source: p.source, probabilities: p.probabilities, labels: p.labels, true_labels: p.trueLabels };
+  const { patch, source, probabilities, labels, trueLabels } = p;
+  return { patch_name: patch, source, probabilities, labels, true_labels: trueLabels };
 }
 
 function show(p: Prediction): string {
-  const labels = p.labels.length === 0 ? "  (no class above the threshold)" : p.labels.map((l) => `  ${l.probability.toFixed(3)}  ${l.name}`).join("\n");
+  const labels = p.labels.length === 0
+    ? "  (no class above the threshold)"
+    : p.labels.map((l) => `  ${l.probability.toFixed(3)}  ${l.name}`).join("\n");
   const truth = p.trueLabels === undefined ? "" : `\n  true: ${p.trueLabels.join("; ") || "(none)"}`;
   return `${p.patch} (${p.source})\n${labels}${truth}\n`;
 }
@@ -45,13 +49,18 @@ export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
     addBackendOptions(program.command("predict"), { onnx: true })
       .summary("predict the 19-class labels of patch folders or TFRecord files with a trained model")
-      .argument("<inputs...>", "patch folders (12 GeoTIFFs <patch>_B01.tif …, whatever the folder is called; no label file needed) or TFRecord files")
+      .argument("<inputs...>", "patch folders (12 GeoTIFFs <patch>_B01.tif …, whatever the folder is called; " +
+        "no label file needed) or TFRecord files")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
-      .option("--threshold <p>", "probability (0-1) at which a label is predicted (default: the model's, 0.5)", parseProbability("--threshold"))
-      .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), PREDICT_DEFAULTS.batchSize)
-      .addOption(new Option("--on-error <mode>", "an input that is not a patch folder or TFRecord file: stop (fail), or warn on stderr and predict the rest (skip)")
+      .option("--threshold <p>", "probability (0-1) at which a label is predicted (default: the model's, 0.5)",
+        parseProbability("--threshold"))
+      .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"),
+        PREDICT_DEFAULTS.batchSize)
+      .addOption(new Option("--on-error <mode>", "an input that is not a patch folder or TFRecord file: stop (fail), " +
+        "or warn on stderr and predict the rest (skip)")
         .choices(["fail", "skip"]).default("fail"))
-      .option("--csv <file>", "write the predictions as CSV: patch_name, source, the 19 class probabilities, predicted_labels")
+      .option("--csv <file>", "write the predictions as CSV: patch_name, source, the 19 class probabilities, " +
+        "predicted_labels")
       .option("--json", "print one JSON object per patch (JSON lines), with all 19 probabilities")
       .action(async (inputs: string[], f: PredictFlags) => {
         requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
@@ -68,7 +77,8 @@ export const command: CommandModule = {
             skipped++;
             ctx.io.err(`predict: warning: skipped ${input}: ${e.describe()}\n`);
           };
-          for await (const p of predict(loaded, inputs, { threshold: f.threshold, batchSize: f.batchSize, onError: f.onError, onSkip, onnx: runner })) {
+          const options = { threshold: f.threshold, batchSize: f.batchSize, onError: f.onError, onSkip, onnx: runner };
+          for await (const p of predict(loaded, inputs, options)) {
             count++;
             if (csv !== undefined) csv.write(`${csvRow(p)}\n`);
             else ctx.io.out(f.json === true ? `${JSON.stringify(jsonOf(p))}\n` : show(p));
@@ -83,7 +93,9 @@ export const command: CommandModule = {
           loaded.model.dispose();
           await runner?.release();
         }
-        if (skipped > 0) ctx.io.err(`predict: ${count} patches predicted, ${skipped} input(s) skipped (see the warnings above)\n`);
+        if (skipped > 0) {
+          ctx.io.err(`predict: ${count} patches predicted, ${skipped} input(s) skipped (see the warnings above)\n`);
+        }
         if (count === 0) ctx.io.err("predict: no patch was predicted: the inputs hold no readable patch\n");
         ctx.exit(count === 0 ? 1 : 0);
       });
