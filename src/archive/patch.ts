@@ -1,7 +1,7 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
 // Each band costs one readFileSync and a decodeBand (every layout GDAL writes by default, DEFLATE via node:zlib);
 // geotiff.js is loaded only for rarer compressions (JPEG, LERC, ZSTD...).
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
 import { PatchError } from "../core/errors.js";
@@ -127,9 +127,8 @@ export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions
   return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
 }
 
-/** Reads the patch folder `dir` (its name is the folder's name). */
-export function readPatchDir(dir: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
-  const name = basename(dir);
+/** Reads the patch folder `dir` (the patch's name is the folder's name unless given). */
+export function readPatchDir(dir: string, opts: ReadPatchOptions = {}, name = basename(dir)): Promise<PatchData> {
   return readPatchFrom({ name, path: (f) => join(dir, f), read: (f, code, what) => readFile(join(dir, f), name, code, what) }, opts);
 }
 
@@ -153,4 +152,20 @@ export function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint
 /** Reads patch `name` under the archive root. */
 export function readPatch(root: string, name: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
   return readPatchDir(join(root, name), opts);
+}
+
+/**
+ * The name of the patch whose files a folder holds, found by its `<patch>_B01.tif`, so a folder need not be named
+ * after its patch (a download, a copy). A folder with no such file, or with several patches' files, is named.
+ */
+export function patchNameInDir(dir: string): string {
+  if (existsSync(bandFile(dir, basename(dir), "B01"))) return basename(dir);
+  const names = readdirSync(dir).map((f) => /^(.+)_B01\.tif$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
+  if (names.length === 1) return names[0] as string;
+  if (names.length === 0) {
+    throw new PatchError("E_NOT_A_PATCH", "not a patch folder: it holds no <patch>_B01.tif", { file: dir },
+      "pass folders holding one patch's 12 band files (<patch>_B01.tif … <patch>_B12.tif), or TFRecord files");
+  }
+  throw new PatchError("E_NOT_A_PATCH", `the folder holds the band files of ${names.length} patches (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`,
+    { file: dir }, "pass one folder per patch");
 }

@@ -4,7 +4,7 @@ import { Command, CommanderError } from "commander";
 import { Ben19Error } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import type { CommandContext, CommandModule } from "./command.js";
-import { EXIT } from "./exit.js";
+import { EXIT, USAGE_CODES } from "./exit.js";
 import { COMMANDS } from "./commands/index.js";
 import { processIo, type Io } from "./io.js";
 
@@ -18,11 +18,55 @@ function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): 
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
   for (const c of commands) c.register(program, ctx);
-  // Sub-commands inherit the output routing and the no-exit behaviour.
+  // Sub-commands inherit the output routing and the no-exit behaviour; their --help opens with what they do and
+  // marks the options they cannot run without.
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    if (sub.description() === "") sub.description(`${sub.summary().charAt(0).toUpperCase()}${sub.summary().slice(1)}.`);
+    for (const o of sub.options) if (o.mandatory && !o.description.endsWith("(required)")) o.description += " (required)";
   }
   return program;
+}
+
+/** An unknown option of the sub-command in `argv`, with the known option it most likely meant. */
+function unknownOption(program: Command, argv: readonly string[]): string | undefined {
+  const sub = program.commands.find((c) => c.name() === argv[0]);
+  if (sub === undefined) return undefined;
+  const known = sub.options.flatMap((o) => [o.long, o.short]).filter((n): n is string => n !== undefined);
+  known.push("--help", "-h");
+  for (const arg of argv.slice(1)) {
+    if (arg === "--") break;
+    const name = arg.split("=")[0] as string;
+    if (!/^--?[A-Za-z]/.test(name) || known.includes(name)) continue;
+    const near = closest(name, known.filter((k) => k.startsWith("--")));
+    return `unknown option '${name}'${near !== undefined ? ` (did you mean ${near}?)` : ""}`;
+  }
+  return undefined;
+}
+
+/** The candidate nearest to `typed` (a prefix either way, or a few edits apart, ignoring - and _), if any is near. */
+function closest(typed: string, candidates: readonly string[]): string | undefined {
+  const norm = (s: string): string => s.replace(/^-+/, "").replace(/_/g, "-").toLowerCase();
+  const t = norm(typed);
+  let best: [string, number] | undefined;
+  for (const c of candidates) {
+    const n = norm(c);
+    const d = n.startsWith(t) || t.startsWith(n) ? 0.5 : editDistance(t, n);
+    if (d <= Math.max(2, Math.floor(t.length / 3)) && (best === undefined || d < best[1])) best = [c, d];
+  }
+  return best?.[0];
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next.push(Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    row = next;
+  }
+  return row[b.length] as number;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the process exit code. */
@@ -34,6 +78,13 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     io.out(program.helpInformation());
     return EXIT.ok;
   }
+  // Commander reports a missing required option before an unknown one, so a misspelt `--root` would be told
+  // "-r, --root_folder not specified": name the unknown option first, with the one it most likely meant.
+  const unknown = unknownOption(program, argv);
+  if (unknown !== undefined) {
+    io.err(`error: ${unknown}\n(run with --help for usage)\n`);
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;
@@ -44,7 +95,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     }
     if (e instanceof Ben19Error) {
       io.err(`ben19: error: ${e.describe()}\n`);
-      return e.code === "E_OPTION" ? EXIT.usage : EXIT.failed;
+      return USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed;
     }
     io.err(`ben19: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;

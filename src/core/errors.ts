@@ -52,7 +52,8 @@ export class Ben19Error extends Error {
 export class OptionError extends Ben19Error {
   override name = "OptionError";
   constructor(option: string, value: unknown, constraint: string) {
-    super("E_OPTION", `option ${option}: got ${JSON.stringify(value)}, ${constraint}`);
+    // Flags are "option --x"; positional arguments (named in capitals, e.g. SHARDS) are "argument SHARDS".
+    super("E_OPTION", `${option.startsWith("-") ? "option" : "argument"} ${option}: got ${JSON.stringify(value)}, ${constraint}`);
   }
 }
 

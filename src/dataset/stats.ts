@@ -5,6 +5,7 @@ import { BAND_NAMES } from "../core/bands.js";
 import type { BandStats } from "../core/stats.js";
 import { VERSION } from "../core/version.js";
 import { readRecords } from "../tfrecord/reader.js";
+import { decodeAt } from "../tfrecord/schema.js";
 import { createCore } from "../wasm/core.js";
 
 export interface StatsFile {
@@ -27,7 +28,7 @@ export async function bandStats(shards: readonly string[], onProgress?: (records
   let records = 0;
   for (const file of shards) {
     for await (const r of readRecords(file, core)) {
-      const p = core.decodePatch(r.data);
+      const p = decodeAt(core, r.data, { file, record: r.index, offset: r.offset });
       p.bands.forEach((band, b) => {
         let sum = 0;
         for (const v of band) sum += v;

@@ -40,11 +40,21 @@ function wkt(epsg: number): string {
 
 const csv = (names: readonly string[]): string => names.map((n) => `${n}\r\n`).join("");
 
-/** Writes the archive; see the module comment. */
-export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
+/** Checks the options both archive versions share. */
+export function checkSynthOptions(o: SynthOptions): void {
   if (!Number.isInteger(o.patches) || o.patches < 1 || o.patches > 144000) throw new OptionError("--patches", o.patches, "expected an integer from 1 to 144000");
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new OptionError("--seed", o.seed, "expected an integer from 0 to 4294967295");
   if (!(SYNTH_LAYOUTS as readonly string[]).includes(o.layout)) throw new OptionError("--layout", o.layout, `expected one of ${SYNTH_LAYOUTS.join(", ")}`);
+}
+
+/** Patch i's band file layout (mixed: drawn per patch from the other six). */
+export function patchLayout(o: SynthOptions, i: number): TiffLayout {
+  return o.layout === "mixed" ? (SYNTH_LAYOUTS[Math.floor(itemRng(o.seed, i, 0x1a7)() * 6)] as TiffLayout) : o.layout;
+}
+
+/** Writes the archive; see the module comment. */
+export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
+  checkSynthOptions(o);
   mkdirSync(o.out, { recursive: true });
   const names: string[] = [];
   const snow: string[] = [];
@@ -53,7 +63,7 @@ export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
   let noLabel19 = 0;
   for (let i = 0; i < o.patches; i++) {
     const p = synthPatch(o.seed, i);
-    const layout: TiffLayout = o.layout === "mixed" ? (SYNTH_LAYOUTS[Math.floor(itemRng(o.seed, i, 0x1a7)() * 6)] as TiffLayout) : o.layout;
+    const layout = patchLayout(o, i);
     const dir = join(o.out, p.name);
     mkdirSync(dir, { recursive: true });
     BAND_NAMES.forEach((band, b) => {

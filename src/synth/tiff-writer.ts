@@ -12,6 +12,8 @@ export interface GeoRef {
   uly: number;
   pixelSize: number;
   epsg: number;
+  /** Write GDAL's NoData tag (42113) with value 0, as reBEN's band files have. */
+  noData?: boolean | undefined;
 }
 
 interface Entry {
@@ -85,6 +87,8 @@ export function writeTiff(pixels: Uint16Array, side: number, layout: TiffLayout,
     { tag: 33922, type: 12, values: [0, 0, 0, geo.ulx, geo.uly, 0] },
     // GeoKeyDirectory: version 1.1.0, 3 keys: model type projected, raster type PixelIsArea, projected CRS = EPSG.
     { tag: 34735, type: 3, values: [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, geo.epsg] },
+    // GDAL_NODATA: ASCII "0".
+    ...(geo.noData === true ? [{ tag: 42113, type: 2, values: [0x30, 0] }] : []),
   ];
   const head = big ? 16 : 8;
   const dataBytes = blocks.reduce((a, b) => a + b.length, 0);

@@ -2,15 +2,17 @@
 // files (every record). Each patch is preprocessed with the model's own metadata (layout, statistics, resampling),
 // so prediction can never differ from training in preprocessing.
 import { existsSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
-import { labelFileName, readPatchDir } from "../archive/patch.js";
+import { join } from "node:path";
+import { labelFileName, patchNameInDir, readPatchDir } from "../archive/patch.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { buildInputInto } from "../dataset/input.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import type { LoadedModel } from "../models/io.js";
 import { tf } from "../models/tf.js";
+import { Ben19Error } from "../core/errors.js";
 import { readRecords } from "../tfrecord/reader.js";
+import { decodeAt } from "../tfrecord/schema.js";
 import { createCore, type Core } from "../wasm/core.js";
 
 export interface Prediction {
@@ -32,24 +34,49 @@ interface PatchInput {
   trueLabels?: string[];
 }
 
-async function* patchesOf(inputs: readonly string[], core: Core): AsyncGenerator<PatchInput> {
+/** What predict does with an input that cannot be read as a patch folder or a TFRecord file. */
+export type PredictOnError = "fail" | "skip";
+
+export interface PredictOptions {
+  /** Probability at which a label is predicted (default: the model's). */
+  threshold?: number | undefined;
+  /** Patches per forward pass (default 32). */
+  batchSize?: number | undefined;
+  /** "fail" (default): the first unreadable input ends the run; "skip": it is reported to onSkip and left out. */
+  onError?: PredictOnError | undefined;
+  onSkip?: ((input: string, error: Ben19Error) => void) | undefined;
+}
+
+async function* patchesOfInput(input: string, core: Core): AsyncGenerator<PatchInput> {
+  if (statSync(input).isDirectory()) {
+    // The folder's name need not be the patch's: the patch is found by its band files. The label file is
+    // optional for prediction; when present, its labels are shown beside the prediction.
+    const name = patchNameInDir(input);
+    const labels = existsSync(join(input, labelFileName(name)));
+    const p = await readPatchDir(input, { labels }, name);
+    yield { patch: p.name, source: input, bands: p.bands, ...(p.labels43 !== undefined ? { trueLabels: names19(multiHot19(p.labels43)) } : {}) };
+    return;
+  }
+  for await (const r of readRecords(input, core)) {
+    const p = decodeAt(core, r.data, { file: input, record: r.index, offset: r.offset });
+    yield { patch: p.patchName, source: `${input}#${r.index}`, bands: p.bands, trueLabels: LABELS_19.filter((_, i) => p.multiHot[i] === 1) };
+  }
+}
+
+async function* patchesOf(inputs: readonly string[], core: Core, o: PredictOptions): AsyncGenerator<PatchInput> {
   for (const input of inputs) {
-    if (statSync(input).isDirectory()) {
-      // The label file is optional for prediction; when present, its labels are shown beside the prediction.
-      const labels = existsSync(join(input, labelFileName(basename(input))));
-      const p = await readPatchDir(input, { labels });
-      yield { patch: p.name, source: input, bands: p.bands, ...(p.labels43 !== undefined ? { trueLabels: names19(multiHot19(p.labels43)) } : {}) };
-    } else {
-      for await (const r of readRecords(input, core)) {
-        const p = core.decodePatch(r.data);
-        yield { patch: p.patchName, source: `${input}#${r.index}`, bands: p.bands, trueLabels: LABELS_19.filter((_, i) => p.multiHot[i] === 1) };
-      }
+    try {
+      yield* patchesOfInput(input, core);
+    } catch (e) {
+      // Only known input errors are skipped: a bug still ends the run.
+      if (o.onError !== "skip" || !(e instanceof Ben19Error)) throw e;
+      o.onSkip?.(input, e);
     }
   }
 }
 
 /** Predicts every patch of `inputs` with `loaded`, `batchSize` patches at a time, in input order. */
-export async function* predict(loaded: LoadedModel, inputs: readonly string[], o: { threshold?: number; batchSize?: number } = {}): AsyncGenerator<Prediction> {
+export async function* predict(loaded: LoadedModel, inputs: readonly string[], o: PredictOptions = {}): AsyncGenerator<Prediction> {
   const core = await createCore();
   const { meta, model } = loaded;
   const threshold = o.threshold ?? meta.threshold;
@@ -72,7 +99,7 @@ export async function* predict(loaded: LoadedModel, inputs: readonly string[], o
     }
     pending = [];
   };
-  for await (const p of patchesOf(inputs, core)) {
+  for await (const p of patchesOf(inputs, core, o)) {
     pending.push(p);
     if (pending.length >= batchSize) yield* flush();
   }

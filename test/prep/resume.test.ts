@@ -174,3 +174,18 @@ test(".tar.gz and .tar input: killed and resumed, byte-identical to an uninterru
     assertSameFolder(out, want);
   }
 });
+
+test("a DEFLATE archive (decoded in the pool's workers): killed twice and resumed, the default layout's bytes", async () => {
+  const deflate = await synthFixture(120, 9, "deflate");
+  const plain = await synthFixture(120, 9, "default");
+  const splits = [deflate.splits.train, deflate.splits.val];
+  const want = await reference({ root: plain.out, out: "", splits, shards: 2 });
+  const out = tempDir();
+  await killAndResume({ root: deflate.out, out, splits, shards: 2 }, 6, 2);
+  // The same files and bytes; the manifest differs only in the archive root it names.
+  const manifest = (dir: string, root: string): string => readFileSync(join(dir, "manifest.json"), "utf8").replaceAll(JSON.stringify(root), '"ROOT"');
+  assert.equal(manifest(out, deflate.out), manifest(want, plain.out));
+  rmSync(join(out, "manifest.json"));
+  rmSync(join(want, "manifest.json"));
+  assertSameFolder(out, want);
+});

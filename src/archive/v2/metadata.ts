@@ -5,7 +5,7 @@
 // order, the split as a byte, so the 480,038-row file costs its patch names and a few bytes per row.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { parquetMetadata, parquetRead } from "hyparquet";
+import { parquetMetadata, parquetRead, type ColumnData, type FileMetaData } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { CLASS_COUNT_19 } from "../../core/constants.js";
 import { Ben19Error } from "../../core/errors.js";
@@ -38,6 +38,15 @@ export interface V2Metadata {
 const LABEL_INDEX = new Map<string, number>(LABELS_19.map((n, i) => [n, i]));
 const SPLIT_INDEX = new Map<string, number>(V2_SPLITS.map((n, i) => [n, i]));
 
+const utf8 = new TextDecoder();
+
+/** Strings of the table: patch ids and label names are ASCII, which latin1 decodes faster than UTF-8 (any other text falls back). */
+function ascii(bytes: Uint8Array | undefined): string | undefined {
+  if (bytes === undefined) return undefined;
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return utf8.decode(bytes);
+  return Buffer.prototype.latin1Slice.call(bytes, 0, bytes.length) as string;
+}
+
 function bad(file: string, message: string): Ben19Error {
   return new Ben19Error("E_BAD_METADATA", message, { file }, "pass the reBEN metadata.parquet (or its snow/cloud companion) as downloaded");
 }
@@ -53,8 +62,9 @@ export async function readV2Metadata(file: string): Promise<V2Metadata> {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let rows: number;
+  let md: FileMetaData;
   try {
-    const md = parquetMetadata(ab);
+    md = parquetMetadata(ab);
     rows = Number(md.num_rows);
     const have = new Set(md.schema.map((s) => s.name));
     const missing = V2_COLUMNS.filter((c) => !have.has(c));
@@ -71,43 +81,45 @@ export async function readV2Metadata(file: string): Promise<V2Metadata> {
   const fail = (row: number, message: string): void => {
     problem ??= bad(file, `row ${row}: ${message}`);
   };
-  try {
-    await parquetRead({
-      file: ab,
-      compressors,
-      columns: [...V2_COLUMNS],
-      onChunk: (ch) => {
-        const data = ch.columnData as ArrayLike<unknown>;
-        for (let i = 0; i < data.length; i++) {
-          const row = ch.rowStart + i;
-          const v = data[i];
-          switch (ch.columnName) {
-            case "patch_id":
-              if (typeof v !== "string" || v === "") fail(row, "empty patch_id");
-              else ids[row] = v;
-              break;
-            case "labels": {
-              let mask = 0;
-              for (const l of (v ?? []) as string[]) {
-                const k = LABEL_INDEX.get(l);
-                if (k === undefined) fail(row, `label ${JSON.stringify(l)} is not one of the 19 classes`);
-                else mask |= 1 << k;
-              }
-              labels[row] = mask;
-              break;
-            }
-            case "split": {
-              const s = SPLIT_INDEX.get(v as string);
-              if (s === undefined) fail(row, `split ${JSON.stringify(v)} is not one of ${V2_SPLITS.join(", ")}`);
-              else split[row] = s;
-              break;
-            }
-            default:
-              if (v === true) snowCloud[row] = 1;
+  const onChunk = (ch: ColumnData): void => {
+    const data = ch.columnData as ArrayLike<unknown>;
+    for (let i = 0; i < data.length; i++) {
+      const row = ch.rowStart + i;
+      const v = data[i];
+      switch (ch.columnName) {
+        case "patch_id":
+          if (typeof v !== "string" || v === "") fail(row, "empty patch_id");
+          else ids[row] = v;
+          break;
+        case "labels": {
+          let mask = 0;
+          for (const l of (v ?? []) as string[]) {
+            const k = LABEL_INDEX.get(l);
+            if (k === undefined) fail(row, `label ${JSON.stringify(l)} is not one of the 19 classes`);
+            else mask |= 1 << k;
           }
+          labels[row] = mask;
+          break;
         }
-      },
-    });
+        case "split": {
+          const s = SPLIT_INDEX.get(v as string);
+          if (s === undefined) fail(row, `split ${JSON.stringify(v)} is not one of ${V2_SPLITS.join(", ")}`);
+          else split[row] = s;
+          break;
+        }
+        default:
+          if (v === true) snowCloud[row] = 1;
+      }
+    }
+  };
+  try {
+    // Row group by row group: what hyparquet builds for one group (~120k rows) is dropped before the next.
+    let start = 0;
+    for (const rg of md.row_groups) {
+      const end = start + Number(rg.num_rows);
+      await parquetRead({ file: ab, metadata: md, compressors, parsers: { stringFromBytes: ascii }, rowStart: start, rowEnd: end, columns: [...V2_COLUMNS], onChunk });
+      start = end;
+    }
   } catch (e) {
     throw bad(file, `cannot decode the parquet file: ${(e as Error).message}`);
   }

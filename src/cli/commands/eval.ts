@@ -12,7 +12,11 @@ import { logitsModel } from "../../training/logits.js";
 import { formatMetricsTable, metricsToJSON } from "../../training/metrics/index.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
-import { parseInteger, parseNumber } from "./parse.js";
+import { parseInteger, parseProbability } from "./parse.js";
+import { requirePath } from "../paths.js";
+import { expandShards } from "../../dataset/files.js";
+import { checkFirstRecords } from "../../tfrecord/schema.js";
+import { createCore } from "../../wasm/core.js";
 import { writeFileAtomic } from "../../core/atomic.js";
 
 interface EvalFlags extends BackendFlags {
@@ -37,16 +41,19 @@ export const command: CommandModule = {
       .requiredOption("--data <shards...>", "TFRecord shards (paths or globs)")
       .option("--out <metrics.json>", "write the metrics as JSON (the reference's names)")
       .option("--predictions <preds.csv>", "write one row per patch: name, 19 true labels, 19 probabilities")
-      .option("--threshold <p>", "probability at which a label is predicted (default: the model's, 0.5)", parseNumber("--threshold"))
+      .option("--threshold <p>", "probability (0-1) at which a label is predicted (default: the model's, 0.5)", parseProbability("--threshold"))
       .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), 64)
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
       .option("--json", "print the metrics as JSON")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: EvalFlags) => {
+        requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
+        const files = expandShards(f.data, "--data");
+        await checkFirstRecords(files, await createCore());
         await selectBackend(f.backend, { threads: f.threads });
         const loaded = await loadModel(f.model);
         const { meta } = loaded;
-        const ds = createDataset({ files: f.data, layout: meta.layout, batchSize: f.batchSize, resample: meta.resample, stats: meta.normalization.stats, workers: f.workers });
+        const ds = createDataset({ files, layout: meta.layout, batchSize: f.batchSize, resample: meta.resample, stats: meta.normalization.stats, workers: f.workers });
         const total = ds.options.files.reduce((n, file) => n + countRecords(file), 0);
         const bar = progress(ctx.io, "eval", "patches", f.quiet === true || f.json === true);
         // Predictions go straight to a temp file as batches arrive, renamed when complete.

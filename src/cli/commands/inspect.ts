@@ -1,6 +1,8 @@
 // `ben19 inspect FILE...`: what a TFRecord file holds, whichever tool wrote it: record count and sizes, and the
 // features of the first records. Any damage ends the command with exit 1 and the file, record and offset.
 import type { Command } from "commander";
+import { expandShards } from "../../dataset/files.js";
+import { LABELS_19 } from "../../labels/nomenclature.js";
 import { readRecords } from "../../tfrecord/reader.js";
 import { createCore, type FeatureEntry } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
@@ -12,6 +14,8 @@ interface FeatureSummary {
   kind: string;
   count: number;
   preview: (string | number)[];
+  /** For the 19-class multi-hot: the classes it sets (index and name), which a 5-value preview cannot show. */
+  classes?: { index: number; name: string }[];
 }
 
 interface FileSummary {
@@ -24,10 +28,11 @@ interface FileSummary {
 }
 
 const PREVIEW = 5;
+const MULTI_HOT_KEY = "BigEarthNet-19_labels_multi_hot";
 const text = new TextDecoder();
 
 /** The first values of a list body (protobuf field 1 of BytesList / FloatList / Int64List), decoded in TS. */
-function preview(f: FeatureEntry): (string | number)[] {
+function preview(f: FeatureEntry, limit = PREVIEW): (string | number)[] {
   const out: (string | number)[] = [];
   const b = f.body;
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -42,15 +47,15 @@ function preview(f: FeatureEntry): (string | number)[] {
       m *= 128;
     }
   };
-  while (p < b.length && out.length < PREVIEW) {
+  while (p < b.length && out.length < limit) {
     const tag = varint();
     const wire = tag & 7;
     if (wire === 2) {
       const len = varint();
       const end = p + len;
       if (f.kind === "bytes_list") out.push(text.decode(b.subarray(p, end)));
-      else if (f.kind === "float_list") for (; p + 4 <= end && out.length < PREVIEW; p += 4) out.push(dv.getFloat32(p, true));
-      else while (p < end && out.length < PREVIEW) out.push(varint());
+      else if (f.kind === "float_list") for (; p + 4 <= end && out.length < limit; p += 4) out.push(dv.getFloat32(p, true));
+      else while (p < end && out.length < limit) out.push(varint());
       p = end;
     } else if (wire === 0) out.push(varint());
     else if (wire === 5) {
@@ -59,6 +64,15 @@ function preview(f: FeatureEntry): (string | number)[] {
     } else break;
   }
   return out;
+}
+
+function summarizeFeature(f: FeatureEntry): FeatureSummary {
+  const summary: FeatureSummary = { key: f.key, kind: f.kind, count: f.count, preview: preview(f) };
+  if (f.key === MULTI_HOT_KEY && f.kind === "int64_list" && f.count === LABELS_19.length) {
+    const values = preview(f, LABELS_19.length);
+    summary.classes = LABELS_19.flatMap((name, index) => (values[index] === 1 ? [{ index, name }] : []));
+  }
+  return summary;
 }
 
 async function summarize(file: string, show: number): Promise<FileSummary> {
@@ -70,7 +84,7 @@ async function summarize(file: string, show: number): Promise<FileSummary> {
     s.max_record_bytes = Math.max(s.max_record_bytes, n);
     s.records++;
     s.bytes += n;
-    if (s.first.length < show) s.first.push(core.decodeExample(r.data).map((f) => ({ key: f.key, kind: f.kind, count: f.count, preview: preview(f) })));
+    if (s.first.length < show) s.first.push(core.decodeExample(r.data).map(summarizeFeature));
   }
   return s;
 }
@@ -82,6 +96,9 @@ function render(s: FileSummary): string {
     for (const f of features) {
       const more = f.count > f.preview.length ? ", …" : "";
       lines.push(`    ${f.key.padEnd(32)} ${f.kind.padEnd(10)} ${String(f.count).padStart(6)}  [${f.preview.map((v) => (typeof v === "string" ? JSON.stringify(v) : v)).join(", ")}${more}]`);
+      if (f.classes !== undefined) {
+        lines.push(`      sets ${f.classes.length === 0 ? "no class" : f.classes.map((c) => `${c.index} (${c.name})`).join(", ")}`);
+      }
     }
   });
   return `${lines.join("\n")}\n`;
@@ -97,7 +114,7 @@ export const command: CommandModule = {
       .option("--json", "print the summaries as JSON")
       .action(async (files: string[], f: { records: number; json?: boolean }) => {
         const out: FileSummary[] = [];
-        for (const file of files) {
+        for (const file of expandShards(files, "FILES")) {
           const s = await summarize(file, f.records);
           out.push(s);
           if (f.json !== true) ctx.io.out(render(s));

@@ -18,3 +18,23 @@ export function parseNumber(option: string): (value: string) => number {
     return n;
   };
 }
+
+/** A commander argParser for an integer option within [min, max]; `what` says what the range means. */
+export function parseIntegerIn(option: string, min: number, max: number, what = ""): (value: string) => number {
+  const integer = parseInteger(option);
+  return (value: string) => {
+    const n = integer(value);
+    if (n < min || n > max) throw new OptionError(option, n, `expected an integer from ${min} to ${max}${what !== "" ? ` (${what})` : ""}`);
+    return n;
+  };
+}
+
+/** A commander argParser for a probability threshold: a label is predicted when its probability is at least it. */
+export function parseProbability(option: string): (value: string) => number {
+  const number = parseNumber(option);
+  return (value: string) => {
+    const p = number(value);
+    if (p < 0 || p > 1) throw new OptionError(option, p, "expected a probability from 0 to 1, e.g. 0.5");
+    return p;
+  };
+}

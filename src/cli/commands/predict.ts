@@ -1,41 +1,98 @@
 // `ben19 predict --model RUN INPUT...`: 19-class labels with probabilities for patch folders (the 12 GeoTIFFs)
 // or TFRecord files, preprocessed with the model's own metadata.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { selectBackend } from "../../models/backend.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
-import { predict, type Prediction } from "../../training/predict.js";
+import { LABELS_19 } from "../../labels/nomenclature.js";
+import { predict, type Prediction, type PredictOnError } from "../../training/predict.js";
 import type { CommandContext, CommandModule } from "../command.js";
-import { parseInteger, parseNumber } from "./parse.js";
+import { requirePath } from "../paths.js";
+import { parseInteger, parseProbability } from "./parse.js";
 
 interface PredictFlags extends BackendFlags {
   model: string;
   threshold?: number;
   batchSize: number;
+  onError: PredictOnError;
+  csv?: string;
   json?: boolean;
+}
+
+const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** The CSV header: patch, source, the 19 probabilities (columns named by class) and the predicted labels. */
+export const CSV_HEADER = ["patch_name", "source", ...LABELS_19, "predicted_labels"].map(quote).join(",");
+
+/** One CSV row; predicted labels are joined by "; " (class names hold commas, never semicolons). */
+export function csvRow(p: Prediction): string {
+  return [p.patch, p.source, ...p.probabilities.map((v) => v.toPrecision(7)), p.labels.map((l) => l.name).join("; ")].map(quote).join(",");
+}
+
+/** The --json line of a prediction, with snake_case keys like every JSON file ben19 writes. */
+function jsonOf(p: Prediction): object {
+  return { patch_name: p.patch, source: p.source, probabilities: p.probabilities, labels: p.labels, true_labels: p.trueLabels };
+}
+
+function show(p: Prediction): string {
+  const labels = p.labels.length === 0 ? "  (no class above the threshold)" : p.labels.map((l) => `  ${l.probability.toFixed(3)}  ${l.name}`).join("\n");
+  const truth = p.trueLabels === undefined ? "" : `\n  true: ${p.trueLabels.join("; ") || "(none)"}`;
+  return `${p.patch} (${p.source})\n${labels}${truth}\n`;
 }
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
     addBackendOptions(program.command("predict"))
       .summary("predict the 19-class labels of patch folders or TFRecord files with a trained model")
-      .argument("<inputs...>", "patch folders (12 GeoTIFFs; no label file needed) or TFRecord files")
+      .argument("<inputs...>", "patch folders (12 GeoTIFFs <patch>_B01.tif …, whatever the folder is called; no label file needed) or TFRecord files")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
-      .option("--threshold <p>", "probability at which a label is predicted (default: the model's, 0.5)", parseNumber("--threshold"))
+      .option("--threshold <p>", "probability (0-1) at which a label is predicted (default: the model's, 0.5)", parseProbability("--threshold"))
       .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), 32)
+      .addOption(new Option("--on-error <mode>", "an input that is not a patch folder or TFRecord file: stop (fail), or warn on stderr and predict the rest (skip)")
+        .choices(["fail", "skip"]).default("fail"))
+      .option("--csv <file>", "write the predictions as CSV: patch_name, source, the 19 class probabilities, predicted_labels")
       .option("--json", "print one JSON object per patch (JSON lines), with all 19 probabilities")
       .action(async (inputs: string[], f: PredictFlags) => {
+        requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
+        for (const input of inputs) requirePath("INPUTS", input, "file or folder", "patch folders or TFRecord files");
         await selectBackend(f.backend, { threads: f.threads });
         const loaded = await loadModel(f.model);
-        const show = (p: Prediction): string => {
-          const labels = p.labels.length === 0 ? "  (no class above the threshold)" : p.labels.map((l) => `  ${l.probability.toFixed(3)}  ${l.name}`).join("\n");
-          const truth = p.trueLabels === undefined ? "" : `\n  true: ${p.trueLabels.join("; ") || "(none)"}`;
-          return `${p.patch} (${p.source})\n${labels}${truth}\n`;
-        };
-        for await (const p of predict(loaded, inputs, { threshold: f.threshold, batchSize: f.batchSize })) {
-          ctx.io.out(f.json === true ? `${JSON.stringify({ ...p, classes: undefined })}\n` : show(p));
+        const csv = f.csv === undefined ? undefined : openSync(`${f.csv}.tmp`, "w");
+        let count = 0;
+        let skipped = 0;
+        let done = false;
+        try {
+          if (csv !== undefined) writeSync(csv, `${CSV_HEADER}\n`);
+          const onSkip = (input: string, e: { describe(): string }): void => {
+            skipped++;
+            ctx.io.err(`predict: warning: skipped ${input}: ${e.describe()}\n`);
+          };
+          for await (const p of predict(loaded, inputs, { threshold: f.threshold, batchSize: f.batchSize, onError: f.onError, onSkip })) {
+            count++;
+            if (csv !== undefined) writeSync(csv, `${csvRow(p)}\n`);
+            else ctx.io.out(f.json === true ? `${JSON.stringify(jsonOf(p))}\n` : show(p));
+          }
+          if (csv !== undefined) {
+            closeSync(csv);
+            renameSync(`${f.csv}.tmp`, f.csv as string);
+            ctx.io.out(`wrote ${count} predictions to ${f.csv}\n`);
+          }
+          done = true;
+        } finally {
+          if (csv !== undefined && !done) {
+            try {
+              closeSync(csv);
+            } catch {
+              // already closed
+            }
+            rmSync(`${f.csv}.tmp`, { force: true });
+          }
+          loaded.model.dispose();
         }
-        ctx.exit(0);
+        if (skipped > 0) ctx.io.err(`predict: ${count} patches predicted, ${skipped} input(s) skipped (see the warnings above)\n`);
+        if (count === 0) ctx.io.err("predict: no patch was predicted: the inputs hold no readable patch\n");
+        ctx.exit(count === 0 ? 1 : 0);
       });
   },
 };

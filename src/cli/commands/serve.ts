@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { startServer } from "../../serve/server.js";
 import type { CommandContext, CommandModule } from "../command.js";
+import { requirePath } from "../paths.js";
 import { parseInteger } from "./parse.js";
 
 interface ServeFlags {
@@ -20,6 +21,7 @@ export const command: CommandModule = {
       .option("--port <n>", "port (0: any free port)", parseInteger("--port"), 8019)
       .option("--host <addr>", "address to listen on", "127.0.0.1")
       .action(async (f: ServeFlags) => {
+        if (f.model !== undefined) requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
         const server = await startServer({ model: f.model, port: f.port, host: f.host });
         const model = server.modelDir === undefined ? "no model (the page can load one from files)" : `model ${server.modelDir}`;
         ctx.io.out(`ben19 web demo: ${server.url}  (${model}; Ctrl-C to stop)\n`);

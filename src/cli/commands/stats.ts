@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic.js";
 import { BAND_NAMES } from "../../core/bands.js";
+import { expandShards } from "../../dataset/files.js";
 import { bandStats } from "../../dataset/stats.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
@@ -11,13 +12,13 @@ export const command: CommandModule = {
     program
       .command("stats")
       .summary("per-band mean and standard deviation over TFRecord shards (float64, streaming)")
-      .argument("<shards...>", "TFRecord files written by prep")
+      .argument("<shards...>", "TFRecord files written by prep (paths or globs such as out/train_*.tfrecord)")
       .option("-o, --out <file>", "write the statistics as JSON (usable as --stats)")
       .option("--json", "print the statistics as JSON")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (shards: string[], f: { out?: string; json?: boolean; quiet?: boolean }) => {
         const bar = progress(ctx.io, "stats", "records", f.quiet === true || f.json === true);
-        const s = await bandStats(shards, (n) => bar.update(n, n));
+        const s = await bandStats(expandShards(shards, "SHARDS"), (n) => bar.update(n, n));
         bar.finish(`${s.provenance.records} records`);
         const text = `${JSON.stringify(s, null, 2)}\n`;
         if (f.out !== undefined) {

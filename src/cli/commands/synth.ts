@@ -1,6 +1,7 @@
 // `ben19 synth`: a deterministic synthetic archive in the exact v1 layout, for trying everything without the real data.
 import { Option, type Command } from "commander";
 import { SYNTH_LAYOUTS, synthArchive, type SynthLayout } from "../../synth/index.js";
+import { synthArchiveV2 } from "../../synth/v2.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
 import { parseInteger } from "./parse.js";
@@ -10,6 +11,7 @@ interface SynthFlags {
   patches: number;
   seed: number;
   layout: SynthLayout;
+  archive: "v1" | "v2";
   json?: boolean;
   quiet?: boolean;
 }
@@ -20,18 +22,31 @@ export const command: CommandModule = {
       .command("synth")
       .summary("write a deterministic synthetic BigEarthNet-S2 v1 archive (real layout, names and labels)")
       .description(
-        "Write a synthetic archive: one folder per patch with 12 GeoTIFFs (UInt16, native sizes, UTM GeoTIFF tags) and\n" +
-          "the label JSON, plus splits/{train,val,test}.csv and snow/cloud lists. Pixels depend on the labels, so models\n" +
+        "Write a synthetic archive: one folder per patch with 12 GeoTIFFs (UInt16, native sizes, UTM GeoTIFF tags) and " +
+          "the label JSON, plus splits/{train,val,test}.csv and snow/cloud lists. Pixels depend on the labels, so models " +
           "can learn them. The same seed gives the same pixels and labels whatever the layout.",
       )
       .requiredOption("-o, --out <dir>", "output folder (the archive root)")
       .option("--patches <n>", "number of patches", parseInteger("--patches"), 100)
       .option("--seed <s>", "random seed", parseInteger("--seed"), 1)
       .addOption(new Option("--layout <layout>", "GeoTIFF layout of the band files (mixed varies it per patch)").choices([...SYNTH_LAYOUTS]).default("default"))
+      .addOption(new Option("--archive <version>", "v1: BigEarthNet-v1.0 (folder per patch, JSON, split CSVs); v2: reBEN (BigEarthNet-S2/<tile>/<patch>/, NoData tag, metadata.parquet and the snow/cloud table)").choices(["v1", "v2"]).default("v1"))
       .option("--json", "print a machine-readable summary on stdout")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: SynthFlags) => {
         const bar = progress(ctx.io, "synth", "patches", f.quiet === true || f.json === true);
+        if (f.archive === "v2") {
+          const s = await synthArchiveV2({ out: f.out, patches: f.patches, seed: f.seed, layout: f.layout, onProgress: (d, t) => bar.update(d, t) });
+          bar.finish(`${f.patches} patches`);
+          const c = s.counts;
+          if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, archive: "v2", patches: s.rows.length + s.snowCloudRows.length, seed: f.seed, layout: f.layout, metadata: s.metadata, snow_cloud_metadata: s.snowCloud, counts: { train: c.train, validation: c.validation, test: c.test, snow_cloud: c.snowCloud, no_label_19: c.noLabel19 } }, null, 2)}\n`);
+          else {
+            ctx.io.out(`wrote ${s.rows.length + s.snowCloudRows.length} reBEN (v2.0) patches (${f.layout} layout, seed ${f.seed}) to ${s.out}\n`);
+            ctx.io.out(`metadata.parquet: train ${c.train}, validation ${c.validation}, test ${c.test}; ${c.snowCloud} snow/cloud/shadow patches in the companion table; ${c.noLabel19} no-19-label patches left out\n`);
+          }
+          ctx.exit(0);
+          return;
+        }
         const s = await synthArchive({ out: f.out, patches: f.patches, seed: f.seed, layout: f.layout, onProgress: (d, t) => bar.update(d, t) });
         bar.finish(`${s.patches.length} patches`);
         if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists, counts: s.counts }, null, 2)}\n`);

@@ -2,13 +2,15 @@
 // from record k of a TFRecord file, so it can be compared with other frameworks.
 import { Option, type Command } from "commander";
 import { statSync } from "node:fs";
-import { readPatchDir } from "../../archive/patch.js";
+import { patchNameInDir, readPatchDir } from "../../archive/patch.js";
 import { OptionError } from "../../core/errors.js";
 import { loadStats } from "../../core/stats-file.js";
 import { buildInput } from "../../dataset/input.js";
 import { LAYOUTS, type LayoutName } from "../../dataset/layouts.js";
 import { encodeNpy } from "../../dataset/npy.js";
 import { readRecords } from "../../tfrecord/reader.js";
+import { decodeAt } from "../../tfrecord/schema.js";
+import { requirePath } from "../paths.js";
 import { createCore, RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { parseInteger } from "./parse.js";
@@ -25,10 +27,11 @@ interface TensorFlags {
 
 async function bandsOf(input: string, record: number): Promise<{ name: string; bands: Uint16Array[] }> {
   const core = await createCore();
-  if (statSync(input).isDirectory()) return readPatchDir(input, { labels: false });
+  requirePath("INPUT", input, "file or folder", "a patch folder (12 GeoTIFFs) or a TFRecord file");
+  if (statSync(input).isDirectory()) return readPatchDir(input, { labels: false }, patchNameInDir(input));
   for await (const r of readRecords(input, core)) {
     if (r.index === record) {
-      const p = core.decodePatch(r.data);
+      const p = decodeAt(core, r.data, { file: input, record: r.index, offset: r.offset });
       return { name: p.patchName, bands: p.bands };
     }
   }

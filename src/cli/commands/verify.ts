@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { verify, type Problem } from "../../verify/verify.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { EXIT } from "../exit.js";
+import { requirePath } from "../paths.js";
 import { progress } from "../progress.js";
 
 interface VerifyFlags {
@@ -18,6 +19,8 @@ function line(p: Problem): string {
 }
 
 async function action(out: string, flags: VerifyFlags, ctx: CommandContext): Promise<void> {
+  requirePath("OUT", out, "folder", "the output folder of ben19 prep (-o), which holds manifest.json");
+  if (flags.root !== undefined) requirePath("--root_folder", flags.root, "file or folder", "the archive root (the folder of patch folders, or its .tar/.tar.gz)");
   const quiet = flags.quiet === true || flags.json === true;
   const bar = progress(ctx.io, "verify", "records", quiet);
   const report = await verify({ out, root: flags.root, splits: flags.splits, onProgress: (d, t) => bar.update(d, t) });
