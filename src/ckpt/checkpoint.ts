@@ -40,7 +40,9 @@ export function listing(c: Checkpoint): CheckpointListing {
     shards: i.shards,
     endianness: i.endianness,
     version: i.version,
-    tensors: i.entries.map((e) => ({ name: e.name, dtype: e.dtypeName, shape: e.shape, bytes: e.size, shard: e.shard })),
+    tensors: i.entries.map((e) => ({
+      name: e.name, dtype: e.dtypeName, shape: e.shape, bytes: e.size, shard: e.shard,
+    })),
     values: i.entries.filter((e) => e.dtype === 1).reduce((n, e) => n + e.size / 4, 0),
   };
 }

@@ -12,14 +12,20 @@ import type { tfl } from "../models/tf.js";
 /** Checks that `path` is a model folder of network `model` (reads its ben19.json only). */
 export function checkInit(path: string, model: ModelName): void {
   const file = join(modelDir(path), METADATA_FILE);
-  if (!existsSync(file)) throw new OptionError("--init", path, `expected a model folder with ${METADATA_FILE} (from ben19 train or ben19 import-tf1)`);
+  if (!existsSync(file)) {
+    throw new OptionError("--init", path,
+      `expected a model folder with ${METADATA_FILE} (from ben19 train or ben19 import-tf1)`);
+  }
   let meta: { model?: unknown };
   try {
     meta = JSON.parse(readFileSync(file, "utf8")) as { model?: unknown };
   } catch {
     throw new OptionError("--init", path, `${METADATA_FILE} is not valid JSON`);
   }
-  if (meta.model !== model) throw new OptionError("--init", path, `holds a ${String(meta.model)} model, not ${model}: pass --model ${String(meta.model)}`);
+  if (meta.model !== model) {
+    const found = String(meta.model);
+    throw new OptionError("--init", path, `holds a ${found} model, not ${model}: pass --model ${found}`);
+  }
 }
 
 /** Copies the weights of the model folder at `path` into `model` (same network: names and shapes match). */
@@ -30,7 +36,8 @@ export async function initFrom(model: tfl.LayersModel, path: string): Promise<vo
     for (const w of model.weights) {
       const s = byName.get(w.originalName);
       if (s === undefined || JSON.stringify(s.shape) !== JSON.stringify(w.shape)) {
-        throw new OptionError("--init", path, `has no weight ${w.originalName} ${JSON.stringify(w.shape)}: it was saved by another network`);
+        const want = `${w.originalName} ${JSON.stringify(w.shape)}`;
+        throw new OptionError("--init", path, `has no weight ${want}: it was saved by another network`);
       }
       w.write(s.read());
     }
