@@ -30,11 +30,19 @@ function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): 
 
 /** An unknown option of the sub-command in `argv`, with the known option it most likely meant. */
 function unknownOption(program: Command, argv: readonly string[]): string | undefined {
-  const sub = program.commands.find((c) => c.name() === argv[0]);
+  let sub = program.commands.find((c) => c.name() === argv[0]);
+  let depth = 1;
+  // Nested commands (`ckpt list`): the options are the innermost command's.
+  for (;;) {
+    const next = sub?.commands.find((c) => c.name() === argv[depth]);
+    if (next === undefined) break;
+    sub = next;
+    depth++;
+  }
   if (sub === undefined) return undefined;
   const known = sub.options.flatMap((o) => [o.long, o.short]).filter((n): n is string => n !== undefined);
   known.push("--help", "-h");
-  for (const arg of argv.slice(1)) {
+  for (const arg of argv.slice(depth)) {
     if (arg === "--") break;
     const name = arg.split("=")[0] as string;
     if (!/^--?[A-Za-z]/.test(name) || known.includes(name)) continue;
