@@ -17,7 +17,8 @@ import { writeReferenceCheckpoint } from "../helpers/reference-ckpt.js";
 
 test("an imported K-BranchCNN works with predict, eval and train --init", async (t) => {
   const dir = tempDir("import-use-");
-  const ck = writeReferenceCheckpoint("kbranch", join(dir, "K-BranchCNN", "K-BranchCNN_BigEarthNet-19_labels"), 3, await createCore());
+  const prefix = join(dir, "K-BranchCNN", "K-BranchCNN_BigEarthNet-19_labels");
+  const ck = writeReferenceCheckpoint("kbranch", prefix, 3, await createCore());
   const model = join(dir, "imported");
   assert.equal(await run(["import-tf1", join(dir, "K-BranchCNN"), "--model", "kbranch", "-o", model], memoryIo()), 0);
 
@@ -30,16 +31,21 @@ test("an imported K-BranchCNN works with predict, eval and train --init", async 
   const p = memoryIo();
   assert.equal(await run(["predict", "--model", model, val, "--json", "--backend", "wasm"], p), 0, p.stderr);
   const rows = p.stdout.trim().split("\n").map((l) => JSON.parse(l) as { probabilities: number[] });
-  assert.ok(rows.length > 0 && rows.every((r) => r.probabilities.length === 19 && r.probabilities.every((x) => x >= 0 && x <= 1)));
-  assert.ok(new Set(rows.map((r) => r.probabilities.map((x) => x.toFixed(4)).join())).size > 1, "predictions differ between patches");
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((r) => r.probabilities.length === 19 && r.probabilities.every((x) => x >= 0 && x <= 1)));
+  const distinct = new Set(rows.map((r) => r.probabilities.map((x) => x.toFixed(4)).join()));
+  assert.ok(distinct.size > 1, "predictions differ between patches");
 
   const e = memoryIo();
-  assert.equal(await run(["eval", "--model", model, "--data", val, "--out", join(dir, "metrics.json"), "--backend", "wasm", "-q"], e), 0, e.stderr);
+  const evalArgs = ["eval", "--model", model, "--data", val, "--out", join(dir, "metrics.json"), "--backend", "wasm",
+    "-q"];
+  assert.equal(await run(evalArgs, e), 0, e.stderr);
   assert.ok(JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8")) !== null);
 
   const runDir = join(dir, "finetune");
   const tr = memoryIo();
-  assert.equal(await run(["train", "--model", "kbranch", "--init", model, "--train", train, "--out", runDir, "--epochs", "1",
+  assert.equal(await run(["train", "--model", "kbranch", "--init", model, "--train", train, "--out", runDir,
+    "--epochs", "1",
     "--batch-size", "8", "--lr", "1e-12", "--backend", "wasm", "--workers", "1", "-q"], tr), 0, tr.stderr);
   await selectBackend("wasm");
   const tuned = await loadModel(join(runDir, "model"));
@@ -53,7 +59,9 @@ test("an imported K-BranchCNN works with predict, eval and train --init", async 
   tuned.model.dispose();
 
   const bad = memoryIo();
-  assert.equal(await run(["train", "--model", "resnet50", "--init", model, "--train", train, "--out", join(dir, "r2"), "--backend", "wasm", "-q"], bad), 2);
+  const wrong = ["train", "--model", "resnet50", "--init", model, "--train", train, "--out", join(dir, "r2"),
+    "--backend", "wasm"];
+  assert.equal(await run(wrong, bad), 2);
   assert.match(bad.stderr, /--init.*holds a kbranch model, not resnet50/);
 
   if (!needShared(t)) return;
