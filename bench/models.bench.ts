@@ -6,7 +6,6 @@
 // build; one count per run, as a process keeps the first it starts with). When PyTorch is installed (Debian
 // python3-torch), bench/torch_models.py runs the same networks with 2 threads for the side-by-side figures.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { selectBackend, type BackendChoice } from "../src/models/backend.js";
 import { setDropoutStep } from "../src/models/dropout.js";
@@ -17,6 +16,7 @@ import { logitsModel } from "../src/training/logits.js";
 import { meanSigmoidCrossEntropy } from "../src/training/loss.js";
 import { pythonWith } from "./python.js";
 import { report, type BenchRow } from "./report.js";
+import { rateStddev, timeRounds, type Timing } from "./timing.js";
 
 const { values } = parseArgs({
   options: {
@@ -32,41 +32,12 @@ const models = (values.models as string).split(",") as ModelName[];
 const batches = (values.batches as string).split(",").map(Number);
 const reps = Number(values.reps);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** Milliseconds of CPU used by the whole machine since boot (Linux's /proc/stat), or undefined elsewhere. */
-function machineCpuMs(): number | undefined {
-  if (!existsSync("/proc/stat")) return undefined;
-  const [user, nice, system, , , irq, softirq, steal] = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
-  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10;
-}
-
-/**
- * Seconds per call of `f` (which returns a tensor to wait for): one warm-up, then the median of `reps` rounds. The
- * machine is shared and the wasm backend uses every core, so a round in which other processes used more than a
- * tenth of the wall time in CPU is measured again (up to 4 × reps rounds in all); `disturbed` counts those.
- */
-async function seconds(f: () => tf.Tensor): Promise<{ median: number; all: number[]; disturbed: number }> {
-  const all: number[] = [];
-  let disturbed = 0;
-  for (let r = 0; all.length < reps && r <= 4 * reps; r++) {
-    const [machine0, own0, t0] = [machineCpuMs(), process.cpuUsage(), performance.now()];
-    const out = f();
-    await out.data();
-    out.dispose();
-    const wall = performance.now() - t0;
-    const own = process.cpuUsage(own0);
-    const machine1 = machineCpuMs();
-    const others = machine0 === undefined || machine1 === undefined ? 0 : machine1 - machine0 - (own.user + own.system) / 1000;
-    if (r === 0) continue;
-    if (others > 0.1 * wall && r < 4 * reps) disturbed++;
-    else all.push(wall / 1000);
-  }
-  return { median: median(all), all, disturbed };
-}
+/** Seconds per call of `f`, which returns a tensor to wait for (see timing.ts). */
+const seconds = (f: () => tf.Tensor): Promise<Timing> => timeRounds(async () => {
+  const out = f();
+  await out.data();
+  out.dispose();
+}, reps);
 
 const rows: BenchRow[] = [];
 for (const choice of (values.backends as string).split(",") as BackendChoice[]) {
@@ -93,13 +64,8 @@ for (const choice of (values.backends as string).split(",") as BackendChoice[]) 
         setDropoutStep(step++);
         return optimizer.minimize(() => meanSigmoidCrossEntropy(y, logits.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
       });
-      const sd = (s: { all: number[] }): number => {
-        const rates = s.all.map((t) => b / t);
-        const mean = rates.reduce((a, r) => a + r, 0) / rates.length;
-        return Math.sqrt(rates.reduce((a, r) => a + (r - mean) ** 2, 0) / rates.length);
-      };
-      const row = (what: string, s: Awaited<ReturnType<typeof seconds>>): BenchRow => ({
-        name: `${m} ${what}, batch ${b}, ${name}`, value: b / s.median, unit: "samples/s", n: s.all.length, stddev: sd(s),
+      const row = (what: string, s: Timing): BenchRow => ({
+        name: `${m} ${what}, batch ${b}, ${name}`, value: b / s.median, unit: "samples/s", n: s.all.length, stddev: rateStddev(b, s),
         ...(s.disturbed > 0 ? { note: `${s.disturbed} round(s) disturbed by other processes, measured again` } : {}),
       });
       rows.push(row("forward", fwd), row("training step", train));

@@ -46,6 +46,27 @@ function showPatch(p) {
   return predict();
 }
 
+/** What the model's input really is, from its ben19.json: K-BranchCNN takes each resolution as it is. */
+function preprocessing(meta) {
+  const tensors = meta.inputs.map((i) => `${i.shape.join("×")} (${i.bands.join(", ")})`).join("; ");
+  const resampled = meta.inputs.length > 1
+    ? "each resolution in its own branch, not resampled"
+    : `bands below 10 m upsampled to 120×120 by ${meta.resample === "tf1-bicubic" ? "TF1 resize_bicubic" : meta.resample}`;
+  return `Input: bands z-scored with the model's statistics, ${resampled}: ${tensors}.`;
+}
+
+/** Removes the patch and its prediction from the page, so an error never sits above an older patch's results. */
+function clearPatch() {
+  patch = undefined;
+  tfrecord = undefined;
+  $("patch").hidden = true;
+  $("prediction").hidden = true;
+  $("prediction").dataset.state = "empty";
+  $("record-choice").hidden = true;
+  if (downloadUrl !== undefined) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = undefined;
+}
+
 async function predict() {
   if (patch === undefined || loaded === undefined) return;
   const p = patch;
@@ -70,8 +91,8 @@ async function predict() {
     return tr;
   });
   $("probabilities").tBodies[0].replaceChildren(...rows);
-  $("prediction-note").textContent = `${loaded.meta.model} (${loaded.meta.layout} input, ${loaded.meta.resample} resampling) from ${loaded.from}, `
-    + `tfjs ${tf.getBackend()} backend; classes at ≥ ${loaded.meta.threshold} are predicted (bold).`;
+  $("prediction-note").textContent = `${loaded.meta.model} from ${loaded.from}, tfjs ${tf.getBackend()} backend. `
+    + `${preprocessing(loaded.meta)} Classes at ≥ ${loaded.meta.threshold} are predicted (bold).`;
   Object.assign(section.dataset, { state: "ready", patch: p.name, source: p.source, model: loaded.from });
 }
 
@@ -80,6 +101,7 @@ async function guarded(id, work) {
     await work();
   } catch (e) {
     console.error(e);
+    if (id === "patch-status") clearPatch();
     status(id, "error", describe(e));
   }
 }

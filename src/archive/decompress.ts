@@ -21,7 +21,8 @@ function nodeZstd(): (() => Transform) | undefined {
 }
 
 function damaged(file: string, what: string, e: unknown): Ben19Error {
-  return new Ben19Error("E_TAR_CORRUPT", `cannot read the compressed tarball: ${(e as Error).message}`, { file }, `the file is not ${what}-compressed or is damaged: download it again`);
+  const hint = `the file is not ${what}-compressed or is damaged: download it again`;
+  return new Ben19Error("E_TAR_CORRUPT", `cannot read the compressed tarball: ${(e as Error).message}`, { file }, hint);
 }
 
 /** The decompressed bytes of `file`. */

@@ -28,7 +28,10 @@ export interface TiffInfo {
   byteCounts: number[];
 }
 
-const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 16: 8, 17: 8, 18: 8 };
+/** Bytes per value of each TIFF field type (0: unknown type, skipped). */
+const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 0, 0, 0, 8, 8, 8];
+/** The tags decoding reads; the others (GeoTIFF keys, descriptions...) are skipped unread. */
+const WANTED = new Set([256, 257, 258, 259, 273, 277, 278, 279, 317, 322, 323, 324, 325, 339]);
 
 function bad(code: string, place: BandPlace, message: string, hint: string): PatchError {
   return new PatchError(code, message, place, hint);
@@ -68,8 +71,8 @@ export function parseTiff(buf: Uint8Array, place: BandPlace): TiffInfo {
     const tag = dv.getUint16(e, le);
     const type = dv.getUint16(e + 2, le);
     const n = big ? u64(e + 4) : dv.getUint32(e + 4, le);
-    const size = TYPE_SIZE[type];
-    if (size === undefined || ![256, 257, 258, 259, 273, 277, 278, 279, 317, 322, 323, 324, 325, 339].includes(tag)) continue;
+    const size = TYPE_SIZE[type] ?? 0;
+    if (size === 0 || !WANTED.has(tag)) continue;
     const inline = big ? 8 : 4;
     const at = size * n <= inline ? e + (big ? 12 : 8) : big ? u64(e + 12) : dv.getUint32(e + 8, le);
     need(at, size * n, `the values of TIFF tag ${tag}`);

@@ -152,11 +152,13 @@ export async function importTf1(o: ImportOptions): Promise<ImportResult> {
     try {
       const loaded = loadInto(c, model, net);
       const sources = c.source.sha256();
-      const importedFrom = {
+      // snake_case keys, as in every JSON file ben19 writes.
+      const imported_from = {
         format: "tensorflow-1-checkpoint", path: resolve(o.input), checkpoint: c.source.label, files: sources,
-        ...loaded, ignored: loaded.ignored.length,
+        loaded: loaded.loaded, values: loaded.values, ones_filled: loaded.onesFilled, ignored: loaded.ignored.length,
       };
-      const meta = makeMetadata(model, { stats: REFERENCE_STATS, resample: "tf1-bicubic", training: { importedFrom } });
+      const training = { imported_from };
+      const meta = makeMetadata(model, { stats: REFERENCE_STATS, resample: "tf1-bicubic", training });
       const tmp = `${o.out.replace(/[/\\]+$/, "")}.import-${process.pid}.tmp`;
       rmSync(tmp, { recursive: true, force: true });
       try {

@@ -5,7 +5,7 @@ import { Ben19Error } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import type { CommandContext, CommandModule } from "./command.js";
 import { EXIT, USAGE_CODES } from "./exit.js";
-import { COMMANDS } from "./commands/index.js";
+import { commandsFor } from "./commands/index.js";
 import { processIo, type Io } from "./io.js";
 
 export { EXIT };
@@ -81,7 +81,7 @@ function editDistance(a: string, b: string): number {
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let code: number = EXIT.ok;
   const ctx: CommandContext = { io, exit: (c) => void (code = c) };
-  const program = buildProgram(ctx, COMMANDS);
+  const program = buildProgram(ctx, await commandsFor(argv));
   if (argv.length === 0) {
     io.out(program.helpInformation());
     return EXIT.ok;

@@ -30,5 +30,7 @@ export interface EncodedBatch {
   errors: (SerializedError | null)[];
   /** Milliseconds spent reading files and in the encoder, for the time breakdown. */
   readMs: number;
+  /** Milliseconds spent decoding TIFF strips and tiles (not part of readMs). */
+  decodeMs: number;
   encodeMs: number;
 }

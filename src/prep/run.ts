@@ -48,8 +48,8 @@ export interface PrepSummary {
   workers: number;
   seconds: number;
   patchesPerSecond: number;
-  /** Where the time went: summed over workers (read, encode) and on the writing thread (write). */
-  timing: { readMs: number; encodeMs: number; writeMs: number };
+  /** Where the time went: summed over workers (read, decode, encode) and on the writing thread (write). */
+  timing: { readMs: number; decodeMs: number; encodeMs: number; writeMs: number };
   /** --resume found the run already finished (killed after writing its manifest): nothing was done. */
   alreadyFinished?: boolean;
 }
@@ -171,7 +171,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
   const journalFile = join(o.out, journalName(o.part));
   const jopts = journalOptions(o, kind, source, lists);
   const start = prepareOutput(o, [manifestName, ...shardNames.flat()], journalFile, jopts);
-  if (start !== undefined && "schema" in start) return { manifest: start, out: o.out, workers: o.workers, seconds: 0, patchesPerSecond: 0, timing: { readMs: 0, encodeMs: 0, writeMs: 0 }, alreadyFinished: true };
+  if (start !== undefined && "schema" in start) return { manifest: start, out: o.out, workers: o.workers, seconds: 0, patchesPerSecond: 0, timing: { readMs: 0, decodeMs: 0, encodeMs: 0, writeMs: 0 }, alreadyFinished: true };
   const resumed = start;
 
   const t0 = performance.now();
@@ -212,7 +212,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
     maxThreads: o.workers,
     idleTimeout: 1000,
   });
-  const timing = { readMs: 0, encodeMs: 0, writeMs: 0 };
+  const timing = { readMs: 0, decodeMs: 0, encodeMs: 0, writeMs: 0 };
   let doneAll = counts.reduce((a, c) => a + c.done, 0);
   try {
     checkpoint();
@@ -259,6 +259,7 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
       }
       timing.writeMs += performance.now() - tw;
       timing.readMs += r.readMs;
+      timing.decodeMs += r.decodeMs;
       timing.encodeMs += r.encodeMs;
       hooks.onProgress?.({ split: split.name, done: c.done, total: (work[job.split] as string[]).length, doneAll, totalAll, order: archiveOrder ? "archive" : "csv" });
     }

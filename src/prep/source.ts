@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { BUNDLED_SPLITS, readSplit, type Split } from "../archive/splits.js";
 import { detectArchive, type ArchiveLayout } from "../archive/v2/layout.js";
-import { readV2Metadata, V2_SPLITS, type V2Metadata } from "../archive/v2/metadata.js";
+import { readV2Metadata, SNOW_CLOUD_FILE, V2_SPLITS, type V2Metadata } from "../archive/v2/metadata.js";
 import { Ben19Error, OptionError } from "../core/errors.js";
 import type { ExclusionList } from "./exclude.js";
 
@@ -50,7 +50,10 @@ function sha256File(file: string): string {
 export async function openSource(o: SourceOptions): Promise<PrepSource> {
   const layout = detectArchive(o.root, o.metadata);
   if (layout.version === 1) {
-    if (o.includeSnowCloud) throw new OptionError("--include-snow-cloud", true, "applies to a reBEN (v2.0) archive only; for v1.0 choose the split CSVs and --exclude lists");
+    if (o.includeSnowCloud) {
+      const why = "applies to a reBEN (v2.0) archive only; for v1.0 choose the split CSVs and --exclude lists";
+      throw new OptionError("--include-snow-cloud", true, why);
+    }
     const files = o.splits.length > 0 ? o.splits : [BUNDLED_SPLITS.train, BUNDLED_SPLITS.val, BUNDLED_SPLITS.test];
     const splits = await Promise.all(files.map((f) => readSplit(f)));
     return { layout, splits, splitSha256: splits.map((s) => sha256File(s.file)), lists: [] };
@@ -58,7 +61,9 @@ export async function openSource(o: SourceOptions): Promise<PrepSource> {
   const main = await readV2Metadata(layout.metadata);
   const extra = layout.snowCloud === undefined ? undefined : await readV2Metadata(layout.snowCloud);
   if (o.includeSnowCloud && extra === undefined) {
-    throw new Ben19Error("E_MISSING_METADATA", "--include-snow-cloud needs the table of patches with snow, cloud or shadow", { file: layout.metadata }, `put metadata_for_patches_with_snow_cloud_or_shadow.parquet beside ${layout.metadata}`);
+    const message = "--include-snow-cloud needs the table of patches with snow, cloud or shadow";
+    const hint = `put ${SNOW_CLOUD_FILE} beside ${layout.metadata}`;
+    throw new Ben19Error("E_MISSING_METADATA", message, { file: layout.metadata }, hint);
   }
   const tables = extra === undefined ? [main] : [main, extra];
   const masks = new Map<string, number>();
@@ -80,7 +85,8 @@ export async function openSource(o: SourceOptions): Promise<PrepSource> {
   }
   const lists: ExclusionList[] = o.includeSnowCloud
     ? []
-    : [{ list: "snow_cloud", file: layout.snowCloud ?? layout.metadata, sha256: (extra ?? main).sha256, patches: flagged.size, names: flagged }];
+    : [{ list: "snow_cloud", file: layout.snowCloud ?? layout.metadata, sha256: (extra ?? main).sha256,
+        patches: flagged.size, names: flagged }];
   const archive: ArchiveInfo = {
     version: "2.0",
     metadata: layout.metadata,

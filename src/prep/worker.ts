@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Piscina } from "piscina";
-import { readPatch, readPatchDir, readPatchFromFiles, type PatchData } from "../archive/patch.js";
+import { readPatch, readPatchDir, readPatchFromFiles, type PatchData, type PatchTiming } from "../archive/patch.js";
 import { readTarPatch } from "../archive/tar.js";
 import { v2PatchDir } from "../archive/v2/layout.js";
 import { maskToMultiHot } from "../archive/v2/metadata.js";
@@ -28,16 +28,16 @@ function serialize(e: unknown, patch: string): SerializedError {
 }
 
 /** Patch i of the task, from whichever input the task names (see protocol.ts). */
-function readTaskPatch(task: EncodeTask, i: number): Promise<PatchData> {
+function readTaskPatch(task: EncodeTask, i: number, timing: PatchTiming): Promise<PatchData> {
   const name = task.names[i] as string;
   // reBEN patches have no label JSON: their labels come with the task.
-  const opts = { labels: task.masks === undefined };
+  const opts = { labels: task.masks === undefined, timing };
   if (task.files !== undefined) return readPatchFromFiles(name, task.files[i] ?? undefined, task.root, opts);
   if (task.ranges !== undefined) {
     const r = task.ranges[i];
     return readPatchFromFiles(name, r === null || r === undefined ? undefined : readTarPatch(task.root, name, r[0], r[1]), task.root, opts);
   }
-  return task.masks === undefined ? readPatch(task.root, name) : readPatchDir(v2PatchDir(task.root, name), opts);
+  return task.masks === undefined ? readPatch(task.root, name, opts) : readPatchDir(v2PatchDir(task.root, name), opts);
 }
 
 /** A reBEN patch's 19-class multi-hot from the task (checked before its files are read); undefined for v1.0. */
@@ -56,6 +56,7 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
   const sizes: number[] = new Array<number>(n).fill(0);
   const multiHot = new Uint8Array(n * CLASS_COUNT_19);
   const errors: (SerializedError | null)[] = new Array<SerializedError | null>(n).fill(null);
+  const timing: PatchTiming = { readMs: 0, decodeMs: 0 };
   let readMs = 0;
   let encodeMs = 0;
   for (let i = 0; i < n; i++) {
@@ -63,7 +64,7 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
     try {
       const t0 = performance.now();
       const known = taskMultiHot(task, i);
-      const patch = await readTaskPatch(task, i);
+      const patch = await readTaskPatch(task, i, timing);
       const hot = known ?? multiHot19(patch.labels43 ?? []);
       if (task.updateJson) {
         updatePatchJson(join(task.root, name, `${name}_labels_metadata.json`), name, names19(hot));
@@ -85,7 +86,8 @@ export default async function encodeBatch(task: EncodeTask): Promise<unknown> {
     }
   }
   const records = scratch.slice(0, used);
-  const result: EncodedBatch = { records, sizes, multiHot, errors, readMs, encodeMs };
+  // readMs: the whole reading phase (files, labels) less the decoding in it.
+  const result: EncodedBatch = { records, sizes, multiHot, errors, readMs: readMs - timing.decodeMs, decodeMs: timing.decodeMs, encodeMs };
   // A custom transferable: the result object travels by structured clone, its two buffers are moved.
   const movable = { [Piscina.transferableSymbol]: [records.buffer, multiHot.buffer], [Piscina.valueSymbol]: result };
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]);

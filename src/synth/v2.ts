@@ -77,11 +77,18 @@ export async function synthArchiveV2(o: SynthOptions): Promise<V2SynthSummary> {
   checkSynthOptions(o);
   const s = synthV2(o.out, o.patches, o.seed, (i) => patchLayout(o, i), o.onProgress);
   const count = (split: string): number => s.rows.filter((r) => r.split === split).length;
-  return { ...s, out: o.out, counts: { train: count("train"), validation: count("validation"), test: count("test"), snowCloud: s.snowCloudRows.length, noLabel19: s.noLabel19 } };
+  const counts = {
+    train: count("train"), validation: count("validation"), test: count("test"),
+    snowCloud: s.snowCloudRows.length, noLabel19: s.noLabel19,
+  };
+  return { ...s, out: o.out, counts };
 }
 
 /** Writes patches 0 … n-1 of `seed` in the reBEN layout under `out`, and the two metadata tables. */
-function synthV2(out: string, n: number, seed: number, layout: (i: number) => TiffLayout, onProgress?: (done: number, total: number) => void): V2Synth {
+type Progress = (done: number, total: number) => void;
+
+function synthV2(out: string, n: number, seed: number, layout: (i: number) => TiffLayout, onProgress?: Progress,
+): V2Synth {
   const s2 = join(out, V2_S2_FOLDER);
   const rows: V2Row[] = [];
   const snowCloudRows: V2Row[] = [];
@@ -99,7 +106,8 @@ function synthV2(out: string, n: number, seed: number, layout: (i: number) => Ti
     mkdirSync(dir, { recursive: true });
     BAND_NAMES.forEach((band, b) => {
       const geo = { ulx: p.ulx, uly: p.uly, pixelSize: 1200 / (BAND_SIDES[b] as number), epsg: p.epsg, noData: true };
-      writeFileSync(bandFile(dir, name, band), writeTiff(p.bands[b] as Uint16Array, BAND_SIDES[b] as number, layout(i), geo));
+      const tiff = writeTiff(p.bands[b] as Uint16Array, BAND_SIDES[b] as number, layout(i), geo);
+      writeFileSync(bandFile(dir, name, band), tiff);
     });
     const tileNo = Math.floor(i / 40);
     const r = itemRng(seed, i, 0x5a0)();
@@ -126,10 +134,14 @@ function synthV2(out: string, n: number, seed: number, layout: (i: number) => Ti
 /** A metadata table: rows sorted by patch_id, as the real tables are. */
 function writeTable(rows: readonly V2Row[]): ArrayBuffer {
   const sorted = [...rows].sort((a, b) => (a.patch_id < b.patch_id ? -1 : a.patch_id > b.patch_id ? 1 : 0));
-  const col = <K extends keyof V2Row>(name: K): { name: K; data: V2Row[K][] } => ({ name, data: sorted.map((r) => r[name]) });
+  type Column<K extends keyof V2Row> = { name: K; data: V2Row[K][] };
+  const col = <K extends keyof V2Row>(name: K): Column<K> => ({ name, data: sorted.map((r) => r[name]) });
   return parquetWriteBuffer({
     schema: SCHEMA.map((e) => ({ ...e })),
-    columnData: [col("patch_id"), col("labels"), col("split"), col("country"), col("s1_name"), col("s2v1_name"), col("contains_seasonal_snow"), col("contains_cloud_or_shadow")],
+    columnData: [
+      col("patch_id"), col("labels"), col("split"), col("country"), col("s1_name"), col("s2v1_name"),
+      col("contains_seasonal_snow"), col("contains_cloud_or_shadow"),
+    ],
     createdBy: "ben19 synth",
   });
 }

@@ -8,6 +8,7 @@ import { CLASS_COUNT_19 } from "../core/constants.js";
 import { buildInputInto } from "../dataset/input.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
+import type { OnnxRunner } from "../export/onnx-runner.js";
 import type { LoadedModel } from "../models/io.js";
 import { tf } from "../models/tf.js";
 import { Ben19Error } from "../core/errors.js";
@@ -45,6 +46,8 @@ export interface PredictOptions {
   /** "fail" (default): the first unreadable input ends the run; "skip": it is reported to onSkip and left out. */
   onError?: PredictOnError | undefined;
   onSkip?: ((input: string, error: Ben19Error) => void) | undefined;
+  /** Run the model with ONNX Runtime (`--backend onnx`) instead of tfjs. */
+  onnx?: OnnxRunner | undefined;
 }
 
 async function* patchesOfInput(input: string, core: Core): AsyncGenerator<PatchInput> {
@@ -75,10 +78,21 @@ async function* patchesOf(inputs: readonly string[], core: Core, o: PredictOptio
   }
 }
 
+/** The probabilities [n, 19] of a batch of `n` patches (NHWC buffers in the model's input order). */
+async function forward(loaded: LoadedModel, outs: Float32Array[], n: number, onnx: OnnxRunner | undefined):
+Promise<Float32Array> {
+  if (onnx !== undefined) return (await onnx.run(outs, n)).probabilities;
+  const xs = loaded.meta.inputs.map((input, k) => tf.tensor4d(outs[k] as Float32Array, [n, ...input.shape]));
+  const probsT = loaded.model.predict(xs) as tf.Tensor;
+  const probs = (await probsT.data()) as Float32Array;
+  tf.dispose([probsT, ...xs]);
+  return probs;
+}
+
 /** Predicts every patch of `inputs` with `loaded`, `batchSize` patches at a time, in input order. */
 export async function* predict(loaded: LoadedModel, inputs: readonly string[], o: PredictOptions = {}): AsyncGenerator<Prediction> {
   const core = await createCore();
-  const { meta, model } = loaded;
+  const { meta } = loaded;
   const threshold = o.threshold ?? meta.threshold;
   const batchSize = o.batchSize ?? 32;
   let pending: PatchInput[] = [];
@@ -87,10 +101,7 @@ export async function* predict(loaded: LoadedModel, inputs: readonly string[], o
     // Each patch is laid out straight into the batch buffers, as the training pipeline does.
     const outs = meta.inputs.map((input) => new Float32Array(pending.length * input.shape[0] * input.shape[1] * input.shape[2]));
     pending.forEach((p, i) => buildInputInto(core, p.bands, { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats }, outs, i));
-    const xs = meta.inputs.map((input, k) => tf.tensor4d(outs[k] as Float32Array, [pending.length, ...input.shape]));
-    const probsT = model.predict(xs) as tf.Tensor;
-    const probs = await probsT.data();
-    tf.dispose([probsT, ...xs]);
+    const probs = await forward(loaded, outs, pending.length, o.onnx);
     for (const [i, p] of pending.entries()) {
       const row = Array.from(probs.subarray(i * CLASS_COUNT_19, (i + 1) * CLASS_COUNT_19));
       const labels = row.map((probability, c) => ({ name: LABELS_19[c] as string, probability }))

@@ -198,8 +198,10 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   if (records === 0) throw new OptionError("--train", options.train, "the shards hold no records");
   await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore());
   if (o.init !== undefined && !o.resume) checkInit(o.init, o.model);
-  // The options as recorded in config.json and in the model's metadata: absolute paths.
-  const recorded = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
+  // The options as recorded in config.json and in the model's metadata: absolute paths, snake_case keys as in every
+  // JSON file ben19 writes (batch_size, shuffle_buffer, …).
+  const absolute = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
+  const recorded = Object.fromEntries(Object.entries(absolute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
   const created = !existsSync(o.out);
   if (o.overwrite === true) removeRun(o.out, false);
   mkdirSync(o.out, { recursive: true });

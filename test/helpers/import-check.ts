@@ -47,20 +47,20 @@ export async function checkImport(model: RefModel, o: ImportCheck): Promise<{ se
   const io = memoryIo();
   assert.equal(await run(["import-tf1", input, "-o", out, "--json"], io), 0, io.stderr);
   type Sources = { file: string; sha256: string }[];
-  type Result = { model: string; loaded: number; ignored: string[]; onesFilled: number; sources: Sources };
+  type Result = { model: string; loaded: number; ignored: string[]; ones_filled: number; sources: Sources };
   const r = JSON.parse(io.stdout) as Result;
   assert.equal(r.model, model);
   assert.equal(r.loaded, ck.values.size);
-  assert.equal(r.onesFilled, 0);
+  assert.equal(r.ones_filled, 0);
   assert.deepEqual([...r.ignored].sort(), [...ck.extras].sort());
   assert.ok(r.sources.length >= 1 && r.sources.every((s) => /^[0-9a-f]{64}$/.test(s.sha256)));
-  type Meta = { model: string; resample: string; training: { importedFrom: { files: Sources } } };
+  type Meta = { model: string; resample: string; training: { imported_from: { files: Sources } } };
   const meta = JSON.parse(readFileSync(join(out, "ben19.json"), "utf8")) as Meta;
   assert.equal(meta.model, model);
   assert.equal(meta.resample, "tf1-bicubic");
   if (o.zip) {
     const sha256 = createHash("sha256").update(readFileSync(input)).digest("hex");
-    assert.deepEqual(meta.training.importedFrom.files, [{ file: basename(input), sha256 }]);
+    assert.deepEqual(meta.training.imported_from.files, [{ file: basename(input), sha256 }]);
   }
 
   await selectBackend("wasm");

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { readPatchDir } from "../../src/archive/patch.js";
 import { tileOf } from "../../src/archive/v2/layout.js";
 import { readV2Metadata, SNOW_CLOUD_FILE } from "../../src/archive/v2/metadata.js";
 import { BAND_NAMES } from "../../src/core/bands.js";
@@ -16,7 +17,7 @@ import { METADATA_FILE } from "../../src/models/metadata.js";
 import type { PrepManifest } from "../../src/prep/manifest.js";
 import { readRecords } from "../../src/tfrecord/reader.js";
 import { createCore, type DecodedPatch } from "../../src/wasm/core.js";
-import { need, needGdal, needShared, SHARED_DIR } from "../helpers/env.js";
+import { need, needGdal, needShared, PROJECT_ROOT, SHARED_DIR } from "../helpers/env.js";
 import { tempDir } from "../helpers/fixtures.js";
 
 const REAL = (): string => join(SHARED_DIR, "real-v2");
@@ -130,8 +131,10 @@ test("synth v2 end to end (CLI): prep → verify -r → stats → train 1 epoch 
   assert.equal((JSON.parse(readFileSync(metrics, "utf8")) as { num_samples: number }).num_samples, m.splits["test"]?.records);
   const patch = table.ids[0] as string;
   const io = await cli(["predict", "--model", run1, join(arch, "BigEarthNet-S2", tileOf(patch), patch), "--json", "--backend", "wasm"]);
-  const pred = JSON.parse(io.stdout.trim().split("\n")[0] as string) as { patch: string; probabilities?: number[] };
-  assert.equal(pred.patch, patch);
+  const pred = JSON.parse(io.stdout.trim().split("\n")[0] as string) as { patch_name: string; probabilities: number[] };
+  assert.equal(pred.patch_name, patch);
+  assert.equal(pred.probabilities.length, 19);
+  assert.ok(pred.probabilities.every((p) => p >= 0 && p <= 1));
 });
 
 test("v2 from a folder, a .tar and a .tar.zst (zstd via fzstd and, where Node has it, node:zlib) give identical shards, 1 and 2 workers", async (t) => {
@@ -219,4 +222,17 @@ test("v2 snow/cloud, -n, missing folders and patches missing from the metadata",
   const e = memoryIo();
   assert.notEqual(await run(["prep", "-r", bare, "-o", join(dir, "bare-out"), "-q"], e), 0);
   assert.match(e.stderr, /--metadata/);
+});
+
+test("the web demo opens a real reBEN patch's 12 files (no label file) to the pixels prep reads", async (t) => {
+  if (!needShared(t)) return;
+  const dir = join(REAL(), "BigEarthNet-S2", tileOf(REAL_PATCH), REAL_PATCH);
+  // The page's own module (it imports dist/, which npm test builds first).
+  const { openFiles } = (await import(join(PROJECT_ROOT, "web", "patch.js"))) as { openFiles: (f: File[], core: unknown) => Promise<{ patch: { name: string; bands: Uint16Array[]; labels19: string[] | null } }> };
+  const files = readdirSync(dir).map((n) => new File([readFileSync(join(dir, n))], n));
+  assert.equal(files.length, 12);
+  const { patch } = await openFiles(files, await createCore());
+  assert.equal(patch.name, REAL_PATCH);
+  assert.equal(patch.labels19, null);
+  assert.deepEqual(patch.bands, (await readPatchDir(dir, { labels: false })).bands);
 });

@@ -11,6 +11,10 @@ import { loadModel } from "../../src/models/io.js";
 import { prep } from "../../src/prep/run.js";
 import { predict } from "../../src/training/predict.js";
 import { train, type TrainOptions } from "../../src/training/train.js";
+import { readRecords } from "../../src/tfrecord/reader.js";
+import { TFRecordWriter } from "../../src/tfrecord/writer.js";
+import { createCore } from "../../src/wasm/core.js";
+import { foreignExample } from "../helpers/foreign.js";
 import { synthFixture, tempDir } from "../helpers/fixtures.js";
 
 async function shards(): Promise<{ train: string; val: string; archive: string }> {
@@ -86,4 +90,37 @@ test("training lowers the loss on a synth archive (CLI), eval reports the refere
   for await (const p of predict(loaded, [join(d.archive, first.patch)])) fromFolder.push(p);
   assert.deepEqual(fromFolder[0]?.probabilities, first.probabilities);
   loaded.model.dispose();
+});
+
+test("train: a run that fails before its first checkpoint leaves nothing; an existing run is continued or replaced (--overwrite)", async () => {
+  const d = await shards();
+  const core = await createCore();
+  // Five good records, then one of another schema: the first-record check passes, a later batch fails.
+  const mixed = join(tempDir("train-mixed"), "mixed.tfrecord");
+  const w = await TFRecordWriter.create(mixed, core);
+  let n = 0;
+  for await (const r of readRecords(d.train, core)) if (n++ < 5) w.write(r.data);
+  w.write(foreignExample());
+  await w.close();
+  const failed = join(tempDir("run-fail"), "run");
+  const io = memoryIo();
+  assert.equal(await run(["train", "--model", "kbranch", "--train", mixed, "--out", failed, "--batch-size", "2", "--backend", "wasm", "--shuffle-buffer", "0", "-q"], io), 1);
+  assert.match(io.stderr, /mixed\.tfrecord, record 5.*feature B01 is missing/);
+  assert.ok(!existsSync(failed), `a failed start left ${failed}`);
+
+  const out = join(tempDir("run-over"), "run");
+  assert.equal((await train({ ...base(d.train, d.val, out), epochs: 1, maxSteps: 1 })).interrupted, true);
+  writeFileSync(join(out, "notes.txt"), "mine\n");
+  const again = memoryIo();
+  assert.equal(await run(["train", "--model", "kbranch", "--train", d.train, "--out", out, "--backend", "wasm", "-q"], again), 2);
+  assert.match(again.stderr, /already holds a training run \(continue it with --resume, start it again with --overwrite/);
+  const before = readFileSync(join(out, "checkpoint.json"), "utf8");
+  assert.equal(await run(["train", "--model", "kbranch", "--train", d.train, "--out", out, "--backend", "wasm", "--batch-size", "8",
+    "--seed", "7", "--max-steps", "1", "--overwrite", "-q"], memoryIo()), 0);
+  const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8")) as { seed: number; val: string[]; overwrite?: boolean };
+  assert.equal(config.seed, 7, "--overwrite kept the old run's config");
+  assert.deepEqual(config.val, []);
+  assert.equal(config.overwrite, undefined);
+  assert.notEqual(readFileSync(join(out, "checkpoint.json"), "utf8"), before);
+  assert.equal(readFileSync(join(out, "notes.txt"), "utf8"), "mine\n", "--overwrite removed a file that is not the run's");
 });

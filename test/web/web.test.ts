@@ -149,7 +149,7 @@ test("the web demo in Chromium: labels, the prep record and predict()'s probabil
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, timeout: TIMEOUT_MS });
   try {
-    const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 1400 } });
+    const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => void (m.type() === "error" && errors.push(`${m.text()} (${m.location().url})`)));
@@ -161,8 +161,17 @@ test("the web demo in Chromium: labels, the prep record and predict()'s probabil
     await page.setInputFiles("#files", files.map((n) => join(folder, n)));
     const diff = await checkPage(page, { patch, source: "13 files", model: "the server", labels19, labels43, framed, probabilities: fromFolder[0]?.probabilities ?? [] });
     t.diagnostic(`max |page − predict()| = ${diff.toExponential(2)}; tfjs backend in the page: ${await page.evaluate(() => (globalThis as unknown as { tf: { getBackend(): string } }).tf.getBackend())}`);
+    // The result is on screen without scrolling at 1280×800, and the note says what the model's input really is
+    // (K-BranchCNN takes each resolution as it is: no resampling).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const table = await page.locator("#probabilities").boundingBox();
+    assert.ok(table !== null && table.y >= 0 && table.y + table.height <= 800, `the prediction is not within 1280×800: ${JSON.stringify(table)}`);
+    const note = await page.textContent("#prediction-note") ?? "";
+    assert.match(note, /not resampled/);
+    assert.match(note, /120×120×4 \(B04, B03, B02, B08\); 60×60×6 .*; 20×20×2 \(B01, B09\)/);
+    assert.doesNotMatch(note, /bicubic/);
     mkdirSync(join(PROJECT_ROOT, "test-artifacts"), { recursive: true });
-    await page.screenshot({ path: join(PROJECT_ROOT, "test-artifacts", "web-demo.png"), fullPage: true });
+    await page.screenshot({ path: join(PROJECT_ROOT, "test-artifacts", "web-demo.png") });
 
     // The same model picked as files; then val.tfrecord, its first and its second record.
     const modelDir = join(f.run, "model");
@@ -175,6 +184,13 @@ test("the web demo in Chromium: labels, the prep record and predict()'s probabil
       await checkPage(page, { patch: p.patch, source: `val.tfrecord, record ${k} of ${records.length}`, model: "your files", labels19: p.trueLabels ?? [], labels43: null, framed: (records[k] as (typeof records)[number]).framed, probabilities: p.probabilities });
     }
     assert.deepEqual(errors, []);
+
+    // A failed open clears the previous patch and its prediction: the error is not shown above stale results.
+    await page.setInputFiles("#files", files.filter((n) => n.endsWith(".tif") && !n.endsWith("_B01.tif")).map((n) => join(folder, n)));
+    await page.waitForSelector("#patch-status[data-state=error]", { timeout: TIMEOUT_MS });
+    assert.equal(await page.isHidden("#patch"), true, "the old patch is still shown under the error");
+    assert.equal(await page.isHidden("#prediction"), true, "the old prediction is still shown under the error");
+    await page.screenshot({ path: join(PROJECT_ROOT, "test-artifacts", "web-demo-error.png") });
 
     // Without a model on the server and without the label file: the bands, no labels, no record, no prediction;
     // a missing band is an error naming it.

@@ -57,21 +57,28 @@ export function detectArchive(root: string, metadata: string | undefined): Archi
   const folder = existsSync(root) && statSync(root).isDirectory();
   if (metadata !== undefined) {
     const m = resolve(metadata);
-    if (!existsSync(m)) throw new Ben19Error("E_MISSING_METADATA", "the metadata file does not exist", { file: m }, "pass --metadata the reBEN metadata.parquet");
+    if (!existsSync(m)) {
+      const hint = "pass --metadata the reBEN metadata.parquet";
+      throw new Ben19Error("E_MISSING_METADATA", "the metadata file does not exist", { file: m }, hint);
+    }
     const s2 = folder && existsSync(join(root, V2_S2_FOLDER)) && !holdsTiles(root) ? join(root, V2_S2_FOLDER) : root;
     return v2(s2, m);
   }
-  const hint = `pass --metadata FILE (the reBEN ${METADATA_FILE}), or -r the folder that holds ${V2_S2_FOLDER}/ and ${METADATA_FILE}`;
+  const hint = `pass --metadata FILE (the reBEN ${METADATA_FILE}), or -r the folder holding ${V2_S2_FOLDER}/ and it`;
   if (folder) {
     const m = join(root, METADATA_FILE);
     if (existsSync(m) && existsSync(join(root, V2_S2_FOLDER))) return v2(join(root, V2_S2_FOLDER), m);
-    if (holdsTiles(root)) throw new Ben19Error("E_MISSING_METADATA", "the folder holds reBEN (v2.0) tile folders but no metadata was given", { file: root }, hint);
+    if (holdsTiles(root)) {
+      const message = "the folder holds reBEN (v2.0) tile folders but no metadata was given";
+      throw new Ben19Error("E_MISSING_METADATA", message, { file: root }, hint);
+    }
     return { version: 1, root };
   }
   if (/\.tar\.zst$/i.test(root)) {
     const m = join(dirname(root), METADATA_FILE);
     if (existsSync(m)) return v2(root, m);
-    throw new Ben19Error("E_MISSING_METADATA", "a .tar.zst is a reBEN (v2.0) archive, whose labels are in metadata.parquet, which is not beside it", { file: root }, hint);
+    const message = "a .tar.zst is a reBEN (v2.0) archive, whose labels are in metadata.parquet: none beside it";
+    throw new Ben19Error("E_MISSING_METADATA", message, { file: root }, hint);
   }
   return { version: 1, root };
 }

@@ -16,7 +16,9 @@ export const V2_SPLITS = ["train", "validation", "test"] as const;
 export type V2Split = (typeof V2_SPLITS)[number];
 
 /** The columns prep reads (the file has more). */
-export const V2_COLUMNS = ["patch_id", "labels", "split", "contains_seasonal_snow", "contains_cloud_or_shadow"] as const;
+export const V2_COLUMNS = [
+  "patch_id", "labels", "split", "contains_seasonal_snow", "contains_cloud_or_shadow",
+] as const;
 
 /** The file name of the companion table of patches with seasonal snow, cloud or shadow, beside metadata.parquet. */
 export const SNOW_CLOUD_FILE = "metadata_for_patches_with_snow_cloud_or_shadow.parquet";
@@ -40,7 +42,8 @@ const SPLIT_INDEX = new Map<string, number>(V2_SPLITS.map((n, i) => [n, i]));
 
 const utf8 = new TextDecoder();
 
-/** Strings of the table: patch ids and label names are ASCII, which latin1 decodes faster than UTF-8 (any other text falls back). */
+/** Strings of the table: ids and label names are ASCII, which latin1 decodes faster than UTF-8 (other text falls back).
+ */
 function ascii(bytes: Uint8Array | undefined): string | undefined {
   if (bytes === undefined) return undefined;
   for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return utf8.decode(bytes);
@@ -48,7 +51,8 @@ function ascii(bytes: Uint8Array | undefined): string | undefined {
 }
 
 function bad(file: string, message: string): Ben19Error {
-  return new Ben19Error("E_BAD_METADATA", message, { file }, "pass the reBEN metadata.parquet (or its snow/cloud companion) as downloaded");
+  const hint = "pass the reBEN metadata.parquet (or its snow/cloud companion) as downloaded";
+  return new Ben19Error("E_BAD_METADATA", message, { file }, hint);
 }
 
 /** Reads a reBEN metadata parquet; a named error when it is not one (missing columns, unknown labels or splits). */
@@ -57,7 +61,8 @@ export async function readV2Metadata(file: string): Promise<V2Metadata> {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new Ben19Error("E_MISSING_METADATA", `cannot read the metadata file: ${(e as Error).message}`, { file }, "pass --metadata the reBEN metadata.parquet");
+    const message = `cannot read the metadata file: ${(e as Error).message}`;
+    throw new Ben19Error("E_MISSING_METADATA", message, { file }, "pass --metadata the reBEN metadata.parquet");
   }
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -117,7 +122,10 @@ export async function readV2Metadata(file: string): Promise<V2Metadata> {
     let start = 0;
     for (const rg of md.row_groups) {
       const end = start + Number(rg.num_rows);
-      await parquetRead({ file: ab, metadata: md, compressors, parsers: { stringFromBytes: ascii }, rowStart: start, rowEnd: end, columns: [...V2_COLUMNS], onChunk });
+      const parsers = { stringFromBytes: ascii };
+      const columns = [...V2_COLUMNS];
+      await parquetRead({ file: ab, metadata: md, compressors, parsers, rowStart: start, rowEnd: end,
+        columns, onChunk });
       start = end;
     }
   } catch (e) {

@@ -3,8 +3,8 @@
 import type { Command } from "commander";
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createDataset } from "../../dataset/dataset.js";
-import { selectBackend } from "../../models/backend.js";
-import { addBackendOptions, type BackendFlags } from "./backend-options.js";
+import { OnnxRunner } from "../../export/onnx-runner.js";
+import { addBackendOptions, startBackend, type RunBackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { countRecords } from "../../tfrecord/count.js";
 import { evaluate } from "../../training/evaluate.js";
@@ -19,7 +19,7 @@ import { checkFirstRecords } from "../../tfrecord/schema.js";
 import { createCore } from "../../wasm/core.js";
 import { writeFileAtomic } from "../../core/atomic.js";
 
-interface EvalFlags extends BackendFlags {
+interface EvalFlags extends RunBackendFlags {
   model: string;
   data: string[];
   out?: string;
@@ -35,7 +35,7 @@ const pad2 = (i: number): string => String(i).padStart(2, "0");
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    addBackendOptions(program.command("eval"))
+    addBackendOptions(program.command("eval"), { onnx: true })
       .summary("evaluate a trained model on TFRecord shards with the reference's multi-label metrics")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
       .requiredOption("--data <shards...>", "TFRecord shards (paths or globs)")
@@ -50,8 +50,10 @@ export const command: CommandModule = {
         requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
         const files = expandShards(f.data, "--data");
         await checkFirstRecords(files, await createCore());
-        await selectBackend(f.backend, { threads: f.threads });
+        const { onnx } = await startBackend(f, ctx);
         const loaded = await loadModel(f.model);
+        // ONNX Runtime outputs the logits itself; tfjs needs the logits view of the model.
+        const model = onnx ? await OnnxRunner.fromModel(loaded, f.threads) : logitsModel(loaded.model);
         const { meta } = loaded;
         const ds = createDataset({ files, layout: meta.layout, batchSize: f.batchSize, resample: meta.resample, stats: meta.normalization.stats, workers: f.workers });
         const total = ds.options.files.reduce((n, file) => n + countRecords(file), 0);
@@ -65,7 +67,7 @@ export const command: CommandModule = {
         let done = 0;
         let committed = false;
         try {
-          const result = await evaluate(logitsModel(loaded.model), ds, {
+          const result = await evaluate(model, ds, {
             threshold: f.threshold ?? meta.threshold,
             onBatch: (names, labels, probs) => {
               done += names.length;
@@ -100,6 +102,7 @@ export const command: CommandModule = {
             rmSync(`${f.predictions}.tmp`, { force: true });
           }
           await ds.close();
+          if (model instanceof OnnxRunner) await model.release();
         }
       });
   },

@@ -26,7 +26,8 @@ export const command: CommandModule = {
         // The cpu backend only holds the weights on their way to weights.bin: no heap limit, no set-up.
         await selectBackend("cpu");
         const r = await importTf1({ input, model: f.model, out: f.out });
-        if (f.json === true) ctx.io.out(`${JSON.stringify(r, null, 2)}\n`);
+        const json = { ...r, onesFilled: undefined, ones_filled: r.onesFilled }; // snake_case, as all ben19 JSON
+        if (f.json === true) ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
         else {
           const ones = r.onesFilled > 0 ? `, ${r.onesFilled} absent batch-norm scales set to 1` : "";
           const values = r.values.toLocaleString("en-US");

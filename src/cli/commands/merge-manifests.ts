@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { mergeManifests, type MergeSummary } from "../../prep/merge.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { EXIT } from "../exit.js";
+import { requirePath } from "../paths.js";
 import { progress } from "../progress.js";
 
 interface MergeFlags {
@@ -22,6 +23,7 @@ function summaryJson(s: MergeSummary): unknown {
 }
 
 async function action(dirs: string[], flags: MergeFlags, ctx: CommandContext): Promise<void> {
+  for (const dir of dirs) requirePath("DIR", dir, "folder", "the folders that `ben19 prep --part i/K -o DIR` wrote");
   const quiet = flags.quiet === true || flags.json === true;
   const bar = progress(ctx.io, "merge-manifests", "shards", quiet);
   const s = await mergeManifests({ dirs, out: flags.out, overwrite: flags.overwrite === true, onProgress: (d, t) => bar.update(d, t) });

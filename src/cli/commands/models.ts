@@ -21,14 +21,14 @@ export const command: CommandModule = {
           const size = modelSize(model);
           model.dispose();
           const inputs = LAYOUTS[spec.layout].map((t) => [t.side, t.side, t.bands.length]);
-          return { name, title: spec.title, layout: spec.layout, inputs, ...size, referenceBatchSize: spec.batchSize };
+          return { name, title: spec.title, layout: spec.layout, inputs, ...size, reference_batch_size: spec.batchSize };
         });
         if (f.json === true) ctx.io.out(`${JSON.stringify(rows, null, 2)}\n`);
         else {
           ctx.io.out("model      network      layout   input (H×W×C)                    parameters   trainable  layers  ref. batch\n");
           for (const r of rows) {
             const inputs = r.inputs.map((s) => s.join("×")).join(" + ");
-            ctx.io.out(`${r.name.padEnd(10)} ${r.title.padEnd(12)} ${r.layout.padEnd(8)} ${inputs.padEnd(32)} ${r.params.toLocaleString("en-US").padStart(11)} ${r.trainable.toLocaleString("en-US").padStart(11)} ${String(r.layers).padStart(7)} ${String(r.referenceBatchSize).padStart(11)}\n`);
+            ctx.io.out(`${r.name.padEnd(10)} ${r.title.padEnd(12)} ${r.layout.padEnd(8)} ${inputs.padEnd(32)} ${r.params.toLocaleString("en-US").padStart(11)} ${r.trainable.toLocaleString("en-US").padStart(11)} ${String(r.layers).padStart(7)} ${String(r.reference_batch_size).padStart(11)}\n`);
           }
         }
         ctx.exit(0);

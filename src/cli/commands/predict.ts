@@ -2,8 +2,8 @@
 // or TFRecord files, preprocessed with the model's own metadata.
 import { Option, type Command } from "commander";
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { selectBackend } from "../../models/backend.js";
-import { addBackendOptions, type BackendFlags } from "./backend-options.js";
+import { OnnxRunner } from "../../export/onnx-runner.js";
+import { addBackendOptions, startBackend, type RunBackendFlags } from "./backend-options.js";
 import { loadModel } from "../../models/io.js";
 import { LABELS_19 } from "../../labels/nomenclature.js";
 import { predict, type Prediction, type PredictOnError } from "../../training/predict.js";
@@ -11,7 +11,7 @@ import type { CommandContext, CommandModule } from "../command.js";
 import { requirePath } from "../paths.js";
 import { parseInteger, parseProbability } from "./parse.js";
 
-interface PredictFlags extends BackendFlags {
+interface PredictFlags extends RunBackendFlags {
   model: string;
   threshold?: number;
   batchSize: number;
@@ -43,7 +43,7 @@ function show(p: Prediction): string {
 
 export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    addBackendOptions(program.command("predict"))
+    addBackendOptions(program.command("predict"), { onnx: true })
       .summary("predict the 19-class labels of patch folders or TFRecord files with a trained model")
       .argument("<inputs...>", "patch folders (12 GeoTIFFs <patch>_B01.tif …, whatever the folder is called; no label file needed) or TFRecord files")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
@@ -56,8 +56,9 @@ export const command: CommandModule = {
       .action(async (inputs: string[], f: PredictFlags) => {
         requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
         for (const input of inputs) requirePath("INPUTS", input, "file or folder", "patch folders or TFRecord files");
-        await selectBackend(f.backend, { threads: f.threads });
+        const { onnx } = await startBackend(f, ctx);
         const loaded = await loadModel(f.model);
+        const runner = onnx ? await OnnxRunner.fromModel(loaded, f.threads) : undefined;
         const csv = f.csv === undefined ? undefined : openSync(`${f.csv}.tmp`, "w");
         let count = 0;
         let skipped = 0;
@@ -68,7 +69,7 @@ export const command: CommandModule = {
             skipped++;
             ctx.io.err(`predict: warning: skipped ${input}: ${e.describe()}\n`);
           };
-          for await (const p of predict(loaded, inputs, { threshold: f.threshold, batchSize: f.batchSize, onError: f.onError, onSkip })) {
+          for await (const p of predict(loaded, inputs, { threshold: f.threshold, batchSize: f.batchSize, onError: f.onError, onSkip, onnx: runner })) {
             count++;
             if (csv !== undefined) writeSync(csv, `${csvRow(p)}\n`);
             else ctx.io.out(f.json === true ? `${JSON.stringify(jsonOf(p))}\n` : show(p));
@@ -89,6 +90,7 @@ export const command: CommandModule = {
             rmSync(`${f.csv}.tmp`, { force: true });
           }
           loaded.model.dispose();
+          await runner?.release();
         }
         if (skipped > 0) ctx.io.err(`predict: ${count} patches predicted, ${skipped} input(s) skipped (see the warnings above)\n`);
         if (count === 0) ctx.io.err("predict: no patch was predicted: the inputs hold no readable patch\n");

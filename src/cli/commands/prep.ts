@@ -41,6 +41,7 @@ function summaryJson(s: PrepSummary): unknown {
     workers: s.workers,
     timing_ms: {
       read: Math.round(s.timing.readMs),
+      decode: Math.round(s.timing.decodeMs),
       encode: Math.round(s.timing.encodeMs),
       write: Math.round(s.timing.writeMs),
     },
@@ -115,7 +116,8 @@ async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
     const t = summary.timing;
     ctx.io.out(
       `wrote ${summary.out} in ${summary.seconds.toFixed(2)} s (${Math.round(summary.patchesPerSecond)} patches/s, ${summary.workers} workers; ` +
-        `read ${Math.round(t.readMs)} ms, encode ${Math.round(t.encodeMs)} ms summed over workers, write ${Math.round(t.writeMs)} ms)\n`,
+        `read ${Math.round(t.readMs)} ms, decode ${Math.round(t.decodeMs)} ms, encode ${Math.round(t.encodeMs)} ms ` +
+        `summed over workers, write ${Math.round(t.writeMs)} ms)\n`,
     );
   }
   if (m.skipped.length > 0) {

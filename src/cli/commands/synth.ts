@@ -49,7 +49,7 @@ export const command: CommandModule = {
         }
         const s = await synthArchive({ out: f.out, patches: f.patches, seed: f.seed, layout: f.layout, onProgress: (d, t) => bar.update(d, t) });
         bar.finish(`${s.patches.length} patches`);
-        if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists, counts: s.counts }, null, 2)}\n`);
+        if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists, counts: { train: s.counts.train, val: s.counts.val, test: s.counts.test, snow: s.counts.snow, cloud: s.counts.cloud, no_label_19: s.counts.noLabel19 } }, null, 2)}\n`);
         else {
           const c = s.counts;
           ctx.io.out(`wrote ${s.patches.length} patches (${f.layout} layout, seed ${f.seed}) to ${s.out}\n`);

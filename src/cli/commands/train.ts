@@ -83,7 +83,11 @@ export const command: CommandModule = {
             bar = undefined;
           },
         });
-        if (f.json === true) ctx.io.out(`${JSON.stringify(result, null, 2)}\n`);
+        if (f.json === true) {
+          const { modelDir, backend, ...rest } = result;
+          const json = { ...rest, model_dir: modelDir, backend: { name: backend.name, threads: backend.threads, skipped: backend.skipped } };
+          ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
+        }
         else if (result.interrupted) ctx.io.out(`stopped at step ${result.state.step} (epoch ${result.state.epoch + 1}, batch ${result.state.batch}); continue with --resume\n`);
         else ctx.io.out(`trained ${result.state.step} steps; model in ${result.modelDir}; log ${join(f.out, RUN_FILES.log)}, curves ${join(f.out, RUN_FILES.plot)}\n`);
         ctx.exit(0);
