@@ -41,11 +41,13 @@ export async function decodeWithGeotiff(
     const image = await (await fromArrayBuffer(ab)).getImage();
     [raster] = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[];
   } catch (e) {
-    const why = `cannot decode the TIFF (compression ${info.compression}, predictor ${info.predictor}): ${(e as Error).message}`;
+    const layout = `compression ${info.compression}, predictor ${info.predictor}`;
+    const why = `cannot decode the TIFF (${layout}): ${(e as Error).message}`;
     throw new PatchError("E_BAD_TIFF", why, place, "the file is damaged, or re-compress it with DEFLATE or LZW");
   }
   if (raster === undefined || raster.length !== info.width * info.height) {
-    throw new PatchError("E_BAD_TIFF", "geotiff.js returned no raster of the stated size", place, "the file is damaged: extract it again from the archive");
+    const hint = "the file is damaged: extract it again from the archive";
+    throw new PatchError("E_BAD_TIFF", "geotiff.js returned no raster of the stated size", place, hint);
   }
   return raster instanceof Uint16Array ? raster : Uint16Array.from(raster);
 }

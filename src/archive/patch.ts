@@ -1,9 +1,10 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
 // Each band costs one readFileSync and a decodeBand (every layout GDAL writes by default, DEFLATE via node:zlib);
 // geotiff.js is loaded only for rarer compressions (JPEG, LERC, ZSTD...).
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
+import { clip, parseJsonBounded } from "../core/bounded.js";
 import { PatchError } from "../core/errors.js";
 import { labels43ToIndices } from "../labels/convert.js";
 import { decodeWithGeotiff } from "./geotiff-fallback.js";
@@ -59,26 +60,49 @@ export function labelFile(dir: string, name: string): string {
   return join(dir, labelFileName(name));
 }
 
-/** The largest file readFile takes: a BigEarthNet band file is at most ~30 KB, its label file a few KB. */
-const MAX_PATCH_FILE = 64 << 20;
+/**
+ * Largest band file accepted: a 120×120 uint16 band is 28.8 KB uncompressed; 4 MiB leaves room for any tiling,
+ * padding, metadata or a wasteful codec while refusing a huge or sparse file before reading it. What a band
+ * decompresses to is checked by the decoders.
+ */
+export const MAX_BAND_FILE_BYTES = 4 << 20;
+/** Largest label file accepted (the archive's are about 300 bytes). */
+export const MAX_LABEL_FILE_BYTES = 1 << 20;
+
+/** The cap of a patch file by its name: a label file or a band. */
+export function maxPatchFileBytes(fileName: string): number {
+  return fileName.endsWith(".json") ? MAX_LABEL_FILE_BYTES : MAX_BAND_FILE_BYTES;
+}
+
 /** One read buffer per thread, grown on demand: reading a patch allocates nothing per file. */
 let readBuffer = new Uint8Array(1 << 16);
+const HOSTILE_HINT = "replace it with the archive's file: a patch holds 12 band GeoTIFFs and its JSON label file";
 
-/** Reads the file into the thread's read buffer: open, read, close (no fstat, no allocation). */
-function readInto(file: string): Uint8Array {
-  const fd = openSync(file, "r");
+/**
+ * Reads the file into the thread's read buffer. Untrusted input (issue #15): opened without blocking (a FIFO would
+ * hang the open), then one fstat on the descriptor: a regular file below the cap, or a named error before a byte is
+ * read (a 1.5 GB sparse "band" is never read). See core/bounded.ts for the same rule on whole-buffer reads.
+ */
+function readInto(file: string, patch: string, what: string): Uint8Array {
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket" : "a device or other special file";
+      throw new PatchError("E_NOT_REGULAR", `${what} is ${kind}, not a regular file`, { patch, file }, HOSTILE_HINT);
+    }
+    const cap = maxPatchFileBytes(file);
+    if (st.size > cap) throw new PatchError("E_FILE_TOO_LARGE", `${what} is ${st.size} bytes, more than the ${cap} accepted`, { patch, file }, HOSTILE_HINT);
+    if (readBuffer.length < st.size) readBuffer = new Uint8Array(Math.max(st.size, readBuffer.length * 4));
     let n = 0;
     for (;;) {
-      const got = readSync(fd, readBuffer, n, readBuffer.length - n, null);
+      const got = readSync(fd, readBuffer, n, Math.min(readBuffer.length, cap + 1) - n, null);
       n += got;
-      // A short read of a regular file is its end; a full buffer may hide more, so read on into a bigger one.
-      if (got === 0 || n < readBuffer.length) return readBuffer.subarray(0, n);
-      if (readBuffer.length >= MAX_PATCH_FILE) throw new Error(`larger than ${MAX_PATCH_FILE} bytes`);
-      const bigger = new Uint8Array(readBuffer.length * 4);
-      bigger.set(readBuffer);
-      readBuffer = bigger;
+      if (got === 0 || n >= readBuffer.length) break;
     }
+    // The file grew while read past its cap: refused like a large one.
+    if (n > cap) throw new PatchError("E_FILE_TOO_LARGE", `${what} is more than the ${cap} bytes accepted`, { patch, file }, HOSTILE_HINT);
+    return readBuffer.subarray(0, n);
   } finally {
     closeSync(fd);
   }
@@ -87,7 +111,7 @@ function readInto(file: string): Uint8Array {
 /** The bytes of a patch file: a view valid until the next readFile on this thread (callers use them at once). */
 function readFile(file: string, patch: string, code: string, what: string): Uint8Array {
   try {
-    return readInto(file);
+    return readInto(file, patch, what);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ENOENT") {
@@ -102,7 +126,8 @@ function readFile(file: string, patch: string, code: string, what: string): Uint
       }
       throw new PatchError(code, `${what} is missing`, { patch, file }, "the patch is incomplete: extract it again from the archive");
     }
-    throw new PatchError("E_READ", `cannot read ${what}: ${err.message}`, { patch, file });
+    if (e instanceof PatchError) throw e;
+    throw new PatchError("E_READ", `cannot read ${what}: ${err.message}`, { patch, file }, err.code === "EACCES" || err.code === "EPERM" ? "give this user read permission on the archive (chmod -R a+rX)" : undefined);
   }
 }
 
@@ -140,18 +165,13 @@ async function readBand(src: PatchFileSource, b: number, timing: PatchTiming | u
 
 /** Parses and checks a label file. */
 export function parseMetadata(text: string, patch: string, file: string): PatchMetadata {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new PatchError("E_BAD_JSON", `malformed JSON: ${(e as Error).message}`, { patch, file }, "restore the file from the archive");
-  }
+  const data = parseJsonBounded(text, { file, patch, hint: "restore the file from the archive", error: PatchError });
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new PatchError("E_BAD_JSON", "the label file does not hold a JSON object", { patch, file }, "restore the file from the archive");
   }
   const labels = (data as { labels?: unknown }).labels;
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string")) {
-    throw new PatchError("E_NO_LABELS", `the label file has no "labels" list of strings (found ${JSON.stringify(labels) ?? "nothing"})`, { patch, file }, "restore the file from the archive");
+    throw new PatchError("E_NO_LABELS", `the label file has no "labels" list of strings (found ${clip(JSON.stringify(labels) ?? "nothing")})`, { patch, file }, "restore the file from the archive");
   }
   return data as PatchMetadata;
 }

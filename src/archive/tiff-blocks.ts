@@ -21,7 +21,8 @@ const PACKBITS = 32773;
 /** True when decodeBand can read the file with these codecs (else use geotiff.js, see geotiff-fallback.ts). */
 export function canDecode(info: TiffInfo, inflate?: Inflate): boolean {
   const c = info.compression;
-  const known = c === NONE || c === LZW || c === PACKBITS || ((c === DEFLATE || c === ADOBE_DEFLATE) && inflate !== undefined);
+  const deflate = (c === DEFLATE || c === ADOBE_DEFLATE) && inflate !== undefined;
+  const known = c === NONE || c === LZW || c === PACKBITS || deflate;
   return known && (info.predictor === 1 || info.predictor === 2);
 }
 
@@ -44,7 +45,8 @@ export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, in
   const across = Math.ceil(width / bw);
   const blocks = across * Math.ceil(height / bh);
   if (info.offsets.length < blocks || info.byteCounts.length < blocks) {
-    throw new PatchError("E_TRUNCATED", `the IFD lists ${info.offsets.length} ${kind}s, the image needs ${blocks}`, place, REDOWNLOAD);
+    const why = `the IFD lists ${info.offsets.length} ${kind}s, the image needs ${blocks}`;
+    throw new PatchError("E_TRUNCATED", why, place, REDOWNLOAD);
   }
   const out = new Uint16Array(width * height);
   const compressed = info.compression !== NONE;
@@ -63,24 +65,29 @@ export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, in
     let data: Uint8Array;
     if (!compressed) {
       if (off + need > buf.length || count < need) {
-        throw new PatchError("E_TRUNCATED", `truncated: ${kind} ${b} needs bytes ${off}..${off + need}, the file has ${buf.length}`, place, REDOWNLOAD);
+        const why = `truncated: ${kind} ${b} needs bytes ${off}..${off + need}, the file has ${buf.length}`;
+        throw new PatchError("E_TRUNCATED", why, place, REDOWNLOAD);
       }
       data = buf.subarray(off, off + need);
     } else {
       if (off + count > buf.length) {
-        throw new PatchError("E_TRUNCATED", `truncated: ${kind} ${b} lies at bytes ${off}..${off + count}, the file has ${buf.length}`, place, REDOWNLOAD);
+        const why = `truncated: ${kind} ${b} lies at bytes ${off}..${off + count}, the file has ${buf.length}`;
+        throw new PatchError("E_TRUNCATED", why, place, REDOWNLOAD);
       }
       try {
         data = decompress(buf.subarray(off, off + count), cap, info.compression, inflate);
       } catch (e) {
         if (!(e instanceof BlockError)) throw e;
         if (e.kind === "overflow") {
-          throw new PatchError("E_OVERSIZED_BLOCK", `${kind} ${b} decompresses to more than the ${cap} bytes the image needs (${e.message}): a damaged file or a decompression bomb`, place, REDOWNLOAD);
+          const why = `${kind} ${b} decompresses to more than the ${cap} bytes the image needs (${e.message})`;
+          const what = `${why}: a damaged file or a decompression bomb`;
+          throw new PatchError("E_OVERSIZED_BLOCK", what, place, REDOWNLOAD);
         }
         throw new PatchError("E_BAD_TIFF", `${kind} ${b} cannot be decompressed: ${e.message}`, place, REDOWNLOAD);
       }
       if (data.length < need) {
-        throw new PatchError("E_TRUNCATED", `${kind} ${b} decompresses to ${data.length} bytes, the image needs ${need}`, place, REDOWNLOAD);
+        const why = `${kind} ${b} decompresses to ${data.length} bytes, the image needs ${need}`;
+        throw new PatchError("E_TRUNCATED", why, place, REDOWNLOAD);
       }
     }
     place16(data, out, width, bw, x0, y0, rows, cols, info.littleEndian, predict);

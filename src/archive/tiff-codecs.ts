@@ -105,7 +105,7 @@ export function packBitsDecode(src: Uint8Array, out: Uint8Array): number {
     const h = src[i++] as number;
     if (h < 128) {
       const len = h + 1;
-      if (i + len > src.length) throw new BlockError("corrupt", "a PackBits literal run is cut off by the end of the block");
+      if (i + len > src.length) throw new BlockError("corrupt", "a PackBits literal run is cut off by the block's end");
       if (n + len > cap) throw new BlockError("overflow", `the PackBits stream decodes to more than ${cap} bytes`);
       out.set(src.subarray(i, i + len), n);
       i += len;

@@ -10,7 +10,8 @@ import type { Inflate as InflateFn } from "./tiff-blocks.js";
 import { BlockError } from "./tiff-codecs.js";
 
 interface NativeZlib {
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  /** Inflates input[inOff, +inLen) into out[at, +n); what is left of each lands in the write state. */
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, at: number, n: number): void;
   reset(): void;
   onerror: (message: string, errno: number) => void;
 }
@@ -24,7 +25,8 @@ function nativeInflater(): { handle: NativeZlib; state: Uint32Array } | null {
   const z = new Inflate() as unknown as { _handle?: Partial<NativeZlib>; _writeState?: unknown };
   const handle = z._handle;
   const state = z._writeState;
-  if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || !(state instanceof Uint32Array)) return null;
+  const usable = typeof handle?.writeSync === "function" && typeof handle.reset === "function";
+  if (!usable || !(state instanceof Uint32Array)) return null;
   // Errors arrive through this callback during writeSync; the stream object around the handle is never used.
   handle.onerror = (message: string) => void (failure = message);
   return { handle: handle as NativeZlib, state };

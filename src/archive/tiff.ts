@@ -46,7 +46,8 @@ export function parseTiff(buf: Uint8Array, place: BandPlace): TiffInfo {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const order = dv.getUint16(0, false);
   if (order !== 0x4949 && order !== 0x4d4d) {
-    throw bad("E_NOT_TIFF", place, `not a TIFF: the file starts with bytes ${[...buf.subarray(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join(" ")}, expected "II" or "MM"`, REDOWNLOAD);
+    // Nothing of the file's content is echoed: it may be any file a path or symlink led to.
+    throw bad("E_NOT_TIFF", place, `not a TIFF: the file does not start with "II" or "MM"`, REDOWNLOAD);
   }
   const le = order === 0x4949;
   const magic = dv.getUint16(2, le);

@@ -2,6 +2,7 @@
 // It never calls process.exit, so tests drive it in-process; bin/ben19.js is a thin shim around it.
 import { Command, CommanderError } from "commander";
 import { Ben19Error } from "../core/errors.js";
+import { osError } from "../core/os-errors.js";
 import { VERSION } from "../core/version.js";
 import type { CommandContext, CommandModule } from "./command.js";
 import { EXIT, USAGE_CODES } from "./exit.js";
@@ -101,9 +102,11 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       // --help and --version end as "errors" with exit code 0.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof Ben19Error) {
-      io.err(`ben19: error: ${e.describe()}\n`);
-      return USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed;
+    // An OS error on a file (full disk, read-only, no permission, a file for a folder) is the user's to fix.
+    const named = e instanceof Ben19Error ? e : osError(e);
+    if (named !== undefined) {
+      io.err(`ben19: error: ${named.describe()}\n`);
+      return USAGE_CODES.has(named.code) ? EXIT.usage : EXIT.failed;
     }
     io.err(`ben19: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;

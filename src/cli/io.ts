@@ -11,8 +11,22 @@ export interface Io {
   readonly cwd: string;
 }
 
+/**
+ * Ends the process quietly when the reader of stdout went away (`ben19 predict … | head`): EPIPE is not an error of
+ * the command, and nobody is left to read a message. The CLI's only exit of its own: the result is undeliverable.
+ */
+function endOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount("error") > 0) return;
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    throw e;
+  });
+}
+
 /** The process's real streams. */
 export function processIo(): Io {
+  endOnBrokenPipe(process.stdout);
+  endOnBrokenPipe(process.stderr);
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),

@@ -1,6 +1,14 @@
 // Every error class ben19 throws lives here. An error names the thing (patch, file, record), the value found,
 // and the fix; `code` is stable so that workers can serialise errors and the CLI can map them to exit codes.
 
+/** Longest value (in characters) embedded in a message, errors.json or a manifest. */
+export const CLIP_CHARS = 300;
+
+/** `text` cut to `max` characters, saying how much was cut (see core/bounded.ts). */
+export function clip(text: string, max = CLIP_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 /** Fields that locate an error; all optional, printed in this order. */
 export interface ErrorPlace {
   patch?: string | undefined;
@@ -53,7 +61,7 @@ export class OptionError extends Ben19Error {
   override name = "OptionError";
   constructor(option: string, value: unknown, constraint: string) {
     // Flags are "option --x"; positional arguments (named in capitals, e.g. SHARDS) are "argument SHARDS".
-    super("E_OPTION", `${option.startsWith("-") ? "option" : "argument"} ${option}: got ${JSON.stringify(value)}, ${constraint}`);
+    super("E_OPTION", `${option.startsWith("-") ? "option" : "argument"} ${option}: got ${clip(JSON.stringify(value) ?? String(value))}, ${constraint}`);
   }
 }
 

@@ -1,4 +1,5 @@
 // 43-class names → indices → the 19-class multi-hot vector (class i is the OR of its 43-class sources) → names.
+import { clip } from "../core/bounded.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { PatchError } from "../core/errors.js";
 import { LABELS_19, LABELS_43, TARGET_19 } from "./nomenclature.js";
@@ -10,7 +11,7 @@ export function labels43ToIndices(names: readonly string[], where: { patch?: str
   return names.map((n) => {
     const i = INDEX_43.get(n);
     if (i === undefined) {
-      throw new PatchError("E_UNKNOWN_LABEL", `label ${JSON.stringify(n)} is not one of the 43 BigEarthNet classes`, where, "fix the label name in the JSON file (names are case- and punctuation-sensitive)");
+      throw new PatchError("E_UNKNOWN_LABEL", `label ${clip(JSON.stringify(n))} is not one of the 43 BigEarthNet classes`, where, "fix the label name in the JSON file (names are case- and punctuation-sensitive)");
     }
     return i;
   });

@@ -9,6 +9,7 @@
 // `from[s]` patches of split s are already done (a resumed run): the jobs start after them.
 import { existsSync, statSync } from "node:fs";
 import { decompressed, type Compression } from "../archive/decompress.js";
+import { PatchGroups, type Claim } from "../archive/tar-groups.js";
 import { streamTarPatches } from "../archive/tar-patches.js";
 import { indexTar, paddedSize, patchMember } from "../archive/tar.js";
 import { PatchError } from "../core/errors.js";
@@ -49,6 +50,8 @@ export interface JobOptions {
   updateJson: boolean;
   workers: number;
   part: Part | undefined;
+  /** A .tar's index (indexTarPatches), when already built for the pre-check. */
+  tarIndex?: TarIndex | undefined;
   /** reBEN: a patch's 19-class label mask from the metadata (undefined: not in it). */
   labelMask?: ((name: string) => number | undefined) | undefined;
 }
@@ -64,8 +67,8 @@ export function inputJobs(kind: InputKind, work: readonly (readonly string[])[],
   const masks = lm === undefined ? () => ({}) : (names: readonly string[]) => ({ masks: names.map((n) => lm(n) ?? -1) });
   if (kind === "folder") return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: o.updateJson, ...masks(names) }));
   if (kind === "tar") {
-    const ranges = tarRanges(o.root, work);
-    return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: false, ranges: names.map((n) => ranges.get(n) ?? null), ...masks(names) }));
+    const index = o.tarIndex ?? indexTarPatches(o.root, work, o.labelMask === undefined);
+    return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: false, ranges: names.map((n) => index.get(n)?.range ?? null), ...masks(names) }));
   }
   return archiveOrderJobs(o.root, kind === "tar.zst" ? "zstd" : "gzip", kept, o.part, from, size, masks);
 }
@@ -77,19 +80,26 @@ function* csvOrderJobs(work: readonly (readonly string[])[], from: readonly numb
   }
 }
 
-/** Each wanted patch's byte range in an uncompressed .tar: from its first file's header to its last file's end. */
-function tarRanges(file: string, work: readonly (readonly string[])[]): Map<string, [number, number]> {
-  const ranges = new Map<string, [number, number]>();
-  for (const w of work) for (const n of w) ranges.set(n, [-1, -1]);
+/** A .tar's wanted patches: each one's byte range (first header to last file's end) and the file names it holds. */
+export type TarIndex = Map<string, { range: [number, number]; files: Set<string> }>;
+
+/**
+ * Indexes the patches `work` of an uncompressed .tar under the grouping rule of archive/tar-groups.ts; `json`
+ * false for reBEN, whose patches have no label file.
+ */
+export function indexTarPatches(file: string, work: readonly (readonly string[])[], json = true): TarIndex {
+  const wanted = new Set(work.flat());
+  const index: TarIndex = new Map();
+  const groups = new PatchGroups(file, (g) => index.set(g.name, { range: [g.start, g.end], files: new Set(g.seen.keys()) }), { json });
+  const claim = (name: string): Claim => (index.has(name) ? "seen" : wanted.delete(name) ? "new" : "unwanted");
   indexTar(file, (m) => {
     const pm = patchMember(m.path);
-    const r = pm === undefined ? undefined : ranges.get(pm.patch);
-    if (r === undefined) return;
-    if (r[0] < 0) r[0] = m.header;
-    r[1] = m.data + paddedSize(m.size);
+    if (pm !== undefined) groups.member(m, pm.patch, pm.file, claim);
   });
-  for (const [n, r] of ranges) if (r[0] < 0) ranges.delete(n);
-  return ranges;
+  groups.finish();
+  // A range ends at the last file's data; the reader takes whole blocks.
+  for (const v of index.values()) v.range[1] = v.range[0] + paddedSize(v.range[1] - v.range[0]);
+  return index;
 }
 
 type Masks = (names: readonly string[]) => { masks?: number[] };
@@ -129,11 +139,12 @@ async function* archiveOrderJobs(root: string, compression: Compression, kept: r
     b.files = [];
     return job;
   };
-  const claim = (name: string): boolean => {
+  const claim = (name: string): Claim => {
     const s = home.get(name);
-    if (s === undefined || s < 0) return false;
+    if (s === undefined) return "unwanted";
+    if (s < 0) return "seen";
     home.set(name, -1 - s);
-    return true;
+    return "new";
   };
   // reBEN patches have no label JSON: a patch is complete with its 12 bands.
   const json = masks([]).masks === undefined;

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { parseJsonBounded } from "../core/bounded.js";
 import { Ben19Error } from "../core/errors.js";
 import type { ExclusionInfo } from "./exclude.js";
 import type { SkippedPatch } from "./manifest.js";
@@ -49,6 +50,8 @@ export interface JournalSplit {
   shards: ShardState[];
   /** Archive order only: the order hash chain so far (manifest.ts chainOrder). */
   order?: string;
+  /** CSV order only: sha256 of the names of the patches done, each followed by "\n" (resume-check.ts). */
+  prefix_sha256?: string;
 }
 
 export interface Journal {
@@ -86,7 +89,7 @@ export function writeJournal(file: string, j: Journal): void {
 export function readJournal(file: string): Journal | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const j = JSON.parse(readFileSync(file, "utf8")) as Journal;
+    const j = parseJsonBounded(readFileSync(file, "utf8"), { file, hint: "" }) as Journal;
     if (j.format !== JOURNAL_FORMAT) throw new Error(`format ${JSON.stringify(j.format)}, expected ${JOURNAL_FORMAT}`);
     return j;
   } catch (e) {
@@ -97,12 +100,4 @@ export function readJournal(file: string): Journal | undefined {
 export function removeJournal(file: string): void {
   rmSync(file, { force: true });
   rmSync(tempName(file), { force: true });
-}
-
-/** What differs between the journalled options and this run's, one line per option. */
-export function optionDifferences(was: JournalOptions, now: JournalOptions): string[] {
-  const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])] as (keyof JournalOptions)[];
-  return keys
-    .filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]))
-    .map((k) => `${k}: the unfinished run had ${JSON.stringify(was[k])}, this one has ${JSON.stringify(now[k])}`);
 }

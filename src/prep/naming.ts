@@ -25,3 +25,14 @@ export const PART_MANIFEST_PATTERN = /^manifest\.part-(\d+)-of-(\d+)\.json$/;
 export function journalName(part?: { index: number; count: number }): string {
   return part === undefined ? ".ben19-prep.journal.json" : `.ben19-prep.part-${part.index}-of-${part.count}.journal.json`;
 }
+
+/** prep's lock file (lock.ts): one writer per run, or per part. */
+export function lockName(part?: { index: number; count: number }): string {
+  return part === undefined ? ".ben19-prep.lock" : `.ben19-prep.part-${part.index}-of-${part.count}.lock`;
+}
+
+/** Matches every shard file name of `split` (shardFileName's output, final or temporary); group 1: NN or undefined. */
+export function shardFilePattern(split: string): RegExp {
+  const escaped = split.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped}(?:_(\\d{2,}))?\\.tfrecord(?:\\.tmp)?$`);
+}

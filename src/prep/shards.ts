@@ -1,11 +1,20 @@
 // The K shard files of one split, written round-robin under temporary names and hashed as they are written.
 // Nothing gets a final name until commit(): a failed or killed run leaves no file that looks finished.
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
 import type { ShardState } from "./journal.js";
 import { shardFileName, tempName } from "./naming.js";
+import { reframePrefix, type MaskedCrc } from "./reframe.js";
+
+/** An unfinished run's shards to continue: each one's journalled state (in `indices` order), and the checks' needs. */
+export interface ShardResume {
+  states: readonly ShardState[];
+  crc: MaskedCrc;
+  /** Called while long prefixes are re-read (the lock's lease renewal). */
+  tick?: () => void;
+}
 
 /** What the manifest records of one finished shard file. */
 export interface ShardInfo {
@@ -43,15 +52,15 @@ export class ShardSet {
     split: string,
     count: number,
     indices: readonly number[] = Array.from({ length: count }, (_, k) => k),
-    /** Resume an unfinished run: each shard's journalled state (in `indices` order). */
-    resume?: readonly ShardState[],
+    /** Resume an unfinished run (see ShardResume). */
+    resume?: ShardResume,
   ) {
     this.shards = [];
     try {
       indices.forEach((k, i) => {
         const name = shardFileName(split, k, count);
-        const state = resume?.[i];
-        this.shards.push(state === undefined ? { name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined } : this.reopen(name, state));
+        const state = resume?.states[i];
+        this.shards.push(state === undefined || resume === undefined ? { name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined } : this.reopen(name, state, resume));
       });
     } catch (e) {
       // A resumed run's files hold its durable progress: close them but keep them for another try.
@@ -64,10 +73,11 @@ export class ShardSet {
 
   /**
    * Reopens a temporary shard of an unfinished run at its journalled length: bytes past it (written after the last
-   * journal) are cut off and the hash is recomputed over what is kept. A shard the killed run had already renamed
-   * to its final name (it died while committing) is taken back first.
+   * journal) are cut off, and what is kept is re-read once to recompute the hash and check its framing and record
+   * count (reframe.ts). A shard the killed run had already renamed to its final name (it died while committing) is
+   * taken back first.
    */
-  private reopen(name: string, state: ShardState): OpenShard {
+  private reopen(name: string, state: ShardState, resume: ShardResume): OpenShard {
     const tmp = join(this.dir, tempName(name));
     const final = join(this.dir, name);
     if (!existsSync(tmp) && existsSync(final)) renameSync(final, tmp);
@@ -75,19 +85,8 @@ export class ShardSet {
     if (size < state.bytes) {
       throw new Ben19Error("E_RESUME", `the unfinished run's ${tempName(name)} is ${size < 0 ? "missing" : `${size} bytes`}, its journal says ${state.bytes} were written`, { file: tmp }, "the output folder was changed since: rerun without --resume and with --overwrite to start over");
     }
+    const hash = reframePrefix(tmp, state.bytes, state.records, resume.crc, resume.tick);
     truncateSync(tmp, state.bytes);
-    const hash = createHash("sha256");
-    const fd = openSync(tmp, "r");
-    try {
-      const buf = Buffer.alloc(1 << 20);
-      for (let off = 0; off < state.bytes; ) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, state.bytes - off), off);
-        hash.update(buf.subarray(0, n));
-        off += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
     return { name, fd: openSync(tmp, "a"), hash, records: state.records, bytes: state.bytes, pending: undefined };
   }
 
@@ -99,7 +98,7 @@ export class ShardSet {
   /** Writes every pending run and fsyncs every shard: state() is then on disk. */
   sync(): void {
     this.flush();
-    for (const s of this.shards) if (s.fd >= 0) fsyncSync(s.fd);
+    for (const s of this.shards) if (s.fd >= 0) this.io(s, () => fsyncSync(s.fd));
   }
 
   /** The final file names, in shard order. */
@@ -131,9 +130,21 @@ export class ShardSet {
     for (const s of this.shards) this.flushShard(s);
   }
 
+  /** Runs a write or sync of shard `s`, naming its file in an OS error (fd-based calls name none). */
+  private io(s: OpenShard, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (typeof err === "object" && err !== null && err.path === undefined) err.path = join(this.dir, tempName(s.name));
+      throw e;
+    }
+  }
+
   private flushShard(s: OpenShard): void {
     if (s.pending === undefined) return;
-    writeAll(s.fd, s.pending);
+    const data = s.pending;
+    this.io(s, () => writeAll(s.fd, data));
     s.hash.update(s.pending);
     s.pending = undefined;
   }
@@ -143,7 +154,7 @@ export class ShardSet {
     if (this.closed !== undefined) return this.closed;
     this.flush();
     this.closed = this.shards.map((s) => {
-      fsyncSync(s.fd);
+      this.io(s, () => fsyncSync(s.fd));
       closeSync(s.fd);
       s.fd = -1;
       return { file: s.name, records: s.records, bytes: s.bytes, sha256: s.hash.digest("hex") };

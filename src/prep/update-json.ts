@@ -3,9 +3,10 @@
 // file keeps that format: the key is appended textually when absent (nothing else in the file changes, not even
 // number spellings), and the whole object is re-dumped in Python's format only when an old value must be replaced.
 // Writes are atomic (temp file + rename) and skipped when the file already holds the right value.
-import { readFileSync } from "node:fs";
 import { pyString, pythonJsonDumps } from "../archive/pyjson.js";
+import { MAX_LABEL_FILE_BYTES } from "../archive/patch.js";
 import { writeFileAtomic } from "../core/atomic.js";
+import { parseJsonBounded, readBoundedFile } from "../core/bounded.js";
 import { PatchError } from "../core/errors.js";
 
 export const UPDATE_JSON_KEY = "BigEarthNet_19_labels";
@@ -15,13 +16,9 @@ export const UPDATE_JSON_KEY = "BigEarthNet_19_labels";
  * it already held exactly this value.
  */
 export function updatePatchJson(file: string, patch: string, names19: readonly string[]): boolean {
-  const text = readFileSync(file, "utf8");
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new PatchError("E_BAD_JSON", `malformed JSON: ${(e as Error).message}`, { patch, file }, "restore the file from the archive");
-  }
+  const hint = "restore the file from the archive";
+  const text = readBoundedFile(file, { maxBytes: MAX_LABEL_FILE_BYTES, what: "the label file", code: "E_NOT_REGULAR", hint, patch, error: PatchError }).toString("utf8");
+  const data = parseJsonBounded(text, { file, patch, hint, error: PatchError }) as Record<string, unknown>;
   const current = data[UPDATE_JSON_KEY];
   if (Array.isArray(current) && current.length === names19.length && current.every((v, i) => v === names19[i])) return false;
   let updated: string;

@@ -3,6 +3,7 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { Ben19Error, ModelError, OptionError } from "../core/errors.js";
 import { modelDir, TOPOLOGY_FILE, WEIGHTS_FILE } from "../models/io.js";
@@ -17,6 +18,8 @@ export interface ServeOptions {
   host: string;
   /** The package root to serve web/, dist/ and build/ from (default: this package). */
   root?: string;
+  /** Host names (or addresses) the page may be reached by, besides the bound address and the localhost names. */
+  allowHosts?: readonly string[] | undefined;
 }
 
 export interface WebServer {
@@ -39,12 +42,46 @@ function checkedModelDir(path: string): string {
   return dir;
 }
 
-function refuse(res: ServerResponse, status: number, reason: string): void {
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(`${reason}\n`);
+/**
+ * Headers on every answer. The page loads only its own scripts, styles and the WASM it is served (no inline script,
+ * no other origin, no framing), responses are never sniffed into another type, and no referrer leaks the URL.
+ */
+const SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+} as const;
+
+function refuse(res: ServerResponse, status: number, reason: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", ...extra }).end(`${reason}\n`);
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, roots: RouteRoots): void {
-  if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405, "only GET and HEAD");
+/** The host name of a Host header value ("[::1]:8019" → "::1", "localhost:8019" → "localhost"), lower case. */
+export function hostName(header: string): string {
+  const h = header.trim().toLowerCase();
+  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") > 0 ? h.indexOf("]") : undefined);
+  const colon = h.lastIndexOf(":");
+  return colon >= 0 && h.indexOf(":") === colon ? h.slice(0, colon) : h;
+}
+
+/**
+ * The names the server answers to: the localhost names, the bound address and --allow-host's names; bound to all
+ * interfaces, also this machine's addresses and host name. A page from elsewhere that rebinds its own DNS name to
+ * 127.0.0.1 sends its own name as Host and is refused, so it cannot read a model served here.
+ */
+function allowedHosts(bound: string, extra: readonly string[]): Set<string> {
+  const names = new Set(["localhost", "127.0.0.1", "::1", hostName(bound.includes(":") ? `[${bound}]` : bound), ...extra.map((h) => h.toLowerCase())]);
+  if (bound === "0.0.0.0" || bound === "::") {
+    names.add(hostname().toLowerCase());
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.address.toLowerCase());
+  }
+  return names;
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, roots: RouteRoots, hosts: ReadonlySet<string>): void {
+  const host = req.headers.host;
+  if (host === undefined || !hosts.has(hostName(host))) return refuse(res, 421, `this server does not answer to host ${JSON.stringify(host ?? "")}: start it with --allow-host NAME to allow that name`);
+  if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });
   // The raw request target: the path is resolved here, never normalised by a URL parser first.
   const pathname = (req.url ?? "/").split("?")[0] as string;
   const route = resolveRoute(pathname, roots);
@@ -57,7 +94,7 @@ function handle(req: IncomingMessage, res: ServerResponse, roots: RouteRoots): v
   } catch {
     return refuse(res, 404, `not found: ${pathname}`);
   }
-  res.writeHead(200, { "content-type": route.type, "content-length": size, "cache-control": "no-store" });
+  res.writeHead(200, { ...SECURITY_HEADERS, "content-type": route.type, "content-length": size, "cache-control": "no-store" });
   if (req.method === "HEAD") return void res.end();
   createReadStream(route.file).on("error", () => res.destroy()).pipe(res);
 }
@@ -66,7 +103,8 @@ function handle(req: IncomingMessage, res: ServerResponse, roots: RouteRoots): v
 export async function startServer(o: ServeOptions): Promise<WebServer> {
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new OptionError("--port", o.port, "expected an integer from 0 to 65535");
   const roots: RouteRoots = { root: o.root ?? PACKAGE_ROOT, modelDir: o.model === undefined ? undefined : checkedModelDir(o.model) };
-  const server = createServer((req, res) => handle(req, res, roots));
+  const hosts = allowedHosts(o.host, o.allowHosts ?? []);
+  const server = createServer((req, res) => handle(req, res, roots, hosts));
   await new Promise<void>((ok, fail) => {
     server.once("error", (e: NodeJS.ErrnoException) => {
       const hint = e.code === "EADDRINUSE" ? "another program uses it: pass --port N (or --port 0 for any free port)" : "check --host and --port";

@@ -9,6 +9,7 @@ import { v2PatchDir } from "../archive/v2/layout.js";
 import { maskToMultiHot } from "../archive/v2/metadata.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
+import { parseJsonBounded } from "../core/bounded.js";
 import { Ben19Error } from "../core/errors.js";
 import { sha256OfFile } from "../core/hash.js";
 import { multiHot19, names19 } from "../labels/convert.js";
@@ -66,11 +67,11 @@ function readManifest(out: string, problems: Problem[]): PrepManifest | undefine
     return undefined;
   }
   try {
-    const m = JSON.parse(readFileSync(file, "utf8")) as PrepManifest;
+    const m = parseJsonBounded(readFileSync(file, "utf8"), { file, hint: "" }) as PrepManifest;
     if (m.format !== MANIFEST_FORMAT) problems.push({ file, message: `unknown manifest format ${JSON.stringify(m.format)}, expected ${MANIFEST_FORMAT}` });
     return m;
   } catch (e) {
-    problems.push({ file, message: `manifest.json is not valid JSON: ${(e as Error).message}` });
+    problems.push({ file, message: `manifest.json cannot be read: ${(e as Error).message}` });
     return undefined;
   }
 }
@@ -235,6 +236,11 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   if (manifest !== undefined) {
     for (const stray of readdirSync(o.out).filter((f) => f.endsWith(".tmp"))) {
       ctx.problem({ file: join(o.out, stray), message: "a temporary file of an unfinished or failed run" });
+    }
+    // A shard file no manifest lists would be picked up by `train_*.tfrecord` globs although nothing vouches for it.
+    const listed = new Set(Object.values(manifest.splits).flatMap((sm) => sm.files.map((f) => f.file)));
+    for (const extra of readdirSync(o.out).filter((f) => f.endsWith(".tfrecord") && !listed.has(f)).sort()) {
+      ctx.problem({ file: join(o.out, extra), message: "a .tfrecord file the manifest does not list (left by another run): delete it, or rerun prep with --overwrite, which removes it" });
     }
     const checks: SplitCheck[] = [];
     for (const [name, sm] of Object.entries(manifest.splits)) checks.push(await checkSplit(core, o.out, name, sm, ctx));

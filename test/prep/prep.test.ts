@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { readPatch } from "../../src/archive/patch.js";
 import { run } from "../../src/cli/index.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { PatchError } from "../../src/core/errors.js";
+import { Ben19Error, PatchError } from "../../src/core/errors.js";
 import { multiHot19, names19 } from "../../src/labels/convert.js";
 import type { PrepManifest } from "../../src/prep/manifest.js";
 import { prep } from "../../src/prep/run.js";
@@ -85,7 +85,7 @@ function readPatchSyncLabels(root: string, name: string): number[] {
 }
 
 /** A copy of a synth archive with one patch broken by `breakIt`, and a CSV of its first 12 train patches. */
-async function brokenArchive(breakIt: (dir: string, name: string) => void): Promise<{ root: string; csv: string; bad: string; names: string[] }> {
+async function brokenArchive(breakIt: (dir: string, name: string) => void): Promise<{ root: string; csv: string; bad: string; names: string[]; src: string }> {
   const s = await synthFixture(60);
   const root = join(tempDir(), "archive");
   cpSync(s.out, root, { recursive: true });
@@ -94,7 +94,7 @@ async function brokenArchive(breakIt: (dir: string, name: string) => void): Prom
   breakIt(join(root, bad), bad);
   const csv = join(root, "splits", "train.csv");
   writeFileSync(csv, names.map((n) => `${n}\r\n`).join(""));
-  return { root, csv, bad, names };
+  return { root, csv, bad, names, src: s.out };
 }
 
 const BREAKS: [string, string, (dir: string, name: string) => void][] = [
@@ -109,18 +109,41 @@ const BREAKS: [string, string, (dir: string, name: string) => void][] = [
   ["no labels key", "E_NO_LABELS", (dir, n) => writeFileSync(join(dir, `${n}_labels_metadata.json`), '{"coordinates": {}}')],
 ];
 
+/** Breaks found by the pre-check (files missing), before any work; the others only when the patch is read. */
+const MISSING = new Set(["E_MISSING_FOLDER", "E_MISSING_BAND", "E_MISSING_JSON"]);
+
 for (const [what, code, breakIt] of BREAKS) {
-  test(`--on-error fail, ${what}: ${code} naming the patch; no output file, no temp file`, async () => {
+  // Changed behaviour (issue #16): a failing run used to remove everything it wrote; on the real archive a bad
+  // patch at hour 3 then cost 3 hours. Missing files are now found before any work (nothing written), and a bad
+  // patch found while reading keeps the work before it, which --resume continues once the patch is fixed.
+  test(`--on-error fail, ${what}: ${MISSING.has(code) ? "E_MISSING_PATCHES before any work, nothing written" : `${code} naming the patch; the work before it is kept and --resume finishes after the fix`}`, async () => {
     const b = await brokenArchive(breakIt);
     const out = tempDir();
-    await assert.rejects(prep({ root: b.root, out, splits: [b.csv], workers: 2 }), (e: unknown) => {
-      assert.ok(e instanceof PatchError, String(e));
-      assert.equal(e.code, code);
-      assert.equal(e.place.patch, b.bad);
+    const want = MISSING.has(code) ? "E_MISSING_PATCHES" : code;
+    await assert.rejects(prep({ root: b.root, out, splits: [b.csv], workers: 2, journalSeconds: 0 }), (e: unknown) => {
+      assert.ok(e instanceof Ben19Error, String(e));
+      assert.equal(e.code, want);
       assert.match(e.describe(), new RegExp(b.bad));
+      if (!MISSING.has(code)) {
+        assert.ok(e instanceof PatchError);
+        assert.equal(e.place.patch, b.bad);
+        assert.match(e.describe(), /the 5 patches before it are kept.*--resume/s);
+      } else assert.match(e.describe(), /--on-error skip.*--exclude-list/s);
       return true;
     });
-    assert.deepEqual(readdirSync(out), []);
+    if (MISSING.has(code)) {
+      assert.deepEqual(readdirSync(out), []);
+      return;
+    }
+    assert.deepEqual(readdirSync(out).sort(), [".ben19-prep.journal.json", "train.tfrecord.tmp"]);
+    rmSync(join(b.root, b.bad), { recursive: true });
+    cpSync(join(b.src, b.bad), join(b.root, b.bad), { recursive: true });
+    const resumed = await prep({ root: b.root, out, splits: [b.csv], workers: 2, resume: true });
+    const fresh = tempDir();
+    await prep({ root: b.root, out: fresh, splits: [b.csv], workers: 1 });
+    assert.equal(resumed.manifest.splits.train?.records, 12);
+    assert.ok(readFileSync(join(out, "train.tfrecord")).equals(readFileSync(join(fresh, "train.tfrecord"))));
+    assert.equal(readFileSync(join(out, "manifest.json"), "utf8"), readFileSync(join(fresh, "manifest.json"), "utf8"));
   });
 
   test(`--on-error skip, ${what}: every good patch written, the bad one listed in errors.json and the manifest`, async () => {
@@ -140,7 +163,7 @@ test("the CLI: exit 1 with the patch named under fail; exit 0 with a warning und
   const b = await brokenArchive((dir, n) => rmSync(join(dir, `${n}_B8A.tif`)));
   const io = memoryIo();
   assert.equal(await run(["prep", "-r", b.root, "-o", tempDir(), "-n", b.csv, "--quiet"], io), 1);
-  assert.match(io.stderr, new RegExp(`patch ${b.bad}.*band B8A is missing`));
+  assert.match(io.stderr, new RegExp(`${b.bad}: missing ${b.bad}_B8A\\.tif.*--on-error skip`));
   const io2 = memoryIo();
   assert.equal(await run(["prep", "-r", b.root, "-o", tempDir(), "-n", b.csv, "--on-error", "skip", "--json"], io2), 0);
   assert.match(io2.stderr, /1 patch\(es\) skipped/);

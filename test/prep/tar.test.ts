@@ -132,7 +132,9 @@ test(".tar.gz input: each record byte-equal to the folder's, in archive order (p
 });
 
 for (const ext of ["tar", "tar.gz"] as const) {
-  test(`.${ext}: a CSV patch missing from the tarball stops the run (E_MISSING_FOLDER, no output), or is skipped`, async () => {
+  // Changed behaviour (issue #16): a .tar's index lets the pre-check name the missing patch before any work; a
+  // .tar.gz only knows at the end of its pass, and then keeps the work done for --resume instead of deleting it.
+  test(`.${ext}: a CSV patch missing from the tarball stops the run (${ext === "tar" ? "before any work" : "at the end, work kept"}), or is skipped`, async () => {
     const s = await synthFixture(60);
     const names = csvNames(s.splits.train).slice(0, 10);
     const gone = names[4] as string;
@@ -142,9 +144,10 @@ for (const ext of ["tar", "tar.gz"] as const) {
     const csv = join(tempDir(), "train.csv");
     writeFileSync(csv, names.map((n) => `${n}\r\n`).join(""));
     const out = tempDir();
-    await assert.rejects(prep({ root: file, out, splits: [csv], workers: 2 }), (e: unknown) => e instanceof Ben19Error && e.code === "E_MISSING_FOLDER" && e.place.patch === gone);
-    assert.deepEqual(readdirSync(out), []);
-    const r = await prep({ root: file, out, splits: [csv], workers: 2, onError: "skip" });
+    const code = ext === "tar" ? "E_MISSING_PATCHES" : "E_MISSING_FOLDER";
+    await assert.rejects(prep({ root: file, out, splits: [csv], workers: 2 }), (e: unknown) => e instanceof Ben19Error && e.code === code && new RegExp(gone).test(e.describe()));
+    assert.deepEqual(readdirSync(out), ext === "tar" ? [] : [".ben19-prep.journal.json", "train.tfrecord.tmp"]);
+    const r = await prep({ root: file, out, splits: [csv], workers: 2, onError: "skip", resume: true });
     assert.deepEqual(r.manifest.skipped.map((x) => [x.patch, x.code]), [[gone, "E_MISSING_FOLDER"]]);
     assert.equal(r.manifest.splits.train?.records, 9);
   });

@@ -6,6 +6,7 @@ import { parseExcludeNames, type BundledListName } from "../../prep/exclude.js";
 import { ERRORS_FILE } from "../../prep/naming.js";
 import { PREP_DEFAULTS, type OnError } from "../../prep/options.js";
 import { parsePart, type Part } from "../../prep/partition.js";
+import { checkPrep, missingLine } from "../../prep/precheck.js";
 import { prep, type PrepSummary } from "../../prep/run.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
@@ -13,7 +14,8 @@ import { parseInteger } from "./parse.js";
 
 interface PrepFlags {
   root_folder: string;
-  out_folder: string;
+  out_folder?: string;
+  check?: boolean;
   splits?: string[];
   library: string;
   update_json?: boolean;
@@ -53,10 +55,24 @@ function summaryJson(s: PrepSummary): unknown {
   };
 }
 
+/** `--check`: every patch the run would read, checked for presence; all missing ones listed on stdout. */
+async function check(flags: PrepFlags, ctx: CommandContext): Promise<void> {
+  const r = await checkPrep({ root: flags.root_folder, out: flags.out_folder ?? ".", splits: flags.splits, exclude: flags.exclude, excludeLists: flags.excludeList, part: flags.part, shards: flags.shards, onError: flags.onError, metadata: flags.metadata, includeSnowCloud: flags.includeSnowCloud === true });
+  if (flags.json === true) ctx.io.out(`${JSON.stringify({ checked: r.checked, missing: r.missing }, null, 2)}\n`);
+  else if (r.missing.length === 0) ctx.io.out(`OK: all ${r.checked} patches of the split CSVs are present with their 13 files\n`);
+  else ctx.io.out(`${r.missing.map((m) => `${missingLine(m)}\n`).join("")}${r.missing.length} of ${r.checked} patches are incomplete or missing\n`);
+  if (r.missing.length > 0 && flags.json !== true) {
+    ctx.io.err("ben19: leave them out with --on-error skip (listed in errors.json) or --exclude-list FILE.csv (their names), or restore them from the archive\n");
+  }
+  ctx.exit(r.missing.length === 0 ? 0 : 1);
+}
+
 async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
   if (flags.library !== "tensorflow") {
     throw new OptionError("-l/--library", flags.library, 'only "tensorflow" (TFRecord output) is supported');
   }
+  if (flags.check === true) return check(flags, ctx);
+  if (flags.out_folder === undefined) throw new OptionError("-o/--out_folder", null, "required (unless --check): the output folder");
   const quiet = flags.quiet === true || flags.json === true;
   let current = "";
   let bar = progress(ctx.io, "", "patches", quiet);
@@ -149,11 +165,14 @@ export const command: CommandModule = {
           "metadata (train, validation, test); patches with seasonal snow, cloud or shadow are left out unless " +
           "--include-snow-cloud (which needs metadata_for_patches_with_snow_cloud_or_shadow.parquet beside " +
           "metadata.parquet). The records have the same schema as v1.0's.\n\n" +
-          "A killed run (kill -9, power loss) leaves a journal; rerun the same command with --resume to continue it " +
-          "(at most a few seconds of work are redone), or with --overwrite to start over.",
+          "Before any work, every patch is checked for presence (folder or .tar index, 13 files): under --on-error fail " +
+          "all missing ones are listed at once; --check runs only this check. A killed run (kill -9, power loss) or " +
+          "one stopped by a bad patch keeps its work and a journal; rerun the same command with --resume to continue " +
+          "it, or with --overwrite to start over. One run at a time per output folder (per part): a lock file says who " +
+          "holds it; a killed run's lock is taken over.",
       )
       .requiredOption("-r, --root_folder <dir>", "archive root: the folder holding one folder per patch (reBEN: BigEarthNet-S2/ and metadata.parquet), or the archive as .tar (records in CSV order) or .tar.gz/.tgz/.tar.zst (one pass, records in archive order); see below")
-      .requiredOption("-o, --out_folder <dir>", "output folder (created if missing)")
+      .option("-o, --out_folder <dir>", "output folder (created if missing; required unless --check)")
       .option("-n, --splits <csv...>", "split CSVs (.csv or .csv.gz; split name = file name up to its first dot) (default: the bundled official train, val and test splits; reBEN: the metadata's train, validation and test)")
       .option("--metadata <file>", "reBEN (v2.0): the metadata.parquet (default: the one beside BigEarthNet-S2/ or the .tar.zst)")
       .option("--include-snow-cloud", "reBEN: keep the patches with seasonal snow, cloud or shadow")
@@ -161,8 +180,9 @@ export const command: CommandModule = {
       .option("--update_json", "add BigEarthNet_19_labels to each processed patch's JSON file")
       .option("--shards <k>", "files per split; record i goes to shard i mod K", parseInteger("--shards"), PREP_DEFAULTS.shards)
       .option("--workers <n>", "worker threads", parseInteger("--workers"), PREP_DEFAULTS.workers)
-      .addOption(new Option("--on-error <mode>", "on a bad patch: stop with no output, or leave it out and list it in errors.json").choices(["fail", "skip"]).default("fail"))
-      .option("--overwrite", "replace a finished output in the output folder")
+      .addOption(new Option("--on-error <mode>", "on a bad patch: stop (the work before it is kept for --resume), or leave it out and list it in errors.json").choices(["fail", "skip"]).default("fail"))
+      .option("--check", "only check that every patch of the CSVs is present (13 files each), list the missing ones, write nothing")
+      .option("--overwrite", "replace what an earlier run wrote in the output folder (all its shard files, manifest, journal)")
       .option("--exclude <lists>", "leave out the patches of bundled lists: snow, cloud, no19, comma-separated (nothing is dropped from the official splits: they already exclude them)", (v: string, prev: BundledListName[] | undefined) => [...(prev ?? []), ...parseExcludeNames(v)])
       .option("--exclude-list <csv>", "leave out the patches of this CSV (first column; repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
       .option("--part <i/K>", "process only part i (0-based) of K, for job arrays; K must divide --shards; see above", parsePart)

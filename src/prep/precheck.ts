@@ -1,0 +1,110 @@
+// Before a run starts, every patch it will read is checked for presence: its folder (or its members in a .tar's
+// index) and all 13 files. Under --on-error fail a missing patch would otherwise stop the run when its turn comes,
+// perhaps hours in; now every missing one is listed at once, before any work, with the ways on. `prep --check` runs
+// this check alone (for a .tar.gz it costs one pass through gunzip, so a normal run does not pre-check a .tar.gz:
+// its missing patches can only be known at the end of the pass anyway).
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { patchFileNames } from "../archive/tar-groups.js";
+import { streamTarPatches } from "../archive/tar-patches.js";
+import type { Claim } from "../archive/tar-groups.js";
+import { Ben19Error } from "../core/errors.js";
+import { decompressed } from "../archive/decompress.js";
+import { v2PatchDir } from "../archive/v2/layout.js";
+import { indexTarPatches, streamed, type TarIndex } from "./input.js";
+import type { PrepOptions } from "./options.js";
+import { planPrep, type PrepPlan } from "./plan.js";
+
+export interface MissingPatch {
+  split: string;
+  patch: string;
+  /** The file names missing, or ["(folder)"] when the patch folder itself is. */
+  missing: string[];
+}
+
+export const MISSING_FOLDER = "(folder)";
+/** Missing patches named in an error message; `--check` lists them all. */
+const LISTED = 20;
+
+function missingFiles(name: string, present: ReadonlySet<string> | undefined, json: boolean): string[] {
+  if (present === undefined) return [MISSING_FOLDER];
+  return [...patchFileNames(name, json)].filter((f) => !present.has(f));
+}
+
+/** The file names in patch `name`'s folder (v1.0: under the root; reBEN: under its tile folder). */
+function folderFiles(plan: PrepPlan, name: string): Set<string> | undefined {
+  const root = plan.source.layout.root;
+  try {
+    return new Set(readdirSync(plan.source.archive === undefined ? join(root, name) : v2PatchDir(root, name)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The patches of each split's work list from position from[s] on that lack files, in split and CSV order; a .tar
+ * is looked up in its index (built by the caller and reused by the run), a folder on disk.
+ */
+export function findMissing(plan: PrepPlan, from: readonly number[], tarIndex?: TarIndex): MissingPatch[] {
+  const out: MissingPatch[] = [];
+  plan.work.forEach((names, s) => {
+    const split = plan.splits[s]?.name as string;
+    for (let i = from[s] ?? 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const missing = missingFiles(name, tarIndex !== undefined ? tarIndex.get(name)?.files : folderFiles(plan, name), plan.source.labelMask === undefined);
+      if (missing.length > 0) out.push({ split, patch: name, missing });
+    }
+  });
+  return out;
+}
+
+/** The same check for a .tar.gz: one pass through gunzip collecting the wanted patches' file names. */
+async function findMissingInTarGz(plan: PrepPlan): Promise<MissingPatch[]> {
+  const wanted = new Set(plan.work.flat());
+  const seen = new Map<string, Set<string>>();
+  const claim = (n: string): Claim => (seen.has(n) ? "seen" : wanted.has(n) ? (seen.set(n, new Set()), "new") : "unwanted");
+  const root = plan.source.layout.root;
+  const json = plan.source.labelMask === undefined;
+  for await (const p of streamTarPatches(decompressed(root, plan.kind === "tar.zst" ? "zstd" : "gzip"), root, claim, { json })) seen.set(p.name, new Set(p.files.keys()));
+  const out: MissingPatch[] = [];
+  plan.work.forEach((names, s) => {
+    for (const name of names) {
+      const missing = missingFiles(name, seen.get(name), json);
+      if (missing.length > 0) out.push({ split: plan.splits[s]?.name as string, patch: name, missing });
+    }
+  });
+  return out;
+}
+
+/** One line per missing patch: split, patch and what it lacks. */
+export function missingLine(m: MissingPatch): string {
+  const what = m.missing[0] === MISSING_FOLDER ? "the patch folder is missing" : `missing ${m.missing.join(", ")}`;
+  return `${m.split}: ${m.patch}: ${what}`;
+}
+
+/** The run's error for missing patches: the first LISTED of them, the count, and how to go on. */
+export function missingPatchesError(missing: readonly MissingPatch[], root: string): Ben19Error {
+  const shown = missing.slice(0, LISTED).map(missingLine).join("; ");
+  const more = missing.length > LISTED ? `; … and ${missing.length - LISTED} more (ben19 prep --check lists them all)` : "";
+  return new Ben19Error(
+    "E_MISSING_PATCHES",
+    `${missing.length} patch(es) of the split CSVs are incomplete or missing in the archive, found before any work: ${shown}${more}`,
+    { file: root },
+    "restore them from the archive, or leave them out: rerun with --on-error skip (they are listed in errors.json), or put their names in a CSV and pass --exclude-list FILE.csv",
+  );
+}
+
+export interface CheckSummary {
+  /** Patches checked, and those missing files. */
+  checked: number;
+  missing: MissingPatch[];
+}
+
+/** `prep --check`: plans the run and checks every patch it would read; writes nothing. */
+export async function checkPrep(options: PrepOptions): Promise<CheckSummary> {
+  const plan = await planPrep(options);
+  const checked = plan.work.reduce((a, w) => a + w.length, 0);
+  if (streamed(plan.kind)) return { checked, missing: await findMissingInTarGz(plan) };
+  const index = plan.kind === "tar" ? indexTarPatches(plan.source.layout.root, plan.work, plan.source.labelMask === undefined) : undefined;
+  return { checked, missing: findMissing(plan, plan.work.map(() => 0), index) };
+}
