@@ -63,7 +63,9 @@ function parseShape(bytes: Uint8Array): number[] {
 }
 
 function parseEntry(name: string, bytes: Uint8Array): BundleEntry {
-  const e: BundleEntry = { name, dtype: 0, dtypeName: "", shape: [], shard: 0, offset: 0, size: 0, crc32c: 0, partitioned: false };
+  const e: BundleEntry = {
+    name, dtype: 0, dtypeName: "", shape: [], shard: 0, offset: 0, size: 0, crc32c: 0, partitioned: false,
+  };
   for (const f of ProtoReader.fields(bytes)) {
     if (f.no === 1 && f.wire === 0) e.dtype = f.value;
     else if (f.no === 2) e.shape = parseShape(message(f.value, "shape"));
@@ -92,7 +94,8 @@ function parseHeader(bytes: Uint8Array): Omit<BundleIndex, "entries"> {
   return h;
 }
 
-const NOT_INDEX_HINT = "pass a TensorFlow checkpoint: PREFIX.index with its PREFIX.data-* files, their folder, or the zip holding them";
+const NOT_INDEX_HINT =
+  "pass a TensorFlow checkpoint: PREFIX.index with its PREFIX.data-* files, their folder, or the zip holding them";
 
 /** Parses a `.index` file's bytes. */
 export function parseIndex(bytes: Uint8Array, crc: MaskedCrc, file: string): BundleIndex {
@@ -100,11 +103,15 @@ export function parseIndex(bytes: Uint8Array, crc: MaskedCrc, file: string): Bun
   try {
     table = readTable(bytes, crc);
   } catch (e) {
-    if (e instanceof TableError) throw new CheckpointError("E_CKPT_INDEX", e.message, { file, offset: e.offset }, NOT_INDEX_HINT);
+    if (e instanceof TableError) {
+      throw new CheckpointError("E_CKPT_INDEX", e.message, { file, offset: e.offset }, NOT_INDEX_HINT);
+    }
     throw e;
   }
   const first = table[0];
-  if (first === undefined || first[0].length !== 0) throw new CheckpointError("E_CKPT_INDEX", "the index has no bundle header (entry \"\")", { file }, NOT_INDEX_HINT);
+  if (first === undefined || first[0].length !== 0) {
+    throw new CheckpointError("E_CKPT_INDEX", "the index has no bundle header (entry \"\")", { file }, NOT_INDEX_HINT);
+  }
   try {
     const header = parseHeader(first[1]);
     // Keys of partitioned variables' parts start with a 0 byte (an encoded slice name): they are not variables.
@@ -112,7 +119,9 @@ export function parseIndex(bytes: Uint8Array, crc: MaskedCrc, file: string): Bun
     if (header.shards < 1) throw new ProtoError(`the header says ${header.shards} data shards`);
     return { ...header, entries };
   } catch (e) {
-    if (e instanceof ProtoError) throw new CheckpointError("E_CKPT_INDEX", `malformed index entry: ${e.message}`, { file }, NOT_INDEX_HINT);
+    if (e instanceof ProtoError) {
+      throw new CheckpointError("E_CKPT_INDEX", `malformed index entry: ${e.message}`, { file }, NOT_INDEX_HINT);
+    }
     throw e;
   }
 }
@@ -149,25 +158,35 @@ export class BundleReader {
   bytes(name: string): Uint8Array {
     const e = this.byName.get(name);
     const file = `${this.files.label}${dataFileSuffix(e?.shard ?? 0, this.index.shards)}`;
-    if (e === undefined) throw new CheckpointError("E_CKPT_TENSOR", `no tensor named "${name}"`, { file: `${this.files.label}.index` }, "list the checkpoint's tensors with `ben19 ckpt list`");
+    if (e === undefined) {
+      throw new CheckpointError("E_CKPT_TENSOR", `no tensor named "${name}"`, { file: `${this.files.label}.index` },
+        "list the checkpoint's tensors with `ben19 ckpt list`");
+    }
     const fail = (what: string): never => {
-      throw new CheckpointError("E_CKPT_TENSOR", `tensor "${name}": ${what}`, { file, offset: e.offset }, "the checkpoint is damaged or incomplete: download or extract it again");
+      throw new CheckpointError("E_CKPT_TENSOR", `tensor "${name}": ${what}`, { file, offset: e.offset },
+        "the checkpoint is damaged or incomplete: download or extract it again");
     };
     if (e.partitioned) fail("a partitioned variable (saved in slices), which ben19 does not read");
     const width = dtypeBytes(e.dtype);
     if (width === 0) fail(`${e.dtypeName} tensors have no fixed-size layout; ben19 reads numeric tensors only`);
     const count = e.shape.reduce((a, b) => a * b, 1);
-    if (e.shape.some((d) => d < 0) || count * width !== e.size) fail(`shape [${e.shape.join(", ")}] of ${e.dtypeName} needs ${count * width} bytes, the index says ${e.size}`);
+    if (e.shape.some((d) => d < 0) || count * width !== e.size) {
+      fail(`shape [${e.shape.join(", ")}] of ${e.dtypeName} needs ${count * width} bytes, the index says ${e.size}`);
+    }
     if (e.shard >= this.index.shards) fail(`shard ${e.shard} of ${this.index.shards}`);
     const data = this.shard(e.shard);
-    if (e.offset + e.size > data.length) fail(`bytes ${e.offset}..${e.offset + e.size} run past the ${data.length}-byte data file`);
+    if (e.offset + e.size > data.length) {
+      fail(`bytes ${e.offset}..${e.offset + e.size} run past the ${data.length}-byte data file`);
+    }
     const raw = data.subarray(e.offset, e.offset + e.size);
     if (this.crc.maskedCrc32c(raw) !== e.crc32c) fail("CRC32C mismatch");
     if (this.index.endianness === "little" || width === 1) return raw;
     const swapped = new Uint8Array(raw.length);
     // Complex numbers swap each of their two parts.
     const unit = e.dtype === 8 || e.dtype === 18 ? width / 2 : width;
-    for (let i = 0; i < raw.length; i += unit) for (let j = 0; j < unit; j++) swapped[i + j] = raw[i + unit - 1 - j] as number;
+    for (let i = 0; i < raw.length; i += unit) {
+      for (let j = 0; j < unit; j++) swapped[i + j] = raw[i + unit - 1 - j] as number;
+    }
     return swapped;
   }
 
@@ -175,7 +194,8 @@ export class BundleReader {
   float32(name: string): Float32Array {
     const e = this.byName.get(name);
     if (e !== undefined && e.dtype !== DT_FLOAT) {
-      throw new CheckpointError("E_CKPT_TENSOR", `tensor "${name}" is ${e.dtypeName}, expected float32`, { file: `${this.files.label}.index` }, "this checkpoint was not written by the reference's float32 models");
+      throw new CheckpointError("E_CKPT_TENSOR", `tensor "${name}" is ${e.dtypeName}, expected float32`,
+        { file: `${this.files.label}.index` }, "this checkpoint was not written by the reference's float32 models");
     }
     const b = this.bytes(name);
     const out = new Float32Array(b.length / 4);

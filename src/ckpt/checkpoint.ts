@@ -23,11 +23,12 @@ export async function readCheckpoint(path: string, crc?: MaskedCrc): Promise<Che
   }
 }
 
+/** What `ckpt list --json` prints (snake_case keys, as every JSON ben19 writes). */
 export interface CheckpointListing {
   checkpoint: string;
   shards: number;
   endianness: "little" | "big";
-  version: { producer: number; minConsumer: number };
+  version: { producer: number; min_consumer: number };
   tensors: { name: string; dtype: string; shape: number[]; bytes: number; shard: number }[];
   /** Values of float32 tensors (excluding those of size 0). */
   values: number;
@@ -39,8 +40,10 @@ export function listing(c: Checkpoint): CheckpointListing {
     checkpoint: c.source.label,
     shards: i.shards,
     endianness: i.endianness,
-    version: i.version,
-    tensors: i.entries.map((e) => ({ name: e.name, dtype: e.dtypeName, shape: e.shape, bytes: e.size, shard: e.shard })),
+    version: { producer: i.version.producer, min_consumer: i.version.minConsumer },
+    tensors: i.entries.map((e) => ({
+      name: e.name, dtype: e.dtypeName, shape: e.shape, bytes: e.size, shard: e.shard,
+    })),
     values: i.entries.filter((e) => e.dtype === 1).reduce((n, e) => n + e.size / 4, 0),
   };
 }

@@ -40,7 +40,8 @@ export interface ImportResult {
 
 /** Scopes of a network's variables: anything under them must be used (else the architectures differ). */
 function ownScopes(model: ModelName): string[] {
-  return model === "kbranch" ? ["CNN_10m_branch/", "CNN_20m_branch/", "CNN_60m_branch/", "feature_fusion/", "classification/"] : [TF_SCOPES[model]];
+  if (model !== "kbranch") return [TF_SCOPES[model]];
+  return ["CNN_10m_branch/", "CNN_20m_branch/", "CNN_60m_branch/", "feature_fusion/", "classification/"];
 }
 
 const shapeText = (s: readonly number[]): string => `[${s.join(", ")}]`;
@@ -51,15 +52,19 @@ function resolveModel(c: Checkpoint, asked: ModelName | undefined): ModelName {
   const inferred = inferModel(names);
   if (asked !== undefined) {
     if (inferred !== undefined && inferred !== asked) {
-      throw new CheckpointError("E_CKPT_MODEL", `the checkpoint holds ${MODELS[inferred].title} (variables under ${TF_SCOPES[inferred]}), not ${MODELS[asked].title}`,
+      const holds = `${MODELS[inferred].title} (variables under ${TF_SCOPES[inferred]})`;
+      throw new CheckpointError("E_CKPT_MODEL", `the checkpoint holds ${holds}, not ${MODELS[asked].title}`,
         { file: c.source.path }, `use --model ${inferred}, or leave --model out`);
     }
     return asked;
   }
   if (inferred !== undefined) return inferred;
   const tops = [...new Set(names.filter((n) => !isTrainingState(n)).map((n) => n.split("/")[0]))].slice(0, 8);
-  throw new CheckpointError("E_CKPT_MODEL", `cannot tell which network the checkpoint holds (top-level scopes: ${tops.join(", ") || "none"})`,
-    { file: c.source.path }, `expected variables under one of ${Object.values(TF_SCOPES).join(", ")}; pass --model if you know it`);
+  const scopes = tops.join(", ") || "none";
+  throw new CheckpointError("E_CKPT_MODEL",
+    `cannot tell which network the checkpoint holds (top-level scopes: ${scopes})`,
+    { file: c.source.path },
+    `expected variables under one of ${Object.values(TF_SCOPES).join(", ")}; pass --model if you know it`);
 }
 
 interface Plan {
@@ -89,7 +94,9 @@ function plan(c: Checkpoint, model: ModelName, net: tfl.LayersModel): Plan[] {
       continue;
     }
     if (e.dtypeName !== "float32") problems.push(`${t.name} is ${e.dtypeName}, expected float32`);
-    else if (shapeText(e.shape) !== shapeText(t.shape)) problems.push(`${t.name} has shape ${shapeText(e.shape)}, ben19 expects ${shapeText(t.shape)}`);
+    else if (shapeText(e.shape) !== shapeText(t.shape)) {
+      problems.push(`${t.name} has shape ${shapeText(e.shape)}, ben19 expects ${shapeText(t.shape)}`);
+    }
     else plans.push({ weight: w, tf: t, ones: false });
   }
   const scopes = ownScopes(model);
@@ -98,14 +105,18 @@ function plan(c: Checkpoint, model: ModelName, net: tfl.LayersModel): Plan[] {
     problems.push(`unexpected ${e.name} ${shapeText(e.shape)} (not part of ben19's ${MODELS[model].title})`);
   }
   if (problems.length > 0) {
-    throw new CheckpointError("E_CKPT_MISMATCH", `the checkpoint does not fit ben19's ${MODELS[model].title} (${problems.length} difference${problems.length > 1 ? "s" : ""}):\n  ${problems.join("\n  ")}\n`,
+    const count = `${problems.length} difference${problems.length > 1 ? "s" : ""}`;
+    throw new CheckpointError("E_CKPT_MISMATCH",
+      `the checkpoint does not fit ben19's ${MODELS[model].title} (${count}):\n  ${problems.join("\n  ")}\n`,
       { file: c.source.path }, "pass the reference's checkpoint of this network with 19 classes, or the right --model");
   }
   return plans;
 }
 
 /** Loads the checkpoint's values into `net` (a fresh ben19 network of kind `model`); returns what was used. */
-export function loadInto(c: Checkpoint, model: ModelName, net: tfl.LayersModel): Pick<ImportResult, "loaded" | "values" | "onesFilled" | "ignored"> {
+type Loaded = Pick<ImportResult, "loaded" | "values" | "onesFilled" | "ignored">;
+
+export function loadInto(c: Checkpoint, model: ModelName, net: tfl.LayersModel): Loaded {
   const plans = plan(c, model, net);
   let values = 0;
   for (const p of plans) {
@@ -127,7 +138,8 @@ export function loadInto(c: Checkpoint, model: ModelName, net: tfl.LayersModel):
 
 function checkOut(out: string): void {
   if (existsSync(out) && readdirSync(out).length > 0) {
-    throw new CheckpointError("E_OUT_EXISTS", "the output folder exists and is not empty", { file: out }, "choose a new -o folder, or remove this one");
+    throw new CheckpointError("E_OUT_EXISTS", "the output folder exists and is not empty", { file: out },
+      "choose a new -o folder, or remove this one");
   }
 }
 
@@ -141,8 +153,13 @@ export async function importTf1(o: ImportOptions): Promise<ImportResult> {
     try {
       const loaded = loadInto(c, model, net);
       const sources = c.source.sha256();
-      const importedFrom = { format: "tensorflow-1-checkpoint", path: resolve(o.input), checkpoint: c.source.label, files: sources, ...loaded, ignored: loaded.ignored.length };
-      const meta = makeMetadata(model, { stats: REFERENCE_STATS, resample: DEFAULT_RESAMPLE, training: { importedFrom } });
+      // snake_case keys, as in every JSON file ben19 writes.
+      const imported_from = {
+        format: "tensorflow-1-checkpoint", path: resolve(o.input), checkpoint: c.source.label, files: sources,
+        loaded: loaded.loaded, values: loaded.values, ones_filled: loaded.onesFilled, ignored: loaded.ignored.length,
+      };
+      const training = { imported_from };
+      const meta = makeMetadata(model, { stats: REFERENCE_STATS, resample: DEFAULT_RESAMPLE, training });
       const tmp = `${o.out.replace(/[/\\]+$/, "")}.import-${process.pid}.tmp`;
       rmSync(tmp, { recursive: true, force: true });
       try {

@@ -30,7 +30,9 @@ export const TF_SCOPES: Readonly<Record<ModelName, string>> = {
 };
 
 const SLIM_WEIGHT: Readonly<Record<string, string>> = { kernel: "weights", bias: "biases" };
-const BRANCHES: Readonly<Record<string, string>> = { b10: "CNN_10m_branch", b20: "CNN_20m_branch", b60: "CNN_60m_branch" };
+const BRANCHES: Readonly<Record<string, string>> = {
+  b10: "CNN_10m_branch", b20: "CNN_20m_branch", b60: "CNN_60m_branch",
+};
 
 /** K-BranchCNN: ben19 layer `b10_conv2` is the reference's CNN_10m_branch/conv_block_1/conv_layer. */
 function kbranch(layer: string, weight: string): string | undefined {
@@ -75,7 +77,9 @@ const NAMERS: Readonly<Record<ModelName, (layer: string, weight: string) => stri
 };
 
 /** The layer whose kernel is a Slim 1×1 convolution in the checkpoint and a dense kernel in ben19. */
-const CONV_CLASSIFIER: Partial<Record<ModelName, string>> = { vgg16: "fc8", vgg19: "fc8", resnet50: "logits", resnet101: "logits", resnet152: "logits" };
+const CONV_CLASSIFIER: Partial<Record<ModelName, string>> = {
+  vgg16: "fc8", vgg19: "fc8", resnet50: "logits", resnet101: "logits", resnet152: "logits",
+};
 
 /**
  * The checkpoint variable for a ben19 weight given by its original name (`layer/weight`, e.g. `b10_conv1/kernel`)
@@ -88,7 +92,8 @@ export function tfWeight(model: ModelName, originalName: string, shape: readonly
   const name = NAMERS[model](layer, weight);
   if (name === undefined) return undefined;
   const conv = CONV_CLASSIFIER[model] === layer && weight === "kernel";
-  return { name, shape: conv ? [1, 1, ...shape] : [...shape], onesIfAbsent: model.startsWith("resnet") && weight === "gamma" };
+  const onesIfAbsent = model.startsWith("resnet") && weight === "gamma";
+  return { name, shape: conv ? [1, 1, ...shape] : [...shape], onesIfAbsent };
 }
 
 /** Optimizer state and counters a training checkpoint also holds; never model weights. */

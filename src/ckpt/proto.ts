@@ -5,6 +5,11 @@
 /** Thrown for truncated or malformed protobuf bytes; the caller names the file and key. */
 export class ProtoError extends Error {}
 
+/** The little-endian uint32 at `at`. */
+export const readU32 = (b: Uint8Array, at: number): number =>
+  ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)
+    | ((b[at + 3] as number) << 24)) >>> 0;
+
 export type Field =
   | { no: number; wire: 0; value: number }
   | { no: number; wire: 1; value: Uint8Array }
@@ -50,7 +55,7 @@ export class ProtoReader {
       case 2: return { no, wire, value: this.bytes(this.varint()) };
       case 5: {
         const b = this.bytes(4);
-        return { no, wire, value: ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0 };
+        return { no, wire, value: readU32(b, 0) };
       }
       default: throw new ProtoError(`unsupported wire type ${wire} (field ${no})`);
     }

@@ -3,6 +3,8 @@
 // tagged by their low two bits: 00 literal, 01 copy with 1-byte offset, 10 copy with 2-byte offset, 11 copy with
 // 4-byte offset (github.com/google/snappy, format_description.txt).
 
+import { readU32 } from "./proto.js";
+
 export class SnappyError extends Error {}
 
 function varint(src: Uint8Array): { value: number; at: number } {
@@ -61,7 +63,7 @@ export function snappyDecompress(src: Uint8Array, maxLength = 1 << 30): Uint8Arr
     } else {
       need(4);
       len = (tag >>> 2) + 1;
-      offset = ((src[ip] as number) | ((src[ip + 1] as number) << 8) | ((src[ip + 2] as number) << 16) | ((src[ip + 3] as number) << 24)) >>> 0;
+      offset = readU32(src, ip);
       ip += 4;
     }
     if (offset === 0 || offset > op) throw new SnappyError(`copy offset ${offset} outside the ${op} bytes written`);

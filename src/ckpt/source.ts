@@ -34,23 +34,31 @@ function statePrefix(text: string): string | undefined {
 }
 
 /** One prefix out of the `.index` files found; `state(dir)` reads a `checkpoint` file in dir, if there is one. */
-function choose(path: string, prefixes: string[], state: (dir: string) => string | undefined, join2: (a: string, b: string) => string): string {
+function choose(
+  path: string, prefixes: string[], state: (dir: string) => string | undefined, join2: (a: string, b: string) => string,
+): string {
   if (prefixes.length === 1) return prefixes[0] as string;
-  if (prefixes.length === 0) missing(path, "holds no TensorFlow checkpoint (no *.index file)", "pass the reference's zip, its extracted folder, or PREFIX.index");
+  if (prefixes.length === 0) {
+    missing(path, "holds no TensorFlow checkpoint (no *.index file)",
+      "pass the reference's zip, its extracted folder, or PREFIX.index");
+  }
   for (const dir of [...new Set(prefixes.map((p) => posix.dirname(p)))]) {
     const named = state(dir);
     if (named === undefined) continue;
     const full = named.includes("/") && prefixes.includes(named) ? named : join2(dir, posix.basename(named));
     if (prefixes.includes(full)) return full;
   }
-  return missing(path, `holds ${prefixes.length} checkpoints: ${prefixes.join(", ")}`, "pass one of them as PREFIX or PREFIX.index");
+  return missing(path, `holds ${prefixes.length} checkpoints: ${prefixes.join(", ")}`,
+    "pass one of them as PREFIX or PREFIX.index");
 }
 
 function fromZip(path: string): CheckpointSource {
   const zip = new ZipReader(path);
   try {
     const byName = new Map(zip.members.map((m) => [m.name, m]));
-    const prefixes = zip.members.filter((m) => m.name.endsWith(INDEX) && !m.name.startsWith("__MACOSX/")).map((m) => m.name.slice(0, -INDEX.length));
+    const prefixes = zip.members
+      .filter((m) => m.name.endsWith(INDEX) && !m.name.startsWith("__MACOSX/"))
+      .map((m) => m.name.slice(0, -INDEX.length));
     const state = (dir: string): string | undefined => {
       const m = byName.get(dir === "." ? "checkpoint" : `${dir}/checkpoint`);
       return m === undefined ? undefined : statePrefix(new TextDecoder().decode(zip.extract(m)));
@@ -86,10 +94,15 @@ function indexFiles(dir: string, depth: number): string[] {
 
 function fromFiles(path: string, prefix: string): CheckpointSource {
   const read = (file: string): Uint8Array => {
-    if (!existsSync(file)) missing(file, "is missing", "a checkpoint is PREFIX.index plus every PREFIX.data-NNNNN-of-NNNNN file: copy or extract them all");
+    if (!existsSync(file)) {
+      missing(file, "is missing",
+        "a checkpoint is PREFIX.index plus every PREFIX.data-NNNNN-of-NNNNN file: copy or extract them all");
+    }
     return readFileSync(file);
   };
-  const files = (): string[] => readdirSync(dirname(prefix)).filter((f) => f.startsWith(`${basename(prefix)}.`) && (f.endsWith(INDEX) || f.includes(".data-"))).sort();
+  const own = (f: string): boolean =>
+    f.startsWith(`${basename(prefix)}.`) && (f.endsWith(INDEX) || f.includes(".data-"));
+  const files = (): string[] => readdirSync(dirname(prefix)).filter(own).sort();
   return {
     path, kind: "files", label: prefix,
     index: () => read(`${prefix}${INDEX}`),
@@ -113,6 +126,9 @@ export function openCheckpoint(path: string): CheckpointSource {
   if (existsSync(`${path}${INDEX}`)) return fromFiles(path, path);
   const data = /^(.*)\.data-\d{5}-of-\d{5}$/.exec(path);
   if (data?.[1] !== undefined && existsSync(`${data[1]}${INDEX}`)) return fromFiles(path, data[1]);
-  return missing(path, existsSync(path) ? "is not a checkpoint (expected a .zip, a folder, PREFIX.index or PREFIX)" : "does not exist",
+  const what = existsSync(path)
+    ? "is not a checkpoint (expected a .zip, a folder, PREFIX.index or PREFIX)"
+    : "does not exist";
+  return missing(path, what,
     "pass the reference's zip (e.g. K-BranchCNN.zip), its extracted folder, or PREFIX.index");
 }

@@ -3,7 +3,7 @@
 // last key to its handle, and a 48-byte footer (metaindex handle, index handle, padding, magic). Every block is
 // followed by a compression byte (0 none, 1 snappy) and the masked CRC32C of the block and that byte, which
 // TensorFlow always verifies; so does this reader.
-import { ProtoError, ProtoReader } from "./proto.js";
+import { ProtoError, ProtoReader, readU32 as u32 } from "./proto.js";
 import { snappyDecompress, SnappyError } from "./snappy.js";
 
 export const TABLE_MAGIC = [0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb] as const;
@@ -32,15 +32,18 @@ function readHandle(r: ProtoReader): Handle {
   return { offset: r.varint(), size: r.varint() };
 }
 
-const u32 = (b: Uint8Array, at: number): number =>
-  ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16) | ((b[at + 3] as number) << 24)) >>> 0;
 
 /** The contents of the block at `h`, checked against its CRC and decompressed. */
 function readBlock(file: Uint8Array, h: Handle, crc: MaskedCrc): Uint8Array {
   const end = h.offset + h.size;
-  if (end + BLOCK_TRAILER_BYTES > file.length) throw new TableError(`block of ${h.size} bytes runs past the end of the file`, h.offset);
+  if (end + BLOCK_TRAILER_BYTES > file.length) {
+    throw new TableError(`block of ${h.size} bytes runs past the end of the file`, h.offset);
+  }
   const stored = u32(file, end + 1);
-  if (crc.maskedCrc32c(file.subarray(h.offset, end + 1)) !== stored) throw new TableError("block checksum mismatch", h.offset);
+  // The CRC covers the block and its compression byte.
+  if (crc.maskedCrc32c(file.subarray(h.offset, end + 1)) !== stored) {
+    throw new TableError("block checksum mismatch", h.offset);
+  }
   const raw = file.subarray(h.offset, end);
   const type = file[end] as number;
   if (type === COMPRESSION.none) return raw;
@@ -79,9 +82,13 @@ function blockEntries(block: Uint8Array, at: number): [Uint8Array, Uint8Array][]
 
 /** Every key/value entry of the table in `file`, in key order. */
 export function readTable(file: Uint8Array, crc: MaskedCrc): [Uint8Array, Uint8Array][] {
-  if (file.length < FOOTER_BYTES) throw new TableError(`${file.length} bytes is shorter than a table footer (${FOOTER_BYTES})`);
+  if (file.length < FOOTER_BYTES) {
+    throw new TableError(`${file.length} bytes is shorter than a table footer (${FOOTER_BYTES})`);
+  }
   const footer = file.length - FOOTER_BYTES;
-  if (!TABLE_MAGIC.every((b, i) => file[footer + 40 + i] === b)) throw new TableError("no table magic number at the end: not a checkpoint index", footer + 40);
+  if (!TABLE_MAGIC.every((b, i) => file[footer + 40 + i] === b)) {
+    throw new TableError("no table magic number at the end: not a checkpoint index", footer + 40);
+  }
   try {
     const f = new ProtoReader(file.subarray(footer, footer + 40));
     readHandle(f); // metaindex: TensorFlow writes no filters, nothing to read there

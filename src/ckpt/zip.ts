@@ -87,12 +87,16 @@ export class ZipReader {
         offset = u64(z, 48);
       }
     }
-    if (offset + size > this.bytes) this.fail("the central directory runs past the end of the file (truncated download?)");
+    if (offset + size > this.bytes) {
+      this.fail("the central directory runs past the end of the file (truncated download?)");
+    }
     const dir = this.read(offset, size);
     const out: ZipMember[] = [];
     let p = 0;
     for (let i = 0; i < count; i++) {
-      if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL) this.fail(`bad central directory entry ${i}`, offset + p);
+      if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL) {
+        this.fail(`bad central directory entry ${i}`, offset + p);
+      }
       const nameLength = dir.readUInt16LE(p + 28);
       const extraLength = dir.readUInt16LE(p + 30);
       const commentLength = dir.readUInt16LE(p + 32);
@@ -112,8 +116,14 @@ export class ZipReader {
         const len = dir.readUInt16LE(e + 2);
         if (id === 1) {
           let q = e + 4;
-          if (m.size === 0xffffffff) (m.size = u64(dir, q)), (q += 8);
-          if (m.compressedSize === 0xffffffff) (m.compressedSize = u64(dir, q)), (q += 8);
+          if (m.size === 0xffffffff) {
+            m.size = u64(dir, q);
+            q += 8;
+          }
+          if (m.compressedSize === 0xffffffff) {
+            m.compressedSize = u64(dir, q);
+            q += 8;
+          }
           if (m.localOffset === 0xffffffff) m.localOffset = u64(dir, q);
         }
         e += 4 + len;
@@ -129,7 +139,9 @@ export class ZipReader {
     const local = this.read(m.localOffset, 30);
     if (local.readUInt32LE(0) !== LOCAL) this.fail(`bad local header of ${m.name}`, m.localOffset);
     const start = m.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    if (start + m.compressedSize > this.bytes) this.fail(`${m.name} runs past the end of the file (truncated download?)`, start);
+    if (start + m.compressedSize > this.bytes) {
+      this.fail(`${m.name} runs past the end of the file (truncated download?)`, start);
+    }
     const raw = this.read(start, m.compressedSize);
     let data: Uint8Array;
     if (m.method === 0) data = raw;

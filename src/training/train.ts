@@ -21,6 +21,7 @@ import { countRecords } from "../tfrecord/count.js";
 import { checkFirstRecords } from "../tfrecord/schema.js";
 import { createCore, type ResampleMethod } from "../wasm/core.js";
 import { adam } from "./adam.js";
+import { checkInit, initFrom } from "./init-from.js";
 import { CHECKPOINT_FILE, hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
 import { evaluateDataset } from "./evaluate.js";
 import { logitsModel } from "./logits.js";
@@ -69,6 +70,8 @@ export interface TrainOptions {
   workers?: number | undefined;
   /** Stop after this many steps in total (a deliberate interruption; tests and time-boxed jobs). */
   maxSteps?: number | undefined;
+  /** Start from the weights of this model folder (fine-tuning), e.g. one made by `ben19 import-tf1`. */
+  init?: string | undefined;
 }
 
 export interface StepInfo {
@@ -220,6 +223,7 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   const records = o.train.reduce((n, f) => n + countRecords(f), 0);
   if (records === 0) throw new OptionError("--train", options.train, "the shards hold no records");
   await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore());
+  if (o.init !== undefined && !o.resume) checkInit(o.init, o.model);
   // The options as recorded in config.json and in the model's metadata: absolute paths, snake_case keys as in every
   // JSON file ben19 writes (batch_size, shuffle_buffer, …).
   const absolute = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
@@ -249,6 +253,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
     resumedFrom = await loadCheckpoint(o.out, model, optimizer, print);
     state = { lossSum: 0, seconds: 0, ...resumedFrom };
   } else {
+    if (o.init !== undefined) await initFrom(model, o.init);
     const config = { tool: { name: "ben19", version: VERSION }, ...recorded, stats, fingerprint: print };
     writeFileDurable(join(o.out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
   }

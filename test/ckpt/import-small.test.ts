@@ -51,10 +51,15 @@ test("a checkpoint that does not fit is one named error listing every difference
   const vars = referenceVariables("kbranch");
   const tensors = vars
     .filter((v) => v.name !== "CNN_20m_branch/conv_block_1/batch_norm/moving_mean") // missing
-    .map((v) => (v.name.startsWith("classification/fc_layer/") ? { ...v, shape: v.shape.map((d) => (d === 19 ? 43 : d)) } : v)) // 43 classes
+    // 43 classes
+    .map((v) => (v.name.startsWith("classification/fc_layer/")
+      ? { ...v, shape: v.shape.map((d) => (d === 19 ? 43 : d)) }
+      : v))
     .map((v) => f32(v.name, v.shape, new Float32Array(v.shape.reduce((a, b) => a * b, 1))));
-  tensors.push(f32("CNN_60m_branch/conv_block_3/conv_layer/kernel", [2, 2, 32, 32], new Float32Array(4096))); // unexpected
-  tensors.push({ name: "CNN_10m_branch/conv_block_0/conv_layer/bias/Adam", dtype: 1, shape: [32], data: new Uint8Array(128) });
+  // unexpected
+  tensors.push(f32("CNN_60m_branch/conv_block_3/conv_layer/kernel", [2, 2, 32, 32], new Float32Array(4096)));
+  const slot = "CNN_10m_branch/conv_block_0/conv_layer/bias/Adam";
+  tensors.push({ name: slot, dtype: 1, shape: [32], data: new Uint8Array(128) });
   writeBundle(join(dir, "k", "model.ckpt-10"), tensors, core);
   const out = join(dir, "out");
   const io = memoryIo();
@@ -71,8 +76,10 @@ test("a checkpoint that does not fit is one named error listing every difference
 
   const wrong = memoryIo();
   assert.equal(await run(["import-tf1", join(dir, "k"), "--model", "resnet50", "-o", out], wrong), 1);
-  assert.match(wrong.stderr, /holds K-BranchCNN \(variables under CNN_10m_branch\/\), not ResNet50 \(use --model kbranch/);
+  assert.match(wrong.stderr,
+    /holds K-BranchCNN \(variables under CNN_10m_branch\/\), not ResNet50 \(use --model kbranch/);
   const none = memoryIo();
-  assert.equal(await run(["import-tf1", join(PROJECT_ROOT, "test", "fixtures", "tf1", "saved_model_counter"), "-o", out], none), 1);
+  const counter = join(PROJECT_ROOT, "test", "fixtures", "tf1", "saved_model_counter");
+  assert.equal(await run(["import-tf1", counter, "-o", out], none), 1);
   assert.match(none.stderr, /cannot tell which network the checkpoint holds \(top-level scopes: counter\)/);
 });

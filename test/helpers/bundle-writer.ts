@@ -5,7 +5,7 @@
 // reference's variable names and random values, and to round-trip the reader.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { pushVarint } from "../../src/ckpt/proto.js";
+import { pushVarint, readU32 } from "../../src/ckpt/proto.js";
 import type { MaskedCrc } from "../../src/ckpt/table.js";
 
 export interface WriterTensor {
@@ -75,7 +75,7 @@ export function snappyCompress(src: Uint8Array): Uint8Array {
   };
   let i = 0;
   while (i + 4 <= src.length) {
-    const key = ((src[i] as number) | ((src[i + 1] as number) << 8) | ((src[i + 2] as number) << 16) | ((src[i + 3] as number) << 24)) >>> 0;
+    const key = readU32(src, i);
     const prev = table.get(key);
     table.set(key, i);
     if (prev !== undefined) {
@@ -141,7 +141,8 @@ export function buildTable(entries: [Uint8Array, Uint8Array][], crc: MaskedCrc, 
   let bytes = 0;
   const flush = (): void => {
     if (pending.length === 0) return;
-    index.push([(pending.at(-1) as [Uint8Array, Uint8Array])[0], Uint8Array.from(emit(block(pending, o.restartInterval ?? 16)))]);
+    const last = (pending.at(-1) as [Uint8Array, Uint8Array])[0];
+    index.push([last, Uint8Array.from(emit(block(pending, o.restartInterval ?? 16)))]);
     pending = [];
     bytes = 0;
   };
@@ -172,7 +173,9 @@ export function writeBundle(prefix: string, tensors: WriterTensor[], crc: Masked
     if (o.bigEndian === true) {
       const w = o.width?.(t) ?? 4;
       bytes = new Uint8Array(t.data.length);
-      for (let p = 0; p < bytes.length; p += w) for (let j = 0; j < w; j++) bytes[p + j] = t.data[p + w - 1 - j] as number;
+      for (let p = 0; p < bytes.length; p += w) {
+        for (let j = 0; j < w; j++) bytes[p + j] = t.data[p + w - 1 - j] as number;
+      }
     }
     const e: number[] = [];
     field(e, 1, 0);

@@ -18,7 +18,10 @@ import { writeReferenceCheckpoint } from "./reference-ckpt.js";
 import { referenceLogits, RefNet, type RefModel } from "./reference-nets.js";
 import { writeZip } from "./zip-writer.js";
 
-const digest = (a: Float32Array): string => createHash("sha1").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
+type T4 = tf.Tensor4D;
+
+const digest = (a: Float32Array): string =>
+  createHash("sha1").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
 
 export interface ImportCheck {
   /** Pass the checkpoint as a zip (deflated when small) rather than a folder. */
@@ -31,7 +34,8 @@ export async function checkImport(model: RefModel, o: ImportCheck): Promise<{ se
   const started = performance.now();
   const dir = tempDir(`import-${model}-`);
   const core = await createCore();
-  const ck = writeReferenceCheckpoint(model, join(dir, "ckpt", model, "model.ckpt-6000"), 7, core, { shards: o.shards ?? 1, snappy: true });
+  const prefix = join(dir, "ckpt", model, "model.ckpt-6000");
+  const ck = writeReferenceCheckpoint(model, prefix, 7, core, { shards: o.shards ?? 1, snappy: true });
   let input = join(dir, "ckpt");
   if (o.zip) {
     input = join(dir, `${model}.zip`);
@@ -42,17 +46,21 @@ export async function checkImport(model: RefModel, o: ImportCheck): Promise<{ se
   const out = join(dir, "imported");
   const io = memoryIo();
   assert.equal(await run(["import-tf1", input, "-o", out, "--json"], io), 0, io.stderr);
-  const r = JSON.parse(io.stdout) as { model: string; loaded: number; ignored: string[]; onesFilled: number; sources: { file: string; sha256: string }[] };
+  type Sources = { file: string; sha256: string }[];
+  type Result = { model: string; loaded: number; ignored: string[]; ones_filled: number; sources: Sources };
+  const r = JSON.parse(io.stdout) as Result;
   assert.equal(r.model, model);
   assert.equal(r.loaded, ck.values.size);
-  assert.equal(r.onesFilled, 0);
+  assert.equal(r.ones_filled, 0);
   assert.deepEqual([...r.ignored].sort(), [...ck.extras].sort());
   assert.ok(r.sources.length >= 1 && r.sources.every((s) => /^[0-9a-f]{64}$/.test(s.sha256)));
-  const meta = JSON.parse(readFileSync(join(out, "ben19.json"), "utf8")) as { model: string; resample: string; training: { importedFrom: { files: { file: string; sha256: string }[] } } };
+  type Meta = { model: string; resample: string; training: { imported_from: { files: Sources } } };
+  const meta = JSON.parse(readFileSync(join(out, "ben19.json"), "utf8")) as Meta;
   assert.equal(meta.model, model);
   assert.equal(meta.resample, "tf1-bicubic");
   if (o.zip) {
-    assert.deepEqual(meta.training.importedFrom.files, [{ file: basename(input), sha256: createHash("sha256").update(readFileSync(input)).digest("hex") }]);
+    const sha256 = createHash("sha256").update(readFileSync(input)).digest("hex");
+    assert.deepEqual(meta.training.imported_from.files, [{ file: basename(input), sha256 }]);
   }
 
   await selectBackend("wasm");
@@ -68,7 +76,8 @@ export async function checkImport(model: RefModel, o: ImportCheck): Promise<{ se
   assert.equal(matched.size, ck.values.size, "every checkpoint variable is used exactly once");
 
   // (2) Logits on a fixed input: ben19's network vs the reference written in plain ops from the same arrays.
-  const inputs = loaded.model.inputs.map((i, k) => tf.randomNormal([o.batch, ...(i.shape.slice(1) as [number, number, number])], 0, 1, "float32", 100 + k) as tf.Tensor4D);
+  const inputs = loaded.model.inputs.map((i, k) =>
+    tf.randomNormal([o.batch, ...(i.shape.slice(1) as [number, number, number])], 0, 1, "float32", 100 + k) as T4);
   const ours = (await (logitsModel(loaded.model).predict(inputs) as tf.Tensor).data()) as Float32Array;
   const refNet = new RefNet((name) => ck.values.get(name) as Float32Array);
   const refT = tf.tidy(() => referenceLogits(model, refNet, inputs) as tf.Tensor2D);

@@ -48,7 +48,9 @@ export function referenceVariables(model: RefModel): { name: string; shape: numb
   return n.vars;
 }
 
-export function writeReferenceCheckpoint(model: RefModel, prefix: string, seed: number, crc: MaskedCrc, o: WriterOptions = {}): ReferenceCheckpoint {
+export function writeReferenceCheckpoint(
+  model: RefModel, prefix: string, seed: number, crc: MaskedCrc, o: WriterOptions = {},
+): ReferenceCheckpoint {
   const r = rng(seed);
   const values = new Map<string, Float32Array>();
   const tensors: WriterTensor[] = [];

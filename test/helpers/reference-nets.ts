@@ -7,6 +7,14 @@ import { tf } from "../../src/runtime/tf.js";
 
 type T = tf.Tensor4D;
 
+interface ConvOptions {
+  stride?: number;
+  pad: "same" | "valid";
+  bias: boolean;
+  /** Slim names (weights, biases) rather than tf.layers ones (kernel, bias). */
+  slim: boolean;
+}
+
 /** Records the variables a network declares and, given values, computes with them (x === null: declare only). */
 export class RefNet {
   readonly vars: { name: string; shape: number[] }[] = [];
@@ -19,7 +27,7 @@ export class RefNet {
   }
 
   /** Convolution (+ bias) named scope/{kernel,bias} (tf.layers) or scope/{weights,biases} (Slim). */
-  conv(x: T | null, scope: string, k: number, cin: number, cout: number, o: { stride?: number; pad: "same" | "valid"; bias: boolean; slim: boolean }): T | null {
+  conv(x: T | null, scope: string, k: number, cin: number, cout: number, o: ConvOptions): T | null {
     const w = this.v(`${scope}/${o.slim ? "weights" : "kernel"}`, [k, k, cin, cout]) as tf.Tensor4D | undefined;
     const b = o.bias ? this.v(`${scope}/${o.slim ? "biases" : "bias"}`, [cout]) : undefined;
     if (x === null || w === undefined) return null;
@@ -34,7 +42,8 @@ export class RefNet {
     const beta = this.v(`${scope}/beta`, [c]);
     const mean = this.v(`${scope}/moving_mean`, [c]);
     const variance = this.v(`${scope}/moving_variance`, [c]);
-    if (x === null || gamma === undefined || beta === undefined || mean === undefined || variance === undefined) return null;
+    if (x === null || gamma === undefined || beta === undefined) return null;
+    if (mean === undefined || variance === undefined) return null;
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta) as X;
   }
 
@@ -46,12 +55,14 @@ export class RefNet {
 }
 
 const relu = <X extends tf.Tensor>(x: X | null): X | null => (x === null ? null : tf.relu(x));
-const pool = (x: T | null, k: number, s: number, pad: "same" | "valid"): T | null => (x === null ? null : tf.maxPool(x, k, s, pad));
+const pool = (x: T | null, k: number, s: number, pad: "same" | "valid"): T | null =>
+  (x === null ? null : tf.maxPool(x, k, s, pad));
 
 /** K-BranchCNN.py: conv_block / fully_connected_block = layer → tf.layers.batch_normalization (eps 1e-3) → ReLU. */
 export function kbranchRef(n: RefNet, inputs: [T, T, T] | null): tf.Tensor2D | null {
   const convBlock = (x: T | null, scope: string, k: number, cin: number, cout: number): T | null =>
-    relu(n.bn(n.conv(x, `${scope}/conv_layer`, k, cin, cout, { pad: "same", bias: true, slim: false }), `${scope}/batch_norm`, cout, 1e-3));
+    relu(n.bn(n.conv(x, `${scope}/conv_layer`, k, cin, cout, { pad: "same", bias: true, slim: false }),
+      `${scope}/batch_norm`, cout, 1e-3));
   const fcBlock = (x: tf.Tensor2D | null, scope: string, cin: number): tf.Tensor2D | null =>
     relu(n.bn(n.dense(x, `${scope}/fc_layer`, cin, 128), `${scope}/batch_norm`, 128, 1e-3));
   const flat = (x: T | null): tf.Tensor2D | null => (x === null ? null : tf.reshape(x, [x.shape[0], -1]));
@@ -68,7 +79,8 @@ export function kbranchRef(n: RefNet, inputs: [T, T, T] | null): tf.Tensor2D | n
   c = convBlock(c, "CNN_60m_branch/conv_block_1", 2, 32, 32);
   c = convBlock(c, "CNN_60m_branch/conv_block_2", 2, 32, 32);
   const fcc = fcBlock(flat(c), "CNN_60m_branch/fc_block_0", 20 * 20 * 32);
-  const fused = fcBlock(fa === null || fb === null || fcc === null ? null : tf.concat([fa, fb, fcc], -1), "feature_fusion/fc_block_0", 384);
+  const merged = fa === null || fb === null || fcc === null ? null : tf.concat([fa, fb, fcc], -1);
+  const fused = fcBlock(merged, "feature_fusion/fc_block_0", 384);
   return n.dense(fused, "classification/fc_layer", 128, 19);
 }
 
@@ -100,13 +112,15 @@ const RESNET = { resnet_v1_50: [3, 4, 6, 3], resnet_v1_101: [3, 4, 23, 3], resne
 export function resnetRef(n: RefNet, scope: keyof typeof RESNET, x: T | null): tf.Tensor2D | null {
   const eps = 1e-5;
   /** resnet_utils.conv2d_same: explicit symmetric padding then VALID when strided; no bias, batch norm after. */
-  const convBn = (y: T | null, s: string, k: number, cin: number, cout: number, stride: number, act: boolean): T | null => {
+  const convBn = (y: T | null, s: string, k: number, cin: number, cout: number, stride: number, act: boolean):
+    T | null => {
     let inp = y;
     if (stride > 1 && k > 1 && inp !== null) {
       const beg = Math.floor((k - 1) / 2);
       inp = tf.pad(inp, [[0, 0], [beg, k - 1 - beg], [beg, k - 1 - beg], [0, 0]]);
     }
-    const z = n.bn(n.conv(inp, s, k, cin, cout, { stride, pad: stride > 1 && k > 1 ? "valid" : "same", bias: false, slim: true }), `${s}/BatchNorm`, cout, eps);
+    const pad = stride > 1 && k > 1 ? "valid" : "same";
+    const z = n.bn(n.conv(inp, s, k, cin, cout, { stride, pad, bias: false, slim: true }), `${s}/BatchNorm`, cout, eps);
     return act ? relu(z) : z;
   };
   let y = convBn(x, `${scope}/conv1`, 7, 10, 64, 2, true);
@@ -118,7 +132,9 @@ export function resnetRef(n: RefNet, scope: keyof typeof RESNET, x: T | null): t
     for (let u = 1; u <= units; u++) {
       const stride = u === units && b < 3 ? 2 : 1;
       const s = `${scope}/block${b + 1}/unit_${u}/bottleneck_v1`;
-      const shortcut = depth === din ? (stride === 1 ? y : pool(y, 1, stride, "same")) : convBn(y, `${s}/shortcut`, 1, din, depth, stride, false);
+      const shortcut = depth === din
+        ? (stride === 1 ? y : pool(y, 1, stride, "same"))
+        : convBn(y, `${s}/shortcut`, 1, din, depth, stride, false);
       let r = convBn(y, `${s}/conv1`, 1, din, base, 1, true);
       r = convBn(r, `${s}/conv2`, 3, base, base, stride, true);
       r = convBn(r, `${s}/conv3`, 1, base, depth, 1, false);

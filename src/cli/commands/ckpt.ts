@@ -19,8 +19,12 @@ export const command: CommandModule = {
           if (f.json === true) ctx.io.out(`${JSON.stringify(l, null, 2)}\n`);
           else {
             const width = Math.max(4, ...l.tensors.map((t) => t.name.length));
-            ctx.io.out(`${l.checkpoint}: ${l.tensors.length} tensors, ${l.values.toLocaleString("en-US")} float32 values, ${l.shards} data shard(s), ${l.endianness}-endian\n`);
-            for (const t of l.tensors) ctx.io.out(`${t.name.padEnd(width)}  ${t.dtype.padEnd(8)} [${t.shape.join(", ")}]\n`);
+            const values = l.values.toLocaleString("en-US");
+            ctx.io.out(`${l.checkpoint}: ${l.tensors.length} tensors, ${values} float32 values, `
+              + `${l.shards} data shard(s), ${l.endianness}-endian\n`);
+            for (const t of l.tensors) {
+              ctx.io.out(`${t.name.padEnd(width)}  ${t.dtype.padEnd(8)} [${t.shape.join(", ")}]\n`);
+            }
           }
         } finally {
           c.close();
@@ -28,6 +32,8 @@ export const command: CommandModule = {
         ctx.exit(0);
       });
     // Sub-commands of `ckpt` inherit the CLI's output routing and no-exit behaviour too.
-    for (const sub of ckpt.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    for (const sub of ckpt.commands) {
+      sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    }
   },
 };

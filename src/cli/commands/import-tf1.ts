@@ -16,19 +16,24 @@ export const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
     program
       .command("import-tf1")
-      .summary("import the reference's TensorFlow 1 checkpoint (K-BranchCNN.zip, VGG16.zip, …) as a ben19 model folder")
+      .summary("import the reference's TensorFlow 1 checkpoint (K-BranchCNN.zip, VGG16.zip, …) as a model folder")
       .argument("<checkpoint>", "the zip as published, its extracted folder, PREFIX.index or PREFIX")
-      .addOption(new Option("--model <name>", "the network (default: inferred from the variable names)").choices(MODEL_NAMES))
+      .addOption(new Option("--model <name>", "the network (default: inferred from the variable names)")
+        .choices(MODEL_NAMES))
       .requiredOption("-o, --out <dir>", "model folder to write (model.json, weights.bin, ben19.json)")
       .option("--json", "print the result as JSON")
       .action(async (input: string, f: ImportFlags) => {
         // The cpu backend only holds the weights on their way to weights.bin: no heap limit, no set-up.
         await selectBackend("cpu");
         const r = await importTf1({ input, model: f.model, out: f.out });
-        if (f.json === true) ctx.io.out(`${JSON.stringify(r, null, 2)}\n`);
+        const json = { ...r, onesFilled: undefined, ones_filled: r.onesFilled }; // snake_case, as all ben19 JSON
+        if (f.json === true) ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
         else {
           const ones = r.onesFilled > 0 ? `, ${r.onesFilled} absent batch-norm scales set to 1` : "";
-          ctx.io.out(`${MODELS[r.model].title}: ${r.loaded} tensors (${r.values.toLocaleString("en-US")} values) from ${r.checkpoint}${ones}; ${r.ignored.length} other entries ignored (optimizer state, counters)\nmodel folder: ${r.out} (use with predict/eval/serve --model, or train --init)\n`);
+          const values = r.values.toLocaleString("en-US");
+          ctx.io.out(`${MODELS[r.model].title}: ${r.loaded} tensors (${values} values) from ${r.checkpoint}${ones}; `
+            + `${r.ignored.length} other entries ignored (optimizer state, counters)\n`
+            + `model folder: ${r.out} (use with predict/eval/serve --model, or train --init)\n`);
         }
         ctx.exit(0);
       });

@@ -27,6 +27,7 @@ interface TrainFlags extends BackendFlags {
   overwrite?: boolean;
   workers?: number;
   maxSteps?: number;
+  init?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -49,6 +50,7 @@ export const command: CommandModule = {
       .addOption(new Option("--resample <method>", "upsampling of the 20 m bands for stack10").choices(Object.keys(RESAMPLE_METHODS)).default(TRAIN_DEFAULTS.resample))
       .option("--shuffle-buffer <n>", "shuffle buffer in records (~160 KB each; the reference's 130,000 needs ~20 GB)", parseInteger("--shuffle-buffer"), TRAIN_DEFAULTS.shuffleBuffer)
       .option("--checkpoint-every <steps>", "also checkpoint every this many steps (0: at epoch ends only)", parseInteger("--checkpoint-every"), TRAIN_DEFAULTS.checkpointEvery)
+      .option("--init <model>", "start from the weights of a model folder (fine-tuning; e.g. one from ben19 import-tf1)")
       .option("--resume", "continue the run in --out from its last checkpoint, exactly as if never stopped")
       .option("--overwrite", "delete the run already in --out (its config, logs, curves, checkpoint and model) and start again")
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
@@ -63,7 +65,7 @@ export const command: CommandModule = {
           batchSize: f.batchSize, lr: f.lr, seed: f.seed, backend: f.backend, threads: f.threads,
           stats: f.stats === undefined ? undefined : loadStats(f.stats), resample: f.resample,
           shuffleBuffer: f.shuffleBuffer, checkpointEvery: f.checkpointEvery, resume: f.resume === true, overwrite: f.overwrite === true,
-          workers: f.workers, maxSteps: f.maxSteps,
+          workers: f.workers, maxSteps: f.maxSteps, init: f.init,
         }, {
           onStart: ({ backend, batchSize, records, batchesPerEpoch, resumedFrom }) => {
             if (quiet) return;
