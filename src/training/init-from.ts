@@ -5,9 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OptionError } from "../core/errors.js";
 import { loadModel, modelDir } from "../models/io.js";
-import { METADATA_FILE } from "../models/metadata.js";
+import { METADATA_FILE } from "../contract/metadata.js";
 import type { ModelName } from "../models/registry.js";
-import type { tfl } from "../models/tf.js";
+import type { tfl } from "../runtime/tf.js";
 
 /** Checks that `path` is a model folder of network `model` (reads its ben19.json only). */
 export function checkInit(path: string, model: ModelName): void {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { run } from "../../src/cli/index.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { selectBackend } from "../../src/models/backend.js";
+import { selectBackend } from "../../src/runtime/backend.js";
 import { loadModel } from "../../src/models/io.js";
 import { prep } from "../../src/prep/run.js";
 import { createCore } from "../../src/wasm/core.js";
