@@ -4,7 +4,7 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
-import { clip, parseJsonBounded } from "../core/bounded.js";
+import { clip, parseJsonBounded } from "../io/bounded.js";
 import { PatchError } from "../core/errors.js";
 import { labels43ToIndices } from "../labels/convert.js";
 import { decodeWithGeotiff } from "./geotiff-fallback.js";
@@ -81,7 +81,7 @@ const HOSTILE_HINT = "replace it with the archive's file: a patch holds 12 band 
 /**
  * Reads the file into the thread's read buffer. Untrusted input (issue #15): opened without blocking (a FIFO would
  * hang the open), then one fstat on the descriptor: a regular file below the cap, or a named error before a byte is
- * read (a 1.5 GB sparse "band" is never read). See core/bounded.ts for the same rule on whole-buffer reads.
+ * read (a 1.5 GB sparse "band" is never read). See io/bounded.ts for the same rule on whole-buffer reads.
  */
 function readInto(file: string, patch: string, what: string): Uint8Array {
   const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));

@@ -4,8 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { clip } from "../core/bounded.js";
-import { Ben19Error, OptionError } from "../core/errors.js";
+import { Ben19Error, clip, OptionError } from "../core/errors.js";
 
 export interface Split {
   /** The file name up to its first dot (`train.csv.gz` → `train`). */

@@ -4,7 +4,7 @@
 /** Longest value (in characters) embedded in a message, errors.json or a manifest. */
 export const CLIP_CHARS = 300;
 
-/** `text` cut to `max` characters, saying how much was cut (see core/bounded.ts). */
+/** `text` cut to `max` characters, saying how much was cut (see io/bounded.ts). */
 export function clip(text: string, max = CLIP_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }

@@ -1,7 +1,6 @@
 // 43-class names → indices → the 19-class multi-hot vector (class i is the OR of its 43-class sources) → names.
-import { clip } from "../core/bounded.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import { PatchError } from "../core/errors.js";
+import { clip, PatchError } from "../core/errors.js";
 import { LABELS_19, LABELS_43, TARGET_19 } from "./nomenclature.js";
 
 const INDEX_43 = new Map<string, number>(LABELS_43.map((n, i) => [n, i]));

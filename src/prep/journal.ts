@@ -6,7 +6,7 @@
 // (Node's hash state cannot be saved), at sequential read speed.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { parseJsonBounded } from "../core/bounded.js";
+import { parseJsonBounded } from "../io/bounded.js";
 import { Ben19Error } from "../core/errors.js";
 import { writeFileDurable } from "../io/durable.js";
 import type { ExclusionInfo } from "./exclude.js";

@@ -4,8 +4,7 @@
 // --on-error fail → skip, and other exclusion lists, as long as each split's patches done so far are exactly the
 // ones this run would have done first (the journal keeps a sha256 of their names: prefix_sha256, CSV order only).
 import { createHash, type Hash } from "node:crypto";
-import { clip } from "../core/bounded.js";
-import { Ben19Error } from "../core/errors.js";
+import { Ben19Error, clip } from "../core/errors.js";
 import { fingerprint, type Journal, type JournalOptions } from "./journal.js";
 
 /** A running sha256 over the names of a split's patches done, in order; see the module comment. */

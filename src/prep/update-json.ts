@@ -6,7 +6,7 @@
 import { pyString, pythonJsonDumps } from "../archive/pyjson.js";
 import { writeFileDurable } from "../io/durable.js";
 import { MAX_LABEL_FILE_BYTES } from "../archive/patch.js";
-import { parseJsonBounded, readBoundedFile } from "../core/bounded.js";
+import { parseJsonBounded, readBoundedFile } from "../io/bounded.js";
 import { PatchError } from "../core/errors.js";
 
 export const UPDATE_JSON_KEY = "BigEarthNet_19_labels";

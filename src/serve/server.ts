@@ -1,6 +1,7 @@
 // The web demo's server: node:http, GET and HEAD only, files from the whitelist in routes.ts, streamed. It binds to
 // 127.0.0.1 by default: the demo is for the user's own browser, not for a network.
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
@@ -43,11 +44,25 @@ function checkedModelDir(path: string): string {
 }
 
 /**
- * Headers on every answer. The page loads only its own scripts, styles and the WASM it is served (no inline script,
- * no other origin, no framing), responses are never sniffed into another type, and no referrer leaks the URL.
+ * The sha256 sources of the page's inline scripts (its import map), so that the policy allows exactly those: an
+ * import map cannot be an external file, and hashing the page's own text keeps the policy true when it changes.
+ */
+function inlineScriptHashes(page: string): string {
+  if (!existsSync(page)) return "";
+  const bodies = [...readFileSync(page, "utf8").matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)];
+  return bodies.map((m) => ` 'sha256-${createHash("sha256").update(m[1] as string).digest("base64")}'`).join("");
+}
+
+/**
+ * Headers on every answer. The page loads only its own scripts (and its hashed import map), styles and the WASM it
+ * is served (no other origin, no framing), responses are never sniffed into another type, and no referrer leaks the
+ * URL.
  */
 const SECURITY_HEADERS = {
-  "content-security-policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy": "default-src 'self'; "
+    + `script-src 'self' 'wasm-unsafe-eval'${inlineScriptHashes(join(PACKAGE_ROOT, "web", "index.html"))}; `
+    + "style-src 'self'; img-src 'self' data: blob:; connect-src 'self' data: blob:; worker-src 'self' blob:; "
+    + "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
 } as const;

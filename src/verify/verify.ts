@@ -9,7 +9,7 @@ import { v2PatchDir } from "../archive/v2/layout.js";
 import { maskToMultiHot } from "../archive/v2/metadata.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
-import { parseJsonBounded } from "../core/bounded.js";
+import { parseJsonBounded } from "../io/bounded.js";
 import { Ben19Error } from "../core/errors.js";
 import { sha256OfFile } from "../io/hash.js";
 import { multiHot19, names19 } from "../labels/convert.js";

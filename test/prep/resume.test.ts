@@ -143,7 +143,8 @@ test("the leftover of a killed run: an error without --resume, refused with othe
   assert.equal(again.code, 0, again.stderr);
   assertSameFolder(o.out, want);
   const again2 = await cli([...args({ ...o, shards: 4 }), "--resume"]);
-  assert.equal(again2.code, 1);
+  // A folder that already holds a finished run is a usage error (exit 2, src/cli/exit.ts): the fix is a flag.
+  assert.equal(again2.code, 2);
   assert.match(again2.stderr, /finished run.*--overwrite/s);
 });
 

@@ -5,9 +5,9 @@
 // that names no file). And any value put into a message, errors.json or a manifest is clipped to a few hundred
 // characters, so a 50 MB labels array cannot become a 50 MB error line.
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { Ben19Error, clip } from "./errors.js";
+import { Ben19Error, clip } from "../core/errors.js";
 
-export { clip, CLIP_CHARS } from "./errors.js";
+export { clip, CLIP_CHARS } from "../core/errors.js";
 
 export interface BoundedRead {
   /** Largest size accepted, in bytes. */
