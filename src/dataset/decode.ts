@@ -14,8 +14,11 @@ function unfilled(length: number): Float32Array {
   return new Float32Array(Buffer.allocUnsafeSlow(length * Float32Array.BYTES_PER_ELEMENT).buffer, 0, length);
 }
 
+const since = (t: number): number => (performance.now() - t) / 1000;
+
 /** Decodes every record of the task in order; stops at the first bad record and reports it as data. */
 export function decodePiece(core: Core, task: DecodeTask): DecodedPiece {
+  const started = performance.now();
   const n = task.records.length;
   const inputs = LAYOUTS[task.layout].map((t) => unfilled(n * t.side * t.side * t.bands.length));
   const labels = new Float32Array(n * CLASS_COUNT_19);
@@ -29,8 +32,8 @@ export function decodePiece(core: Core, task: DecodeTask): DecodedPiece {
       labels.set(p.multiHot, i * CLASS_COUNT_19);
       names.push(p.patchName);
     } catch (e) {
-      return { names, inputs, labels, error: { index: i, error: serializeError(e) }, spent };
+      return { names, inputs, labels, error: { index: i, error: serializeError(e) }, spent, seconds: since(started) };
     }
   }
-  return { names, inputs, labels, error: null, spent };
+  return { names, inputs, labels, error: null, spent, seconds: since(started) };
 }

@@ -23,4 +23,6 @@ export interface DecodedPiece {
   error: { index: number; error: SerializedError } | null;
   /** The task's record buffers, handed back for reuse. */
   spent: ArrayBufferLike[];
+  /** Wall time the decoder spent on the piece (for `train --profile`). */
+  seconds: number;
 }

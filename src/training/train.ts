@@ -28,6 +28,7 @@ import { logitsModel } from "./logits.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
 import { curvesSvg, type EpochLog, type StepLog } from "./plot.js";
 import { writeFileDurable } from "../io/durable.js";
+import { Profiler, type TrainProfile } from "./profile.js";
 
 /** What train() uses for an option left out (or undefined); the CLI shows these as its flags' defaults. */
 export const TRAIN_DEFAULTS = {
@@ -72,6 +73,8 @@ export interface TrainOptions {
   maxSteps?: number | undefined;
   /** Start from the weights of this model folder (fine-tuning), e.g. one made by `ben19 import-tf1`. */
   init?: string | undefined;
+  /** Report where the run's time went (TrainResult.profile, and a last line of log.jsonl). */
+  profile?: boolean | undefined;
 }
 
 export interface StepInfo {
@@ -97,6 +100,8 @@ export interface TrainResult {
   backend: BackendInfo;
   /** True when maxSteps stopped training before the last epoch ended. */
   interrupted: boolean;
+  /** With the profile option: where the time went, from process start (see profile.ts). */
+  profile?: TrainProfile;
 }
 
 export const RUN_FILES = { config: "config.json", log: "log.jsonl", steps: "steps.jsonl", plot: "curves.svg", model: "model" } as const;
@@ -208,10 +213,13 @@ export function withDefaults<D extends object, O extends object>(defaults: D, o:
 
 /** Trains a model; see the module comment. Errors name the option (its TrainOptions key, or the CLI flag). */
 export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const profiler = new Profiler(input.profile === true);
   const options: TrainOptions = withDefaults(TRAIN_DEFAULTS, input) as TrainOptions;
   check(options);
   const stats = options.stats ?? REFERENCE_STATS;
+  profiler.lap("setup");
   const backend = await selectBackend(options.backend, { threads: options.threads });
+  profiler.lap("backend_init");
   // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
   const o: Resolved = {
     ...options,
@@ -232,7 +240,7 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   if (o.overwrite === true) removeRun(o.out, false);
   mkdirSync(o.out, { recursive: true });
   try {
-    return await trainIn(o, recorded, stats, backend, records, hooks);
+    return await trainIn(o, recorded, stats, backend, records, hooks, profiler);
   } catch (e) {
     // A run that never reached a checkpoint cannot be resumed: leave nothing of it, so rerunning just works.
     if (!hasCheckpoint(o.out)) removeRun(o.out, created);
@@ -240,7 +248,8 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   }
 }
 
-async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: BandStats, backend: BackendInfo, records: number, hooks: TrainHooks): Promise<TrainResult> {
+async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: BandStats, backend: BackendInfo, records: number,
+  hooks: TrainHooks, profiler: Profiler): Promise<TrainResult> {
   const spec = MODELS[o.model];
   const model = spec.build(o.seed);
   const print = fingerprint(o, stats);
@@ -272,22 +281,38 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
   hooks.onStart?.({ backend, batchSize: o.batchSize, records, batchesPerEpoch, resumedFrom });
   const trainSet = createDataset({ ...common, files: o.train, seed: o.seed, shuffleBuffer: o.shuffleBuffer });
   const valSet: Dataset | undefined = o.val !== undefined ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 }) : undefined;
-  const ckpt = async (): Promise<void> => saveCheckpoint(o.out, model, optimizer, state, print);
+  const ckpt = async (): Promise<void> => {
+    await saveCheckpoint(o.out, model, optimizer, state, print);
+    profiler.lap("checkpoint");
+  };
   let interrupted = false;
+  let result: TrainResult;
+  profiler.lap("setup");
   try {
     while (state.epoch < o.epochs && !interrupted) {
       const started = performance.now() - state.seconds * 1000;
       for await (const batch of trainSet.epoch(state.epoch, { skipBatches: state.batch })) {
+        profiler.lap("input_wait");
         setDropoutStep(state.step);
         const t = batchToTensors(tf, batch);
+        profiler.lap("batch_to_tensors");
+        // The backends run kernels as they are called, so the laps fall between forward, backward and Adam.
+        const first = profiler.steps === 0;
         let lossT: tf.Scalar;
         try {
-          lossT = optimizer.minimize(() => meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+          lossT = optimizer.minimize(() => {
+            const l = meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor) as tf.Scalar;
+            profiler.lap(first ? "first_step" : "forward");
+            return l;
+          }, variables, () => profiler.lap(first ? "first_step" : "backward"));
         } catch (e) {
           throw outOfMemory(e, backend, o) ?? e;
         }
+        profiler.lap(first ? "first_step" : "optimizer");
+        profiler.steps++;
         const loss = (await lossT.data())[0] as number;
         tf.dispose([lossT, ...t.inputs, t.labels]);
+        profiler.lap("loss_read");
         state.batch++;
         state.step++;
         state.lossSum += loss * batch.size;
@@ -302,6 +327,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
         }
         const done = Math.min(records, state.batch * o.batchSize);
         hooks.onStep?.({ epoch: state.epoch, batch: state.batch, batches: batchesPerEpoch, step: state.step, loss, patchesPerSecond: done / Math.max(state.seconds, 1e-9) });
+        profiler.lap("logging");
         if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await ckpt();
         if (o.maxSteps !== undefined && state.step >= o.maxSteps) {
           interrupted = state.batch < batchesPerEpoch || state.epoch + 1 < o.epochs;
@@ -312,7 +338,9 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
         await ckpt();
         break;
       }
+      profiler.lap("input_wait");
       const val = valSet !== undefined ? await evaluateDataset(logits, valSet) : undefined;
+      profiler.lap("validation");
       const entry: EpochLog = {
         epoch: state.epoch + 1,
         step: state.step,
@@ -327,6 +355,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
       writeLog();
       writeFileDurable(join(o.out, RUN_FILES.plot), curvesSvg(log, steps, title, subtitle));
       hooks.onEpoch?.(entry);
+      profiler.lap("logging");
       state = { epoch: state.epoch + 1, batch: 0, step: state.step, lossSum: 0, seconds: 0 };
       await ckpt();
     }
@@ -335,12 +364,19 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
       modelDir = join(o.out, RUN_FILES.model);
       const training = { ...recorded, stats: undefined, steps: state.step, backend: backend.name, final: log.at(-1) ?? null };
       await saveModel(model, makeMetadata(o.model, { stats, resample: o.resample, training }), modelDir);
+      profiler.lap("save_model");
     }
-    return { out: o.out, modelDir, state: { epoch: state.epoch, batch: state.batch, step: state.step }, log, backend, interrupted };
+    result = { out: o.out, modelDir, state: { epoch: state.epoch, batch: state.batch, step: state.step }, log, backend, interrupted };
   } finally {
     await trainSet.close();
     await valSet?.close();
     optimizer.dispose();
     model.dispose();
+    profiler.lap("teardown");
   }
+  if (!profiler.enabled) return result;
+  profiler.decodeSeconds = trainSet.decodeSeconds + (valSet?.decodeSeconds ?? 0);
+  const profile = profiler.finish(backend.threads);
+  writeFileDurable(join(o.out, RUN_FILES.log), jsonLines([...log, { profile }]));
+  return { ...result, profile };
 }
