@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, st
 import { basename, join, resolve } from "node:path";
 import { Ben19Error, OptionError } from "../core/errors.js";
 import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
+import { snakeKeys } from "../core/keys.js";
 import { VERSION } from "../core/version.js";
 import { createDataset, type Dataset } from "../dataset/dataset.js";
 import { expandShards } from "../dataset/files.js";
@@ -227,7 +228,7 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   // The options as recorded in config.json and in the model's metadata: absolute paths, snake_case keys as in every
   // JSON file ben19 writes (batch_size, shuffle_buffer, …).
   const absolute = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
-  const recorded = Object.fromEntries(Object.entries(absolute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  const recorded = snakeKeys(absolute);
   const created = !existsSync(o.out);
   if (o.overwrite === true) removeRun(o.out, false);
   mkdirSync(o.out, { recursive: true });
