@@ -11,14 +11,14 @@ export function loadStats(file: string): BandStats {
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new OptionError("--stats", file, `expected a readable JSON stats file (${(e as Error).message})`);
+    throw new OptionError("stats", file, `expected a readable JSON stats file (${(e as Error).message})`);
   }
   const bands = (data as { bands?: Record<string, Partial<BandStat>> }).bands ?? {};
   const out: Partial<Record<(typeof BAND_NAMES)[number], BandStat>> = {};
   for (const b of BAND_NAMES) {
     const s = bands[b];
     if (s === undefined || typeof s.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) {
-      throw new OptionError("--stats", file, `expected bands.${b} = {mean, std > 0}, as ben19 stats writes`);
+      throw new OptionError("stats", file, `expected bands.${b} = {mean, std > 0}, as ben19 stats writes`);
     }
     out[b] = { mean: s.mean, std: s.std };
   }
