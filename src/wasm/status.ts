@@ -6,6 +6,8 @@ import { CorruptRecordError, SCHEMA_HINT, WasmError, type Ben19Error, type Error
 export const SORTED_KEYS = [
   "B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B11", "B12", "B8A",
   "BigEarthNet-19_labels", "BigEarthNet-19_labels_multi_hot", "patch_name",
+  // The optional features of multi-modal records, in the order of assembly/keys.ts.
+  "VV", "VH", "patch_name_s1", "patch_name_s2", "reference_map",
 ] as const;
 
 const MESSAGES: Record<number, [code: string, message: (feature: string) => string]> = {
