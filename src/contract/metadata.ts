@@ -74,7 +74,9 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
   if (m.formatVersion !== METADATA_VERSION) bad(`formatVersion ${String(m.formatVersion)} is not supported (this ben19 reads ${METADATA_VERSION})`);
   if (typeof m.model !== "string" || !isModelName(m.model)) bad(`unknown model ${JSON.stringify(m.model)}`);
   const layouts = MODEL_INPUT_LAYOUTS[m.model as ModelName] as readonly unknown[];
-  if (!layouts.includes(m.layout)) bad(`layout ${JSON.stringify(m.layout)} is not an input layout of ${String(m.model)} (${layouts.join(", ")})`);
+  if (!layouts.includes(m.layout)) {
+    bad(`layout ${JSON.stringify(m.layout)} does not match ${String(m.model)}'s input layout ${layouts.map((l) => JSON.stringify(l)).join(" or ")}`);
+  }
   const layout = m.layout as LayoutName;
   const expected = inputSpecs(layout);
   if (JSON.stringify(m.inputs) !== JSON.stringify(expected)) {

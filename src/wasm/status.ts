@@ -6,9 +6,11 @@ import { CorruptRecordError, SCHEMA_HINT, WasmError, type Ben19Error, type Error
 export const SORTED_KEYS = [
   "B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B11", "B12", "B8A",
   "BigEarthNet-19_labels", "BigEarthNet-19_labels_multi_hot", "patch_name",
-  // The optional features of multi-modal records, in the order of assembly/keys.ts.
-  "VV", "VH", "patch_name_s1", "patch_name_s2", "reference_map",
 ] as const;
+
+/** The optional features of multi-modal records, numbered after SORTED_KEYS in the order of assembly/keys.ts. */
+export const MM_KEYS = ["VV", "VH", "patch_name_s1", "patch_name_s2", "reference_map"] as const;
+const FEATURE_KEYS: readonly string[] = [...SORTED_KEYS, ...MM_KEYS];
 
 const MESSAGES: Record<number, [code: string, message: (feature: string) => string]> = {
   [C.STATUS_TOO_LARGE]: ["E_TOO_LARGE", () => "the record does not fit the core's arena"],
@@ -27,7 +29,7 @@ const MESSAGES: Record<number, [code: string, message: (feature: string) => stri
 /** The error for a non-ok status; decoding errors are CorruptRecordError, others WasmError. */
 export function statusError(status: number, detail: number, place: ErrorPlace = {}): Ben19Error {
   const entry = MESSAGES[status];
-  const feature = SORTED_KEYS[detail] ?? `#${detail}`;
+  const feature = FEATURE_KEYS[detail] ?? `#${detail}`;
   if (entry === undefined) return new WasmError("E_WASM_STATUS", `the WASM core returned unknown status ${status}`, place);
   const [code, message] = entry;
   const cls = status === C.STATUS_TOO_LARGE || status === C.STATUS_BAD_ARGUMENT ? WasmError : CorruptRecordError;
