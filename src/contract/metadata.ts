@@ -16,7 +16,7 @@ export const METADATA_VERSION = 1;
 
 export interface ModelMetadata {
   format: typeof METADATA_FORMAT;
-  formatVersion: number;
+  format_version: number;
   model: ModelName;
   layout: LayoutName;
   /** One entry per model input, in the model's input order: NHWC shape without the batch and band order. */
@@ -47,7 +47,7 @@ export function makeMetadata(model: ModelName, o: MetadataOptions): ModelMetadat
   const stats = layoutNeedsS1(layout) ? { ...o.stats, VV: channelStat(o.stats, "VV"), VH: channelStat(o.stats, "VH") } : o.stats;
   return {
     format: METADATA_FORMAT,
-    formatVersion: METADATA_VERSION,
+    format_version: METADATA_VERSION,
     model,
     layout,
     inputs: inputSpecs(layout),
@@ -71,7 +71,9 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
   };
   const m = (typeof data === "object" && data !== null ? data : bad("not a JSON object")) as Partial<ModelMetadata>;
   if (m.format !== METADATA_FORMAT) bad(`format is ${JSON.stringify(m.format)}, expected "${METADATA_FORMAT}"`);
-  if (m.formatVersion !== METADATA_VERSION) bad(`formatVersion ${String(m.formatVersion)} is not supported (this ben19 reads ${METADATA_VERSION})`);
+  // ben19 0.1.0 wrote `formatVersion` before every JSON key became snake_case; such models still load.
+  const version = m.format_version ?? (m as { formatVersion?: unknown }).formatVersion;
+  if (version !== METADATA_VERSION) bad(`format_version ${String(version)} is not supported (this ben19 reads ${METADATA_VERSION})`);
   if (typeof m.model !== "string" || !isModelName(m.model)) bad(`unknown model ${JSON.stringify(m.model)}`);
   const layouts = MODEL_INPUT_LAYOUTS[m.model as ModelName] as readonly unknown[];
   if (!layouts.includes(m.layout)) {
@@ -92,5 +94,6 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
   }
   if (typeof m.resample !== "string" || !(m.resample in RESAMPLE_METHODS)) bad(`resample ${JSON.stringify(m.resample)} is not one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
   if (typeof m.threshold !== "number" || !(m.threshold > 0 && m.threshold < 1)) bad(`threshold ${JSON.stringify(m.threshold)} must be in (0, 1)`);
-  return m as ModelMetadata;
+  const { formatVersion: _legacy, ...rest } = m as Partial<ModelMetadata> & { formatVersion?: unknown };
+  return { ...rest, format_version: METADATA_VERSION } as ModelMetadata;
 }

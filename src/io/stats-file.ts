@@ -14,7 +14,7 @@ export function loadStats(file: string): ChannelStats {
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new OptionError("--stats", file, `expected a readable JSON stats file (${(e as Error).message})`);
+    throw new OptionError("stats", file, `expected a readable JSON stats file (${(e as Error).message})`);
   }
   const bands = (data as { bands?: Record<string, Partial<BandStat>> }).bands ?? {};
   const out: Partial<Record<ChannelName, BandStat>> = {};
@@ -22,7 +22,7 @@ export function loadStats(file: string): ChannelStats {
     const s = bands[b];
     if (s === undefined && (S1_BAND_NAMES as readonly string[]).includes(b)) continue;
     if (s === undefined || typeof s.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) {
-      throw new OptionError("--stats", file, `expected bands.${b} = {mean, std > 0}, as ben19 stats writes`);
+      throw new OptionError("stats", file, `expected bands.${b} = {mean, std > 0}, as ben19 stats writes`);
     }
     out[b] = { mean: s.mean, std: s.std };
   }

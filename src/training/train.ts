@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, st
 import { basename, join, resolve } from "node:path";
 import { Ben19Error, OptionError } from "../core/errors.js";
 import { REFERENCE_STATS, type ChannelStats } from "../core/stats.js";
+import { snakeKeys } from "../core/keys.js";
 import { VERSION } from "../core/version.js";
 import { createDataset, type Dataset } from "../dataset/dataset.js";
 import { expandShards } from "../dataset/files.js";
@@ -184,13 +185,13 @@ function batchSizeFor(o: TrainOptions, backend: BackendInfo): number {
 }
 
 function check(o: TrainOptions): void {
-  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError("--epochs", o.epochs, "expected an integer ≥ 1");
-  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new OptionError("--batch-size", o.batchSize, "expected an integer ≥ 1");
-  if (!(o.lr > 0)) throw new OptionError("--lr", o.lr, "expected a learning rate > 0, e.g. 1e-3");
-  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new OptionError("--checkpoint-every", o.checkpointEvery, "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
-  if (o.train.length === 0) throw new OptionError("--train", o.train, "expected one or more TFRecord shards");
-  if (o.resume && o.overwrite === true) throw new OptionError("--overwrite", true, "cannot be combined with --resume (one continues the run, the other deletes it)");
-  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new OptionError("--out", o.out, "is a file: expected a run folder (new or from ben19 train)");
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError("epochs", o.epochs, "expected an integer ≥ 1");
+  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new OptionError("batchSize", o.batchSize, "expected an integer ≥ 1");
+  if (!(o.lr > 0)) throw new OptionError("lr", o.lr, "expected a learning rate > 0, e.g. 1e-3");
+  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new OptionError("checkpointEvery", o.checkpointEvery, "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
+  if (o.train.length === 0) throw new OptionError("train", o.train, "expected one or more TFRecord shards");
+  if (o.resume && o.overwrite === true) throw new OptionError("overwrite", true, "cannot be combined with --resume (one continues the run, the other deletes it)");
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new OptionError("out", o.out, "is a file: expected a run folder (new or from ben19 train)");
   const configFile = join(o.out, RUN_FILES.config);
   if (!o.resume && o.overwrite !== true && existsSync(configFile)) {
     const resumable = hasCheckpoint(o.out);
@@ -226,13 +227,13 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   };
   // Every check that can fail on the user's input runs before the run folder is touched.
   const records = o.train.reduce((n, f) => n + countRecords(f), 0);
-  if (records === 0) throw new OptionError("--train", options.train, "the shards hold no records");
+  if (records === 0) throw new OptionError("train", options.train, "the shards hold no records");
   await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore(), layoutNeedsS1(layout));
   if (o.init !== undefined && !o.resume) checkInit(o.init, o.model);
   // The options as recorded in config.json and in the model's metadata: absolute paths, snake_case keys as in every
   // JSON file ben19 writes (batch_size, shuffle_buffer, …).
   const absolute = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
-  const recorded = Object.fromEntries(Object.entries(absolute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  const recorded = snakeKeys(absolute);
   const created = !existsSync(o.out);
   if (o.overwrite === true) removeRun(o.out, false);
   mkdirSync(o.out, { recursive: true });

@@ -367,7 +367,7 @@ class WasmCore implements Core {
 
   layoutInto(channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number): void {
     const code = RESAMPLE_METHODS[method];
-    if (code === undefined) throw new OptionError("--resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    if (code === undefined) throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
     const n = side * side * channels.length;
     if (offset < 0 || offset + n > out.length) throw new OptionError("out", `${out.length} values from ${offset}`, `expected room for ${side}×${side}×${channels.length}`);
     channels.forEach((c, k) => {
@@ -380,7 +380,7 @@ class WasmCore implements Core {
 
   resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array {
     const code = RESAMPLE_METHODS[method];
-    if (code === undefined) throw new OptionError("--resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    if (code === undefined) throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
     for (const [name, v] of [["inH", inH], ["inW", inW], ["outH", outH], ["outW", outW]] as const) {
       if (!Number.isInteger(v) || v < 1 || v > MAX_RESAMPLE_SIDE) throw new OptionError(name, v, `expected an integer from 1 to ${MAX_RESAMPLE_SIDE}`);
     }

@@ -11,7 +11,7 @@ import { startServer } from "../../src/serve/server.js";
 import { need, needGdal, needShared, SHARED_DIR } from "../helpers/env.js";
 import { tempDir } from "../helpers/fixtures.js";
 import { mmPatch, writeMmShard } from "../helpers/mm-records.js";
-import { chromiumPath, whyUnavailable } from "../helpers/runtimes.js";
+import { chromiumPath, whyUnavailable } from "../../scripts/runtimes/harness.js";
 
 const TIMEOUT_MS = 120_000;
 
