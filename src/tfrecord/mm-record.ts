@@ -167,3 +167,85 @@ export function mmExample(s2Example: Uint8Array, p: MmParts): Uint8Array {
   example.field(0x0a, features);
   return example.join();
 }
+
+/** The MM features of a record, as splitMmExample reads them back. */
+export interface MmRecordParts {
+  s1Name: string;
+  s2Name: string;
+  vv: Float32Array;
+  vh: Float32Array;
+  referenceMap?: Uint16Array | undefined;
+}
+
+/** The payload of the one list in map entry [start, end) of `example`: kind tag and the packed/bytes value. */
+function listPayload(example: Uint8Array, start: number, end: number): { kind: number; value: Uint8Array } {
+  let [, at] = readVarint(example, start + 1); // entry length
+  const [klen, k] = readVarint(example, at + 1);
+  at = k + klen;
+  if (example[at] !== 0x12) throw new CorruptRecordError("E_NOT_EXAMPLE", "a feature map entry has no value");
+  [, at] = readVarint(example, at + 1);
+  const kind = example[at] as number;
+  [, at] = readVarint(example, at + 1); // list message length
+  if (example[at] !== 0x0a) return { kind, value: new Uint8Array(0) };
+  const [n, v] = readVarint(example, at + 1);
+  if (v + n > end) throw new CorruptRecordError("E_TRUNCATED", "a feature's values run past its entry");
+  return { kind, value: example.subarray(v, v + n) };
+}
+
+function floats(key: string, p: { kind: number; value: Uint8Array }): Float32Array {
+  if (p.kind !== FLOAT_LIST || p.value.length !== S1_PIXELS * 4) {
+    throw new CorruptRecordError("E_MM_SCHEMA", `${key} is not a float_list of ${S1_PIXELS} values`);
+  }
+  return new Float32Array(p.value.slice().buffer);
+}
+
+function text(key: string, p: { kind: number; value: Uint8Array }): string {
+  if (p.kind !== BYTES_LIST) throw new CorruptRecordError("E_MM_SCHEMA", `${key} is not a bytes_list`);
+  return new TextDecoder().decode(p.value);
+}
+
+function codes(p: { kind: number; value: Uint8Array }): Uint16Array {
+  const out = new Uint16Array(S1_PIXELS);
+  let n = 0;
+  for (let at = 0; at < p.value.length && n < S1_PIXELS; n++) {
+    const [v, next] = readVarint(p.value, at);
+    out[n] = v;
+    at = next;
+  }
+  if (p.kind !== INT64_LIST || n !== S1_PIXELS) {
+    throw new CorruptRecordError("E_MM_SCHEMA", `${KEY_REFERENCE_MAP} is not an int64_list of ${S1_PIXELS} values`);
+  }
+  return out;
+}
+
+/**
+ * Splits an MM Example into its S2 part (an S2 Example with patch_name = patch_name_s2, which Core.decodePatch
+ * reads) and its MM features; a CorruptRecordError when an MM feature is missing or malformed.
+ */
+export function splitMmExample(example: Uint8Array): { s2: Uint8Array; mm: MmRecordParts } {
+  const kept = new Bytes();
+  const found = new Map<string, { kind: number; value: Uint8Array }>();
+  for (const e of exampleEntries(example)) {
+    if (e.key === KEY_VV || e.key === KEY_VH || e.key === KEY_PATCH_NAME_S1 || e.key === KEY_PATCH_NAME_S2 ||
+      e.key === KEY_REFERENCE_MAP) found.set(e.key, listPayload(example, e.start, e.end));
+    else kept.push(example.subarray(e.start, e.end));
+  }
+  const need = (key: string): { kind: number; value: Uint8Array } => {
+    const p = found.get(key);
+    if (p === undefined) throw new CorruptRecordError("E_MM_SCHEMA", `the MM feature ${key} is missing`);
+    return p;
+  };
+  const s2Name = text(KEY_PATCH_NAME_S2, need(KEY_PATCH_NAME_S2));
+  const map = found.get(KEY_REFERENCE_MAP);
+  const mm: MmRecordParts = {
+    s1Name: text(KEY_PATCH_NAME_S1, need(KEY_PATCH_NAME_S1)),
+    s2Name,
+    vv: floats(KEY_VV, need(KEY_VV)),
+    vh: floats(KEY_VH, need(KEY_VH)),
+    referenceMap: map === undefined ? undefined : codes(map),
+  };
+  bytesEntry(kept, KEY_PATCH_NAME, s2Name);
+  const s2 = new Bytes();
+  s2.field(0x0a, kept);
+  return { s2: s2.join(), mm };
+}
