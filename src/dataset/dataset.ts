@@ -36,7 +36,8 @@ function pieceSize(batchSize: number): number {
 }
 
 function taskOf(piece: RawPiece, o: ResolvedDatasetOptions): DecodeTask {
-  return { records: piece.records.map((r) => r.data), crcs: piece.records.map((r) => r.crc), layout: o.layout, resample: o.resample, stats: o.stats };
+  return { records: piece.records.map((r) => r.data), crcs: piece.records.map((r) => r.crc), layout: o.layout, resample: o.resample, stats: o.stats,
+    referenceMasks: o.referenceMasks };
 }
 
 /** Decodes pieces on this thread (workers: 0). */

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { Ben19Error, OptionError } from "../core/errors.js";
-import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
+import { REFERENCE_STATS, type ChannelStats } from "../core/stats.js";
 import { snakeKeys } from "../core/keys.js";
 import { VERSION } from "../core/version.js";
 import { createDataset, type Dataset } from "../dataset/dataset.js";
@@ -14,7 +14,8 @@ import { batchToTensors } from "../dataset/tensors.js";
 import { selectBackend, type BackendChoice, type BackendInfo } from "../runtime/backend.js";
 import { setDropoutStep } from "../models/dropout.js";
 import { saveModel } from "../models/io.js";
-import { DEFAULT_RESAMPLE } from "../contract/layouts.js";
+import { DEFAULT_RESAMPLE, layoutNeedsS1, type LayoutName } from "../contract/layouts.js";
+import { modelLayout } from "../contract/models.js";
 import { makeMetadata } from "../contract/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
 import { tf } from "../runtime/tf.js";
@@ -49,6 +50,8 @@ export type TrainInput = Omit<TrainOptions, keyof typeof TRAIN_DEFAULTS> & {
 
 export interface TrainOptions {
   model: ModelName;
+  /** The input layout, if not the model's default: `mm` (S2 + VV + VH from MM records) for VGG/ResNet. */
+  layout?: LayoutName | undefined;
   train: string[];
   val?: string[] | undefined;
   out: string;
@@ -60,7 +63,7 @@ export interface TrainOptions {
   backend: BackendChoice;
   /** Threads of the wasm backend (default: BEN19_WASM_THREADS, else every core). */
   threads?: number | undefined;
-  stats?: BandStats | undefined;
+  stats?: ChannelStats | undefined;
   resample: ResampleMethod;
   shuffleBuffer: number;
   /** Save a checkpoint every this many steps (0: only at the end of each epoch). */
@@ -129,9 +132,9 @@ interface EpochProgress extends TrainState {
 }
 
 /** What must not change between a run and its resumption (epochs, checkpointing and workers may). */
-function fingerprint(o: Resolved, stats: BandStats): string {
+function fingerprint(o: Resolved, stats: ChannelStats): string {
   const files = (fs: readonly string[]): { path: string; bytes: number }[] => fs.map((f) => ({ path: resolve(f), bytes: statSync(f).size }));
-  const key = { model: o.model, train: files(o.train), val: files(o.val ?? []), batchSize: o.batchSize, lr: o.lr, seed: o.seed, stats, resample: o.resample, shuffleBuffer: o.shuffleBuffer };
+  const key = { model: o.model, layout: o.layout, train: files(o.train), val: files(o.val ?? []), batchSize: o.batchSize, lr: o.lr, seed: o.seed, stats, resample: o.resample, shuffleBuffer: o.shuffleBuffer };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex");
 }
 
@@ -164,7 +167,7 @@ function outOfMemory(e: unknown, backend: BackendInfo, o: Resolved): Ben19Error 
 }
 
 /** The options with the batch size settled. */
-type Resolved = TrainOptions & { batchSize: number };
+type Resolved = TrainOptions & { batchSize: number; layout: LayoutName };
 
 /**
  * The batch size: as asked, else the reference's. On the wasm backend a batch past what its heap holds would fail
@@ -211,11 +214,13 @@ export function withDefaults<D extends object, O extends object>(defaults: D, o:
 export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<TrainResult> {
   const options: TrainOptions = withDefaults(TRAIN_DEFAULTS, input) as TrainOptions;
   check(options);
+  const layout = modelLayout(options.model, options.layout);
   const stats = options.stats ?? REFERENCE_STATS;
   const backend = await selectBackend(options.backend, { threads: options.threads });
   // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
   const o: Resolved = {
     ...options,
+    layout,
     batchSize: batchSizeFor(options, backend),
     train: expandShards(options.train, "--train"),
     val: options.val !== undefined && options.val.length > 0 ? expandShards(options.val, "--val") : undefined,
@@ -223,7 +228,7 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   // Every check that can fail on the user's input runs before the run folder is touched.
   const records = o.train.reduce((n, f) => n + countRecords(f), 0);
   if (records === 0) throw new OptionError("train", options.train, "the shards hold no records");
-  await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore());
+  await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore(), layoutNeedsS1(layout));
   if (o.init !== undefined && !o.resume) checkInit(o.init, o.model);
   // The options as recorded in config.json and in the model's metadata: absolute paths, snake_case keys as in every
   // JSON file ben19 writes (batch_size, shuffle_buffer, …).
@@ -241,9 +246,9 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   }
 }
 
-async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: BandStats, backend: BackendInfo, records: number, hooks: TrainHooks): Promise<TrainResult> {
+async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: ChannelStats, backend: BackendInfo, records: number, hooks: TrainHooks): Promise<TrainResult> {
   const spec = MODELS[o.model];
-  const model = spec.build(o.seed);
+  const model = spec.build(o.seed, o.layout);
   const print = fingerprint(o, stats);
   const logits = logitsModel(model);
   const optimizer = adam(o.lr);
@@ -266,7 +271,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
   writeLog();
   writeSteps();
 
-  const common = { layout: spec.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
+  const common = { layout: o.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
   const batchesPerEpoch = Math.ceil(records / o.batchSize);
   const window = Math.max(1, Math.ceil(batchesPerEpoch / STEP_POINTS_PER_EPOCH));
   const [title, subtitle] = plotTitles(o, records, (o.val ?? []).reduce((n, f) => n + countRecords(f), 0), backend);
@@ -335,7 +340,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
     if (!interrupted) {
       modelDir = join(o.out, RUN_FILES.model);
       const training = { ...recorded, stats: undefined, steps: state.step, backend: backend.name, final: log.at(-1) ?? null };
-      await saveModel(model, makeMetadata(o.model, { stats, resample: o.resample, training }), modelDir);
+      await saveModel(model, makeMetadata(o.model, { stats, layout: o.layout, resample: o.resample, training }), modelDir);
     }
     return { out: o.out, modelDir, state: { epoch: state.epoch, batch: state.batch, step: state.step }, log, backend, interrupted };
   } finally {

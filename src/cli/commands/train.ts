@@ -5,6 +5,7 @@ import { loadStats } from "../../io/stats-file.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../../models/registry.js";
 import { RUN_FILES, train, TRAIN_DEFAULTS } from "../../training/train.js";
+import { LAYOUTS, type LayoutName } from "../../contract/layouts.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { formatRate, progress, type Progress } from "../progress.js";
@@ -12,6 +13,7 @@ import { parseInteger, parseNumber } from "./parse.js";
 
 interface TrainFlags extends BackendFlags {
   model: ModelName;
+  layout?: LayoutName;
   train: string[];
   val?: string[];
   out: string;
@@ -39,6 +41,8 @@ export const command: CommandModule = {
     addBackendOptions(program.command("train"))
       .summary("train a reference model on TFRecord shards (Adam, mean sigmoid cross-entropy), with validation and checkpoints")
       .addOption(new Option("--model <name>", "network to train").choices(MODEL_NAMES).makeOptionMandatory())
+      .addOption(new Option("--layout <layout>", "input layout, if not the model's own: mm (S2 + VV + VH of MM records) " +
+        "for vgg16/19 and resnet50/101/152").choices(Object.keys(LAYOUTS)))
       .requiredOption("--train <shards...>", "training shards (paths or globs such as out/train_*.tfrecord)")
       .option("--val <shards...>", "validation shards: loss and micro/macro F1 after every epoch")
       .requiredOption("--out <run>", "run folder: config.json, log.jsonl, curves.svg, checkpoint, model/")
@@ -61,7 +65,7 @@ export const command: CommandModule = {
         const quiet = f.quiet === true || f.json === true;
         let bar: Progress | undefined;
         const result = await train({
-          model: f.model, train: f.train, val: f.val, out: f.out, epochs: f.epochs,
+          model: f.model, layout: f.layout, train: f.train, val: f.val, out: f.out, epochs: f.epochs,
           batchSize: f.batchSize, lr: f.lr, seed: f.seed, backend: f.backend, threads: f.threads,
           stats: f.stats === undefined ? undefined : loadStats(f.stats), resample: f.resample,
           shuffleBuffer: f.shuffleBuffer, checkpointEvery: f.checkpointEvery, resume: f.resume === true, overwrite: f.overwrite === true,
