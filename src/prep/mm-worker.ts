@@ -25,12 +25,14 @@ function checkPair(s2: PatchData, s1: S1PatchData, file: string): void {
   const partner = s1.metadata?.corresponding_s2_patch;
   if (partner !== undefined && partner !== s2.name) {
     const why = `the S1 patch's corresponding_s2_patch is ${partner}, but the split CSV pairs it with ${s2.name}`;
-    throw new PatchError("E_PAIR_MISMATCH", why, { patch: s2.name, file }, "fix the split CSV's second column (the S1 patch of each S2 patch)");
+    const hint = "fix the split CSV's second column (the S1 patch of each S2 patch)";
+    throw new PatchError("E_PAIR_MISMATCH", why, { patch: s2.name, file }, hint);
   }
   if (!sameLabels(s1.labels43 ?? [], s2.labels43 ?? [])) {
     const names = (l: readonly number[] | undefined): string => JSON.stringify((l ?? []).map((k) => LABELS_43[k]));
     const why = `the S1 labels ${names(s1.labels43)} differ from the S2 labels ${names(s2.labels43)}`;
-    throw new PatchError("E_LABEL_MISMATCH", why, { patch: s2.name, file }, "the pair is not one patch: check the split CSV, or restore both JSON files from the archives");
+    const hint = "the pair is not one patch: check the split CSV, or restore both JSON files from the archives";
+    throw new PatchError("E_LABEL_MISMATCH", why, { patch: s2.name, file }, hint);
   }
 }
 
@@ -39,7 +41,9 @@ export async function mmRecord(core: Core, mm: MmTask, i: number, s2: PatchData,
   Promise<Uint8Array> {
   const s1Name = mm.s1Names[i];
   if (s1Name === null || s1Name === undefined) {
-    const why = mm.version === 1 ? "the split CSV names no Sentinel-1 patch for it" : "the metadata names no s1_name for it";
+    const why = mm.version === 1
+      ? "the split CSV names no Sentinel-1 patch for it"
+      : "the metadata names no s1_name for it";
     throw new PatchError("E_NO_S1_PARTNER", why, { patch: s2.name }, "MM records need both patches of each pair");
   }
   const dir = mm.version === 1 ? join(mm.s1Root, s1Name) : v2S1PatchDir(mm.s1Root, s1Name);

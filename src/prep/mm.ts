@@ -55,7 +55,8 @@ export function readPairs(file: string, into: Map<string, string>): void {
     const s1 = cols[1] ?? "";
     const why = s1 === "" ? "has no second column (the S1 patch)" : badPatchName(s1);
     if (why !== undefined) {
-      throw new Ben19Error("E_MM_CSV", `line ${i + 1} (${clip(JSON.stringify(line.trim()), 120)}) ${why}`, { file }, PAIR_HINT);
+      const what = `line ${i + 1} (${clip(JSON.stringify(line.trim()), 120)}) ${why}`;
+      throw new Ben19Error("E_MM_CSV", what, { file }, PAIR_HINT);
     }
     into.set(cols[0] as string, s1);
   });
@@ -83,7 +84,8 @@ function descend(dir: string, sub: string): string {
 
 function folder(option: string, dir: string): string {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new OptionError(option, dir, "expected an existing folder (tarball S1 or reference-map roots are not read yet: extract them)");
+    const why = "expected an existing folder (tarball S1 or reference-map roots are not read yet: extract them)";
+    throw new OptionError(option, dir, why);
   }
   return dir;
 }
@@ -91,12 +93,17 @@ function folder(option: string, dir: string): string {
 /** The MM side of a run, or undefined for an S2-only run; see the module comment. */
 export async function openMm(o: MmOptions, source: PrepSource): Promise<MmSource | undefined> {
   if (o.s1 === undefined) {
-    if (o.referenceMaps !== undefined) throw new OptionError("--reference-maps", o.referenceMaps, "needs --s1 (the Sentinel-1 archive): reference maps go into MM records");
+    if (o.referenceMaps !== undefined) {
+      const why = "needs --s1 (the Sentinel-1 archive): reference maps go into MM records";
+      throw new OptionError("--reference-maps", o.referenceMaps, why);
+    }
     return undefined;
   }
   const s1Of = new Map<string, string>();
   if (source.layout.version === 1) {
-    if (o.referenceMaps !== undefined) throw new OptionError("--reference-maps", o.referenceMaps, "reference maps exist in reBEN (v2.0) only");
+    if (o.referenceMaps !== undefined) {
+      throw new OptionError("--reference-maps", o.referenceMaps, "reference maps exist in reBEN (v2.0) only");
+    }
     for (const s of source.splits) readPairs(s.file, s1Of);
     const s1Root = folder("-r1/--root_folder_s1", o.s1);
     return { s1Root, version: 1, s1Of, referenceMaps: undefined, info: { s1_root: s1Root } };
@@ -104,11 +111,14 @@ export async function openMm(o: MmOptions, source: PrepSource): Promise<MmSource
   const layout = source.layout;
   await readS1Names(layout.snowCloud === undefined ? [layout.metadata] : [layout.metadata, layout.snowCloud], s1Of);
   const s1Root = descend(folder("--s1", o.s1), V2_S1_FOLDER);
-  const maps = o.referenceMaps === undefined ? undefined : descend(folder("--reference-maps", o.referenceMaps), "Reference_Maps");
+  const maps = o.referenceMaps === undefined
+    ? undefined
+    : descend(folder("--reference-maps", o.referenceMaps), "Reference_Maps");
   return { s1Root, version: 2, s1Of, referenceMaps: maps, info: { s1_root: s1Root, ...(maps !== undefined ? { reference_maps: maps } : {}) } };
 }
 
 /** The MmTask of a run of patches. */
 export function mmTask(mm: MmSource, names: readonly string[]): MmTask {
-  return { s1Root: mm.s1Root, version: mm.version, s1Names: names.map((n) => mm.s1Of.get(n) ?? null), referenceMaps: mm.referenceMaps };
+  const s1Names = names.map((n) => mm.s1Of.get(n) ?? null);
+  return { s1Root: mm.s1Root, version: mm.version, s1Names, referenceMaps: mm.referenceMaps };
 }

@@ -168,7 +168,9 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
   try {
     checkpoint();
     let lastCheckpoint = performance.now();
-    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), { root, updateJson: o.updateJson, workers: o.workers, part: o.part, tarIndex, labelMask: source.labelMask, mm: plan.mm });
+    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), {
+      root, updateJson: o.updateJson, workers: o.workers, part: o.part, tarIndex, labelMask: source.labelMask, mm: plan.mm,
+    });
     const runner = { run: (j: Job) => pool.run(j, transfers(j)).then((r) => ({ job: j, r })) };
     for await (const batch of ordered(runner, jobs, o.workers * 4)) {
       const { job, r } = batch;

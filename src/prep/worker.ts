@@ -71,7 +71,9 @@ export default async function encodeBatch(task: EncodeTask): Promise<EncodedBatc
         scratch = bigger;
       }
       let size: number;
-      if (task.mm === undefined) size = wasm.encodeRecordInto({ patchName: name, bands: patch.bands, multiHot: hot }, scratch, used);
+      if (task.mm === undefined) {
+        size = wasm.encodeRecordInto({ patchName: name, bands: patch.bands, multiHot: hot }, scratch, used);
+      }
       else {
         // The S1 files are read within the encoding phase: their time moves to the reading phase (decoding included,
         // which the result then separates out as for S2).

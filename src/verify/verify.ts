@@ -225,7 +225,8 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
     },
     async compare(p, file, record, mm) {
       if (mm !== undefined && mmInfo !== undefined) {
-        for (const m of await compareMm(mm, mmInfo, v2 !== undefined)) ctx.problem({ file, record, patch: p.patchName, message: m });
+        const found = await compareMm(mm, mmInfo, v2 !== undefined);
+        for (const message of found) ctx.problem({ file, record, patch: p.patchName, message });
       }
       let src;
       try {
