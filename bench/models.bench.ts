@@ -1,10 +1,14 @@
 // Model throughput: forward (inference) and one training step (Adam, mean sigmoid cross-entropy, the trainer's
 // own step) per model, batch size and backend, in samples/s. Usage:
-//   npm run bench:models [-- --models kbranch,resnet50 --batches 8,32 --backends wasm,cpu --reps 3 --threads 1 --skip-torch]
+//   npm run bench:models [-- --models kbranch,resnet50 --batches 8,32 --backends wasm,cpu --reps 3 --threads 1
+//                             --skip-torch --command-models kbranch --command-patches 1200]
 // Defaults: all six models, batches 8 and 32, every backend that loads except cpu (hundreds of times slower for
 // conv nets: ask for it explicitly), the wasm backend on every core (--threads N: N threads, 1 = the single-threaded
 // build; one count per run, as a process keeps the first it starts with). When PyTorch is installed (Debian
 // python3-torch), bench/torch_models.py runs the same networks with 2 threads for the side-by-side figures.
+// Then, per --command-models model (default kbranch; "none" for none), the whole `ben19 train` command: one epoch
+// of --command-patches synth patches at batch 32 (or the model's wasm maximum), its rate next to the steady step
+// rate inside it (bench/train-command.ts).
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { selectBackend, type BackendChoice } from "../src/runtime/backend.js";
@@ -17,6 +21,7 @@ import { meanSigmoidCrossEntropy } from "../src/training/loss.js";
 import { pythonWith } from "./python.js";
 import { report, type BenchRow } from "./report.js";
 import { rateStddev, timeRounds, type Timing } from "./timing.js";
+import { commandShard, trainCommand } from "./train-command.js";
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     reps: { type: "string", default: "3" },
     threads: { type: "string" },
     "skip-torch": { type: "boolean", default: false },
+    "command-models": { type: "string", default: "kbranch" },
+    "command-patches": { type: "string", default: "1200" },
   },
 });
 const models = (values.models as string).split(",") as ModelName[];
@@ -74,6 +81,21 @@ for (const choice of (values.backends as string).split(",") as BackendChoice[]) 
     }
     optimizer.dispose();
     model.dispose();
+  }
+}
+
+// The whole command, as a user runs it.
+const commandList = values["command-models"] as string;
+const commandModels = commandList === "none" ? [] : commandList.split(",") as ModelName[];
+if (commandModels.length > 0) {
+  const patches = Number(values["command-patches"]);
+  const shard = await commandShard(patches);
+  for (const m of commandModels) {
+    const run = trainCommand(m, shard, patches, Math.min(32, MODELS[m].wasmMaxBatch), values.threads);
+    rows.push(...run.rows);
+    for (const r of run.rows) {
+      process.stderr.write(`${r.name}: ${r.value.toFixed(1)}${r.note === undefined ? "" : ` (${r.note})`}\n`);
+    }
   }
 }
 

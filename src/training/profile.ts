@@ -97,7 +97,8 @@ export class Profiler {
     return {
       wall_seconds: wall, phases: { ...this.phases }, unaccounted_seconds: Math.max(0, wall - spent),
       gc_seconds: this.gc.seconds, gc_count: this.gc.count, decode_seconds: this.decodeSeconds,
-      cpu_user_seconds: cpu.user / 1e6, cpu_system_seconds: cpu.system / 1e6, steps: this.steps, threads: threads ?? null,
+      cpu_user_seconds: cpu.user / 1e6, cpu_system_seconds: cpu.system / 1e6,
+      steps: this.steps, threads: threads ?? null,
     };
   }
 }
@@ -105,7 +106,8 @@ export class Profiler {
 /** The profile as a table for the terminal: seconds and share of the wall time per phase. */
 export function formatProfile(p: TrainProfile): string {
   const pct = (s: number): string => `${((100 * s) / Math.max(p.wall_seconds, 1e-9)).toFixed(1).padStart(5)} %`;
-  const line = (name: string, s: number, note = ""): string => `  ${name.padEnd(18)} ${s.toFixed(3).padStart(9)} s ${pct(s)}${note}`;
+  const secs = (s: number): string => s.toFixed(3).padStart(9);
+  const line = (name: string, s: number, note = ""): string => `  ${name.padEnd(18)} ${secs(s)} s ${pct(s)}${note}`;
   const rows = PROFILE_PHASES.map((ph) => line(ph, p.phases[ph]));
   const cpu = p.cpu_user_seconds + p.cpu_system_seconds;
   return [
@@ -114,7 +116,7 @@ export function formatProfile(p: TrainProfile): string {
     line("unaccounted", p.unaccounted_seconds),
     line("wall", p.wall_seconds),
     line("  of which GC", p.gc_seconds, ` (${p.gc_count} pauses)`),
-    `  decode (workers)   ${p.decode_seconds.toFixed(3).padStart(9)} s, beside the main thread`,
-    `  cpu (all threads)  ${cpu.toFixed(3).padStart(9)} s = ${(cpu / Math.max(p.wall_seconds, 1e-9)).toFixed(2)} cores busy on average`,
+    `  decode (workers)   ${secs(p.decode_seconds)} s, beside the main thread`,
+    `  cpu (all threads)  ${secs(cpu)} s = ${(cpu / Math.max(p.wall_seconds, 1e-9)).toFixed(2)} cores busy on average`,
   ].join("\n");
 }

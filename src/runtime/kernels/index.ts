@@ -1,5 +1,6 @@
-// The kernels (and one gradient) the tfjs wasm backend needs for training and lacks (or has only as slow loops), registered once
-// before the backend initialises. Each is built from the backend's own fast kernels; see the files for the maths.
+// The kernels (and one gradient) the tfjs wasm backend needs for training and lacks (or has only as slow loops),
+// registered once before the backend initialises. Each is built from the backend's own fast kernels; see the files
+// for the maths.
 import { getKernel, registerGradient, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import type { KernelConfig } from "@tensorflow/tfjs-core";
 import { batchMatMulConfig } from "./batch-matmul.js";
@@ -23,8 +24,10 @@ function original(name: string): KernelConfig {
 
 /** Registers (or replaces) our training kernels for the wasm backend. Idempotent. */
 export function registerWasmTrainingKernels(): void {
-  const wrapped = [batchMatMulConfig(original("BatchMatMul")), leadingReduceConfig(original("Sum")), leadingReduceConfig(original("Mean"))];
-  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM), ...wrapped]) {
+  const reductions = ["Sum", "Mean"].map((k) => leadingReduceConfig(original(k)));
+  const wrapped = [batchMatMulConfig(original("BatchMatMul")), ...reductions];
+  const ours = [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM)];
+  for (const config of [...ours, ...wrapped]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
     registerKernel(config);
   }

@@ -6,7 +6,8 @@
 //   Σ_m X[m, c] = (1ₘᵀ · X)[c]      a product with a row of ones, on XNNPACK's threaded SIMD matrix kernel,
 //   mean = that sum / M             (as the backend's Mean divides its sum).
 // Other reductions (trailing or scattered axes, integer tensors) go to the backend's own kernel.
-import { util, type KernelBackend, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
+import { util } from "@tensorflow/tfjs-core";
+import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
 import { KernelScope } from "./scope.js";
 
 interface Args {
@@ -26,14 +27,18 @@ function leadingReduce(kind: "Sum" | "Mean", backendName: string, original: Kern
     const { inputs: { x }, backend, attrs } = args;
     const k = leadingAxes(attrs.axis, x.shape);
     const m = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
-    if (k === 0 || m < 2 || x.dtype !== "float32") return original(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    if (k === 0 || m < 2 || x.dtype !== "float32") {
+      return original(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    }
     const kept = x.shape.slice(k);
     const c = kept.reduce((a, b) => a * b, 1);
     const s = new KernelScope(backend, backendName);
     const ones = s.run("Fill", {}, { shape: [1, 1, m], value: 1, dtype: "float32" });
     const rows = s.run("Reshape", { x }, { shape: [1, m, c] });
     let sum = s.run("BatchMatMul", { a: ones, b: rows }, { transposeA: false, transposeB: false });
-    if (kind === "Mean") sum = s.run("RealDiv", { a: sum, b: s.run("Fill", {}, { shape: [], value: m, dtype: "float32" }) });
+    if (kind === "Mean") {
+      sum = s.run("RealDiv", { a: sum, b: s.run("Fill", {}, { shape: [], value: m, dtype: "float32" }) });
+    }
     const shape = attrs.keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept;
     return s.finish(s.run("Reshape", { x: sum }, { shape }));
   };
@@ -42,5 +47,6 @@ function leadingReduce(kind: "Sum" | "Mean", backendName: string, original: Kern
 /** Ours in place of the backend's Sum or Mean (`original`), whose setup still runs at backend init. */
 export const leadingReduceConfig = (original: KernelConfig): KernelConfig => ({
   ...original,
-  kernelFunc: leadingReduce(original.kernelName as "Sum" | "Mean", original.backendName, original.kernelFunc) as unknown as KernelFunc,
+  kernelFunc: leadingReduce(original.kernelName as "Sum" | "Mean", original.backendName,
+    original.kernelFunc) as unknown as KernelFunc,
 });
