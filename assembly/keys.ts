@@ -1,6 +1,8 @@
 // The features of a BigEarthNet-19 record in bytewise-sorted key order, which is the order protobuf's
 // deterministic serialization writes map entries in (B8A sorts after B12; the labels before patch_name).
-import { PATCH_PIXELS } from "../src/core/constants";
+import {
+  KEY_PATCH_NAME_S1, KEY_PATCH_NAME_S2, KEY_REFERENCE_MAP, KEY_VH, KEY_VV, PATCH_PIXELS,
+} from "../src/core/constants";
 
 /** Number of features in a record: 12 bands, labels, multi-hot, patch name. */
 export const FEATURE_COUNT: i32 = 15;
@@ -29,11 +31,6 @@ const BAND_START: usize = memory.data<u32>([0, 400, 14800, 29200, 43600, 47200, 
 const KEY_LABELS = "BigEarthNet-19_labels";
 const KEY_MULTI_HOT = "BigEarthNet-19_labels_multi_hot";
 const KEY_NAME = "patch_name";
-const KEY_VV = "VV";
-const KEY_VH = "VH";
-const KEY_NAME_S1 = "patch_name_s1";
-const KEY_NAME_S2 = "patch_name_s2";
-const KEY_REFERENCE_MAP = "reference_map";
 
 // Keys are read byte by byte from static string literals: nothing is allocated (the stub runtime never frees).
 
@@ -58,8 +55,8 @@ export function keyByte(k: i32, i: i32): u32 {
 function mmKey(k: i32): string {
   if (k == F_VV) return KEY_VV;
   if (k == F_VH) return KEY_VH;
-  if (k == F_NAME_S1) return KEY_NAME_S1;
-  if (k == F_NAME_S2) return KEY_NAME_S2;
+  if (k == F_NAME_S1) return KEY_PATCH_NAME_S1;
+  if (k == F_NAME_S2) return KEY_PATCH_NAME_S2;
   return KEY_REFERENCE_MAP;
 }
 

@@ -164,7 +164,8 @@ export async function readRaster<K extends SampleKind>(src: PatchFileSource, fil
   checkBand(info, side, place, kind);
   let pixels: Uint16Array | Float32Array;
   if (!canDecode(info, inflateCapped)) pixels = await decodeWithGeotiff(buf.slice(), place, info);
-  else pixels = kind === "Float32" ? decodeFloat32Band(buf, info, place, inflateCapped) : decodeBand(buf, info, place, inflateCapped);
+  else if (kind === "Float32") pixels = decodeFloat32Band(buf, info, place, inflateCapped);
+  else pixels = decodeBand(buf, info, place, inflateCapped);
   if (timing !== undefined) {
     const t2 = performance.now();
     timing.readMs += t1 - t0;
@@ -227,8 +228,8 @@ export function filesSource(name: string, files: ReadonlyMap<string, Uint8Array>
   option = "-r"): PatchFileSource {
   const path = (f: string): string => `${where}:${name}/${f}`;
   if (files === undefined) {
-    throw new PatchError("E_MISSING_FOLDER", "the patch folder is not in the tarball", { patch: name, file: `${where}:${name}/` },
-      `check ${option} (the archive tarball) and the patch name in the split CSV`);
+    const hint = `check ${option} (the archive tarball) and the patch name in the split CSV`;
+    throw new PatchError("E_MISSING_FOLDER", "the patch folder is not in the tarball", { patch: name, file: `${where}:${name}/` }, hint);
   }
   const read = (f: string, code: string, what: string): Uint8Array => {
     const bytes = files.get(f);
@@ -239,7 +240,8 @@ export function filesSource(name: string, files: ReadonlyMap<string, Uint8Array>
 }
 
 /** Reads a patch from its files' bytes (see filesSource). */
-export async function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint8Array> | undefined, where: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
+export async function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint8Array> | undefined,
+  where: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
   return readPatchFrom(filesSource(name, files, where), opts);
 }
 

@@ -66,7 +66,9 @@ export async function readS1From(src: PatchFileSource, opts: ReadS1Options = {})
   const bytes = src.read(fileName, "E_MISSING_JSON", "the label file");
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   const hint = "restore the file from the BigEarthNet-S1 archive";
-  if (text.length === 0) throw new PatchError("E_EMPTY_FILE", "the label file is empty (0 bytes)", { patch: src.name, file }, hint);
+  if (text.length === 0) {
+    throw new PatchError("E_EMPTY_FILE", "the label file is empty (0 bytes)", { patch: src.name, file }, hint);
+  }
   const metadata = parseMetadata(text, src.name, file) as S1Metadata;
   const partner = metadata.corresponding_s2_patch;
   if (partner !== undefined && typeof partner !== "string") {

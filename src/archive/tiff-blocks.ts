@@ -1,7 +1,8 @@
 // Decodes one UInt16 (Sentinel-2) or Float32 (Sentinel-1) band from its strips or tiles: uncompressed, LZW,
 // PackBits, and DEFLATE when the caller passes an inflater (node:zlib in Node, see tiff-inflate.ts; none in the
-// browser), with the horizontal (and for floats the floating-point) predictor, in either byte order. Every block is decoded into at most the bytes the image needs: a block that
-// would decode to more is refused (E_OVERSIZED_BLOCK) before anything larger is allocated.
+// browser), with the horizontal (and for floats the floating-point) predictor, in either byte order. Every block
+// is decoded into at most the bytes the image needs: a block that would decode to more is refused
+// (E_OVERSIZED_BLOCK) before anything larger is allocated.
 import { PatchError } from "../core/errors.js";
 import { BlockError, lzwDecode, packBitsDecode } from "./tiff-codecs.js";
 import type { BandPlace, TiffInfo } from "./tiff.js";
@@ -122,8 +123,9 @@ export function decodeFloat32Band(buf: Uint8Array, info: TiffInfo, place: BandPl
   const predictor = info.compression === NONE ? 1 : info.predictor;
   const { width, blockWidth: bw, littleEndian: le } = info;
   forEachBlock(buf, info, place, inflate, 4, (data, x0, y0, rows, cols) => {
-    if (predictor === 3) placeFloatPredicted(data, words, width, bw, x0, y0, rows, cols, le);
-    else place32(data, words, width, bw, x0, y0, rows, cols, le, predictor === 2);
+    const at = { width, bw, x0, y0, rows, cols, le };
+    if (predictor === 3) placeFloatPredicted(data, words, at);
+    else place32(data, words, at, predictor === 2);
   });
   return out;
 }
@@ -177,26 +179,26 @@ function place16(
   }
 }
 
+/** Where a decoded block of a 32-bit band goes: image width, block width, origin, size, file byte order. */
+interface BlockAt {
+  width: number;
+  bw: number;
+  x0: number;
+  y0: number;
+  rows: number;
+  cols: number;
+  le: boolean;
+}
+
 /** place16 for 32-bit words: copies a block into the image as host (little-endian) words, undoing predictor 2. */
-function place32(
-  data: Uint8Array,
-  out: Uint32Array,
-  width: number,
-  bw: number,
-  x0: number,
-  y0: number,
-  rows: number,
-  cols: number,
-  le: boolean,
-  predict: boolean,
-): void {
+function place32(data: Uint8Array, out: Uint32Array, at: BlockAt, predict: boolean): void {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let r = 0; r < rows; r++) {
-    let p = r * bw * 4;
-    const to = (y0 + r) * width + x0;
+  for (let r = 0; r < at.rows; r++) {
+    let p = r * at.bw * 4;
+    const to = (at.y0 + r) * at.width + at.x0;
     let acc = 0;
-    for (let c = 0; c < cols; c++, p += 4) {
-      const v = dv.getUint32(p, le);
+    for (let c = 0; c < at.cols; c++, p += 4) {
+      const v = dv.getUint32(p, at.le);
       acc = predict ? (acc + v) >>> 0 : v;
       out[to + c] = acc;
     }
@@ -208,28 +210,19 @@ function place32(
  * and hold the words' bytes as planes, in reverse file order (libtiff swaps a big-endian file's words before
  * predicting): the most significant bytes first in a little-endian file, the least significant in a big-endian one.
  */
-function placeFloatPredicted(
-  data: Uint8Array,
-  out: Uint32Array,
-  width: number,
-  bw: number,
-  x0: number,
-  y0: number,
-  rows: number,
-  cols: number,
-  le: boolean,
-): void {
+function placeFloatPredicted(data: Uint8Array, out: Uint32Array, at: BlockAt): void {
+  const bw = at.bw;
   const row = new Uint8Array(bw * 4);
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < at.rows; r++) {
     row.set(data.subarray(r * bw * 4, (r + 1) * bw * 4));
     for (let i = 1; i < row.length; i++) row[i] = ((row[i] as number) + (row[i - 1] as number)) & 0xff;
-    const to = (y0 + r) * width + x0;
-    for (let c = 0; c < cols; c++) {
+    const to = (at.y0 + r) * at.width + at.x0;
+    for (let c = 0; c < at.cols; c++) {
       const p0 = row[c] as number;
       const p1 = row[bw + c] as number;
       const p2 = row[2 * bw + c] as number;
       const p3 = row[3 * bw + c] as number;
-      out[to + c] = (le ? (p0 << 24) | (p1 << 16) | (p2 << 8) | p3 : (p3 << 24) | (p2 << 16) | (p1 << 8) | p0) >>> 0;
+      out[to + c] = (at.le ? (p0 << 24) | (p1 << 16) | (p2 << 8) | p3 : (p3 << 24) | (p2 << 16) | (p1 << 8) | p0) >>> 0;
     }
   }
 }

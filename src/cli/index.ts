@@ -8,6 +8,7 @@ import type { CommandContext, CommandModule } from "./command.js";
 import { EXIT, USAGE_CODES } from "./exit.js";
 import { commandsFor } from "./commands/index.js";
 import { processIo, type Io } from "./io.js";
+import { mmRootAliases } from "./mm-aliases.js";
 
 export { EXIT };
 
@@ -101,7 +102,8 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the process exit code. */
-export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function run(args: readonly string[], io: Io = processIo()): Promise<number> {
+  const argv = mmRootAliases(args);
   let code: number = EXIT.ok;
   const ctx: CommandContext = { io, exit: (c) => void (code = c) };
   const program = buildProgram(ctx, await commandsFor(argv));

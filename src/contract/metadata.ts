@@ -1,7 +1,8 @@
 // ben19.json: what a saved model needs besides its weights so that evaluation and prediction preprocess exactly
 // as training did (layout, band order, statistics, resampling, class names, threshold) and the training
 // configuration that produced it. Loading checks it against the network and against ben19's own tables.
-import { BAND_NAMES, S1_BAND_NAMES } from "../core/bands.js";
+import { BAND_NAMES } from "../core/bands.js";
+import { S1_BANDS } from "../tfrecord/mm-schema.js";
 import { ModelError } from "../core/errors.js";
 import { channelStat, type ChannelStats } from "../core/stats.js";
 import { VERSION } from "../core/version.js";
@@ -88,7 +89,7 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
   if (shapes !== JSON.stringify(expected.map((i) => i.shape))) bad(`the network's input shapes ${shapes} do not match the metadata`);
   if (JSON.stringify(m.classes) !== JSON.stringify(LABELS_19)) bad("classes differ from the 19-class nomenclature (names or order)");
   const stats = m.normalization?.stats as Record<string, { mean?: unknown; std?: unknown }> | undefined;
-  for (const b of layoutNeedsS1(layout) ? [...BAND_NAMES, ...S1_BAND_NAMES] : BAND_NAMES) {
+  for (const b of layoutNeedsS1(layout) ? [...BAND_NAMES, ...S1_BANDS] : BAND_NAMES) {
     const s = stats?.[b];
     if (typeof s?.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) bad(`normalization.stats.${b} must be {mean, std > 0}`);
   }

@@ -1,7 +1,8 @@
 // Per-band mean and standard deviation over TFRecord shards, streaming, in float64. Each record's band is
 // summarised exactly (count, mean, sum of squared deviations) and merged with Chan et al.'s pairwise update,
 // which stays accurate over billions of values where a running sum of squares would not.
-import { BAND_NAMES, S1_BAND_NAMES, type ChannelName } from "../core/bands.js";
+import { BAND_NAMES, type ChannelName } from "../core/bands.js";
+import { S1_BANDS } from "../tfrecord/mm-schema.js";
 import type { ChannelStats } from "../core/stats.js";
 import { VERSION } from "../core/version.js";
 import { readRecords } from "../tfrecord/reader.js";
@@ -38,7 +39,7 @@ function add(a: Acc, band: ArrayLike<number>): void {
 /** Computes the statistics of every band over all records of `shards` (and of VV/VH over the MM records). */
 export async function bandStats(shards: readonly string[], onProgress?: (records: number) => void): Promise<StatsFile> {
   const core = await createCore();
-  const channels: ChannelName[] = [...BAND_NAMES, ...S1_BAND_NAMES];
+  const channels: ChannelName[] = [...BAND_NAMES, ...S1_BANDS];
   const acc: Acc[] = channels.map(() => ({ n: 0, mean: 0, m2: 0 }));
   let records = 0;
   for (const file of shards) {

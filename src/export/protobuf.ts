@@ -8,7 +8,8 @@ const WIRE_FIXED32 = 5;
 
 const utf8 = new TextEncoder();
 
-function varint(value: number | bigint): Uint8Array {
+/** The varint bytes of a value. */
+export function varint(value: number | bigint): Uint8Array {
   // Negative int64 values are written as their two's complement, ten bytes long, as protobuf requires.
   let v = BigInt.asUintN(64, BigInt(value));
   const out: number[] = [];

@@ -1,7 +1,8 @@
 // Reading a statistics file (`--stats`). Kept apart from stats.ts so that the reference statistics and the
 // types load without Node built-ins (the browser demo and other runtimes import them).
 import { readFileSync } from "node:fs";
-import { BAND_NAMES, S1_BAND_NAMES, type ChannelName } from "../core/bands.js";
+import { BAND_NAMES, type ChannelName } from "../core/bands.js";
+import { S1_BANDS } from "../tfrecord/mm-schema.js";
 import { OptionError } from "../core/errors.js";
 import type { BandStat, ChannelStats } from "../core/stats.js";
 
@@ -18,9 +19,9 @@ export function loadStats(file: string): ChannelStats {
   }
   const bands = (data as { bands?: Record<string, Partial<BandStat>> }).bands ?? {};
   const out: Partial<Record<ChannelName, BandStat>> = {};
-  for (const b of [...BAND_NAMES, ...S1_BAND_NAMES]) {
+  for (const b of [...BAND_NAMES, ...S1_BANDS]) {
     const s = bands[b];
-    if (s === undefined && (S1_BAND_NAMES as readonly string[]).includes(b)) continue;
+    if (s === undefined && (S1_BANDS as readonly string[]).includes(b)) continue;
     if (s === undefined || typeof s.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) {
       throw new OptionError("stats", file, `expected bands.${b} = {mean, std > 0}, as ben19 stats writes`);
     }

@@ -1,13 +1,8 @@
 // CORINE Land Cover level-3 codes, the pixel values of reBEN's reference maps, and the per-pixel 19-class mask made
-// from them. The 43 codes are in the order of LABELS_43 (V2-AND-S1.md), so TARGET_19 maps a code to its class.
+// from them. The 43 codes (CLC_CODES_43 of the MM schema) are in LABELS_43 order, so TARGET_19 maps a code to its class.
 import { MASK_UNMAPPED, S1_PIXELS } from "../core/constants.js";
+import { CLC_CODES_43 } from "../tfrecord/mm-schema.js";
 import { TARGET_19 } from "./nomenclature.js";
-
-/** The CLC level-3 code of each 43-class label, in LABELS_43 order. */
-export const CLC_CODES_43: readonly number[] = [
-  111, 112, 121, 122, 123, 124, 131, 132, 133, 141, 142, 211, 212, 213, 221, 222, 223, 231, 241, 242, 243, 244,
-  311, 312, 313, 321, 322, 323, 324, 331, 332, 333, 334, 411, 412, 421, 422, 423, 511, 512, 521, 522, 523,
-];
 
 /** 19-class index of every u16 code: the 43→19 table for the 43 codes, MASK_UNMAPPED for the rest (0 = NoData). */
 const CODE_TO_19: Uint8Array = (() => {

@@ -13,6 +13,7 @@ import { PatchGroups, type Claim } from "../archive/tar-groups.js";
 import { streamTarPatches } from "../archive/tar-patches.js";
 import { indexTar, paddedSize, patchMember } from "../archive/tar.js";
 import { PatchError } from "../core/errors.js";
+import { mmTask, type MmSource, type MmTask } from "./mm.js";
 import type { Part } from "./partition.js";
 import type { EncodeTask } from "./protocol.js";
 
@@ -54,6 +55,8 @@ export interface JobOptions {
   tarIndex?: TarIndex | undefined;
   /** reBEN: a patch's 19-class label mask from the metadata (undefined: not in it). */
   labelMask?: ((name: string) => number | undefined) | undefined;
+  /** MM records: the S1 partners (prep/mm.ts). */
+  mm?: MmSource | undefined;
 }
 
 /**
@@ -64,7 +67,11 @@ export interface JobOptions {
 export function inputJobs(kind: InputKind, work: readonly (readonly string[])[], kept: readonly (readonly string[])[], from: readonly number[], o: JobOptions): Iterable<Job> | AsyncIterable<Job> {
   const size = batchSize(work.reduce((a, w) => a + w.length, 0), o.workers);
   const lm = o.labelMask;
-  const masks = lm === undefined ? () => ({}) : (names: readonly string[]) => ({ masks: names.map((n) => lm(n) ?? -1) });
+  const mm = o.mm;
+  const masks = (names: readonly string[]): { masks?: number[]; mm?: MmTask } => ({
+    ...(lm === undefined ? {} : { masks: names.map((n) => lm(n) ?? -1) }),
+    ...(mm === undefined ? {} : { mm: mmTask(mm, names) }),
+  });
   if (kind === "folder") return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: o.updateJson, ...masks(names) }));
   if (kind === "tar") {
     const index = o.tarIndex ?? indexTarPatches(o.root, work, o.labelMask === undefined);
@@ -102,7 +109,8 @@ export function indexTarPatches(file: string, work: readonly (readonly string[])
   return index;
 }
 
-type Masks = (names: readonly string[]) => { masks?: number[] };
+/** What a task carries beside its names: reBEN label masks, MM partners. */
+type Masks = (names: readonly string[]) => { masks?: number[]; mm?: MmTask };
 
 async function* archiveOrderJobs(root: string, compression: Compression, kept: readonly (readonly string[])[], part: Part | undefined, from: readonly number[], size: number, masks: Masks): AsyncGenerator<Job> {
   // Where each wanted patch goes: its first split (negated once the tarball has shown it), and any further

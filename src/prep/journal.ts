@@ -4,6 +4,7 @@
 // the new one. It records the options fingerprint, and per split the patches done, the running counts and each
 // temporary shard's records and byte length; the shards' sha256 is recomputed on resume from the kept prefix
 // (Node's hash state cannot be saved), at sequential read speed.
+import type { MmInfo } from "./mm.js";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { parseJsonBounded } from "../io/bounded.js";
@@ -31,6 +32,8 @@ export interface JournalOptions {
   part: Part | null;
   /** A reBEN (v2.0) archive: its metadata files and their sha256. */
   archive?: ArchiveInfo;
+  /** MM records: the S1 (and reference-map) roots. */
+  mm?: MmInfo;
 }
 
 /** One temporary shard as far as it is durable. */

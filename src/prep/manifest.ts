@@ -1,6 +1,10 @@
 // manifest.json: written last, it is the record that a prep run finished, and the contract that travels with the
 // shards: the schema, band order, counts, checksums and the options that produced them. It holds nothing that
 // depends on the machine's speed or the worker count, so the same inputs give the same manifest.
+import type { MmInfo } from "./mm.js";
+import {
+  KEY_PATCH_NAME, KEY_PATCH_NAME_S1, KEY_PATCH_NAME_S2, KEY_REFERENCE_MAP, KEY_VH, KEY_VV, S1_PIXELS,
+} from "../tfrecord/mm-schema.js";
 import { createHash } from "node:crypto";
 import { writeFileDurable } from "../io/durable.js";
 import { BAND_NAMES, BAND_PIXELS } from "../core/bands.js";
@@ -48,7 +52,7 @@ export interface PrepManifest {
     record: "tf.train.Example";
     framing: "TFRecord (u64 length, masked CRC32C, data, masked CRC32C)";
     key_order: "bytewise sorted (protobuf deterministic serialization)";
-    features: Record<string, { kind: "int64_list" | "bytes_list"; count: number | "variable" }>;
+    features: Record<string, { kind: "int64_list" | "bytes_list" | "float_list"; count: number | "variable" }>;
     band_order: readonly string[];
     classes: readonly string[];
   };
@@ -56,7 +60,10 @@ export interface PrepManifest {
    * `exclude` only when exclusion lists were given; `order` only when records follow the archive's order (a
    * .tar.gz or .tar.zst input) rather than the CSVs'; `archive` only for a reBEN (v2.0) archive.
    */
-  options: { root: string; shards: number; on_error: string; update_json: boolean; exclude?: ExclusionInfo[]; order?: "archive"; archive?: ArchiveInfo };
+  options: {
+    root: string; shards: number; on_error: string; update_json: boolean; exclude?: ExclusionInfo[]; order?: "archive";
+    archive?: ArchiveInfo; mm?: MmInfo;
+  };
   /** Only in a part's manifest (--part i/K): which part, and the shard indices whose files it wrote. */
   part?: PartInfo;
   splits: Record<string, SplitManifest>;
@@ -69,13 +76,23 @@ export interface PartInfo {
   shards: number[];
 }
 
-/** The feature table of a ben19/reference record. */
-export function recordSchema(classes: readonly string[]): PrepManifest["schema"] {
+/**
+ * The feature table of a ben19/reference record; with `mm`, of an MM record (mm-schema.ts: patch_name replaced by
+ * the two names, VV and VH added, and reference_map with reference maps).
+ */
+export function recordSchema(classes: readonly string[], mm?: MmInfo): PrepManifest["schema"] {
   const features: PrepManifest["schema"]["features"] = {};
   BAND_NAMES.forEach((b, i) => (features[b] = { kind: "int64_list", count: BAND_PIXELS[i] as number }));
   features["BigEarthNet-19_labels"] = { kind: "bytes_list", count: "variable" };
   features["BigEarthNet-19_labels_multi_hot"] = { kind: "int64_list", count: CLASS_COUNT_19 };
-  features["patch_name"] = { kind: "bytes_list", count: 1 };
+  if (mm === undefined) features[KEY_PATCH_NAME] = { kind: "bytes_list", count: 1 };
+  else {
+    features[KEY_VH] = { kind: "float_list", count: S1_PIXELS };
+    features[KEY_VV] = { kind: "float_list", count: S1_PIXELS };
+    features[KEY_PATCH_NAME_S1] = { kind: "bytes_list", count: 1 };
+    features[KEY_PATCH_NAME_S2] = { kind: "bytes_list", count: 1 };
+    if (mm.reference_maps !== undefined) features[KEY_REFERENCE_MAP] = { kind: "int64_list", count: S1_PIXELS };
+  }
   return {
     record: "tf.train.Example",
     framing: "TFRecord (u64 length, masked CRC32C, data, masked CRC32C)",

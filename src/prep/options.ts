@@ -39,6 +39,10 @@ export interface PrepOptions {
   metadata?: string | undefined;
   /** reBEN: keep the patches with seasonal snow, cloud or shadow (from the companion table). */
   includeSnowCloud?: boolean | undefined;
+  /** MM records: the Sentinel-1 archive (v1.0: -r1/--root_folder_s1 with two-column CSVs; reBEN: --s1). */
+  s1?: string | undefined;
+  /** reBEN MM records: the Reference_Maps folder, adding reference_map to each record. */
+  referenceMaps?: string | undefined;
 }
 
 /** Every option filled in and checked. */
@@ -58,6 +62,8 @@ export interface ResolvedPrepOptions {
   journalSeconds: number;
   metadata: string | undefined;
   includeSnowCloud: boolean;
+  s1: string | undefined;
+  referenceMaps: string | undefined;
 }
 
 export const PREP_DEFAULTS = {
@@ -99,6 +105,8 @@ export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly
     journalSeconds: journalSeconds(o.journalSeconds ?? PREP_DEFAULTS.journalSeconds),
     metadata: o.metadata === undefined ? undefined : resolve(o.metadata),
     includeSnowCloud: o.includeSnowCloud ?? false,
+    s1: o.s1 === undefined ? undefined : resolve(o.s1),
+    referenceMaps: o.referenceMaps === undefined ? undefined : resolve(o.referenceMaps),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Split } from "../archive/splits.js";
 import { OptionError } from "../core/errors.js";
 import { applyExclusions, readExclusions, type ExclusionList, type SplitExclusion } from "./exclude.js";
 import { inputKind, streamed, type InputKind } from "./input.js";
+import { openMm, type MmSource } from "./mm.js";
 import { MANIFEST_FILE, partManifestName } from "./naming.js";
 import { resolvePrepOptions, type PrepOptions, type ResolvedPrepOptions } from "./options.js";
 import { partPatches, partShards } from "./partition.js";
@@ -23,6 +24,8 @@ export interface PrepPlan {
   work: string[][];
   shardIndices: number[];
   manifestName: string;
+  /** MM records: the S1 partners (prep/mm.ts); undefined for S2 records. */
+  mm: MmSource | undefined;
 }
 
 function splitNames(splits: readonly Split[]): void {
@@ -40,6 +43,7 @@ export async function planPrep(options: PrepOptions): Promise<PrepPlan> {
   const o = resolvePrepOptions(options, () => []);
   inputKind(o.root);
   const source = await openSource(o);
+  const mm = await openMm(o, source);
   const kind = inputKind(source.layout.root);
   if (kind !== "folder" && o.updateJson) throw new OptionError("--update_json", true, "cannot update the JSON files inside a tarball: extract the archive to a folder first, or leave --update_json out");
   if (source.archive !== undefined && o.updateJson) throw new OptionError("--update_json", true, "a reBEN (v2.0) archive has no per-patch JSON to update: leave --update_json out");
@@ -56,5 +60,5 @@ export async function planPrep(options: PrepOptions): Promise<PrepPlan> {
   const work = kept.map((k) => (o.part === undefined ? k : partPatches(k, o.part)));
   const shardIndices = o.part === undefined ? Array.from({ length: o.shards }, (_, k) => k) : partShards(o.part, o.shards);
   const manifestName = o.part === undefined ? MANIFEST_FILE : partManifestName(o.part.index, o.part.count);
-  return { o, source, kind, splits, lists, exclusions, kept, work, shardIndices, manifestName };
+  return { o, source, kind, splits, lists, exclusions, kept, work, shardIndices, manifestName, mm };
 }

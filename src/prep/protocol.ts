@@ -1,5 +1,6 @@
 // The typed messages between prep's main thread and its workers. Buffers are moved, not cloned.
 import type { SerializedError } from "../core/errors.js";
+import type { MmTask } from "./mm.js";
 
 /** Read and encode these patches (a consecutive run of one split, in CSV order). */
 export interface EncodeTask {
@@ -16,6 +17,8 @@ export interface EncodeTask {
    * lie in tile folders (<root>/<tile>/<patch>/) and have no label JSON.
    */
   masks?: number[] | undefined;
+  /** MM records: each patch's Sentinel-1 partner (and reference map) to add (prep/mm.ts). */
+  mm?: MmTask | undefined;
 }
 
 /** The framed records of one task, in task order, with what the main thread needs to account for them. */

@@ -168,7 +168,9 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
   try {
     checkpoint();
     let lastCheckpoint = performance.now();
-    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), { root, updateJson: o.updateJson, workers: o.workers, part: o.part, tarIndex, labelMask: source.labelMask });
+    const jobs = inputJobs(kind, work, kept, counts.map((c) => c.done), {
+      root, updateJson: o.updateJson, workers: o.workers, part: o.part, tarIndex, labelMask: source.labelMask, mm: plan.mm,
+    });
     const runner = { run: (j: Job) => pool.run(j, transfers(j)).then((r) => ({ job: j, r })) };
     for await (const batch of ordered(runner, jobs, o.workers * 4)) {
       const { job, r } = batch;
@@ -229,7 +231,7 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
     const manifest: PrepManifest = {
       format: MANIFEST_FORMAT,
       tool: { name: "ben19", version: VERSION },
-      schema: recordSchema(LABELS_19),
+      schema: recordSchema(LABELS_19, plan.mm?.info),
       options: {
         root: o.root,
         shards: o.shards,
@@ -238,6 +240,7 @@ async function runLocked(plan: PrepPlan, lock: OutputLock, hooks: PrepHooks): Pr
         ...(lists.length > 0 ? { exclude: lists.map(exclusionInfo) } : {}),
         ...(archiveOrder ? { order: "archive" as const } : {}),
         ...(source.archive !== undefined ? { archive: source.archive } : {}),
+        ...(plan.mm !== undefined ? { mm: plan.mm.info } : {}),
       },
       ...(o.part !== undefined ? { part: { index: o.part.index, count: o.part.count, shards: shardIndices } } : {}),
       splits: Object.fromEntries(

@@ -32,6 +32,7 @@ export function journalOptions(plan: PrepPlan): JournalOptions {
     exclude: plan.lists.map(exclusionInfo),
     part: o.part === undefined ? null : { index: o.part.index, count: o.part.count },
     ...(source.archive !== undefined ? { archive: source.archive } : {}),
+    ...(plan.mm !== undefined ? { mm: plan.mm.info } : {}),
   };
 }
 

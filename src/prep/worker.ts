@@ -12,6 +12,7 @@ import { CLASS_COUNT_19 } from "../core/constants.js";
 import { PatchError, serializeError, type SerializedError } from "../core/errors.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { createCore, type Core } from "../wasm/core.js";
+import { mmRecord } from "./mm-worker.js";
 import type { EncodedBatch, EncodeTask } from "./protocol.js";
 import { updatePatchJson } from "./update-json.js";
 
@@ -69,7 +70,26 @@ export default async function encodeBatch(task: EncodeTask): Promise<EncodedBatc
         bigger.set(scratch.subarray(0, used));
         scratch = bigger;
       }
-      const size = wasm.encodeRecordInto({ patchName: name, bands: patch.bands, multiHot: hot }, scratch, used);
+      let size: number;
+      if (task.mm === undefined) {
+        size = wasm.encodeRecordInto({ patchName: name, bands: patch.bands, multiHot: hot }, scratch, used);
+      }
+      else {
+        // The S1 files are read within the encoding phase: their time moves to the reading phase (decoding included,
+        // which the result then separates out as for S2).
+        const before = timing.readMs + timing.decodeMs;
+        const record = await mmRecord(wasm, task.mm, i, patch, hot, timing);
+        const s1Ms = timing.readMs + timing.decodeMs - before;
+        readMs += s1Ms;
+        encodeMs -= s1Ms;
+        if (used + record.length > scratch.length) {
+          const bigger = new Uint8Array(Math.max(scratch.length * 2, used + record.length));
+          bigger.set(scratch.subarray(0, used));
+          scratch = bigger;
+        }
+        scratch.set(record, used);
+        size = record.length;
+      }
       encodeMs += performance.now() - t1;
       readMs += t1 - t0;
       used += size;

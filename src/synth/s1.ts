@@ -76,7 +76,8 @@ export function synthReferenceMap(p: SynthPatch): Uint16Array {
  * Writes the S1 patch of S2 patch `p` (index i) into `dir` in `layout`; with `json` also the v1 label file
  * (Python json.dumps format, the real files' keys, including their `lly` for the lower-right y).
  */
-export function writeS1Patch(dir: string, seed: number, i: number, p: SynthPatch, layout: TiffLayout, json?: { wkt: string }): string {
+export function writeS1Patch(dir: string, seed: number, i: number, p: SynthPatch, layout: TiffLayout,
+  json?: { wkt: string }): string {
   const name = s1NameOf(p);
   mkdirSync(dir, { recursive: true });
   const { vv, vh } = synthS1Bands(seed, i, p);
@@ -85,13 +86,14 @@ export function writeS1Patch(dir: string, seed: number, i: number, p: SynthPatch
   writeFileSync(join(dir, s1BandFileName(name, "VH")), writeTiff(vh, S1_SIDE, layout, geo));
   if (json !== undefined) {
     const stamp = name.split("_")[4] as string;
+    const orbit = String(int(itemRng(seed, i, 0x5c), 1, 99999)).padStart(6, "0");
     const t = stamp.split("T")[1] as string;
     const meta = {
       labels: p.labels43.map((l) => LABELS_43[l]),
       coordinates: { ulx: p.ulx, uly: p.uly, lrx: p.ulx + 1200, lly: p.uly - 1200 },
       projection: json.wkt,
       corresponding_s2_patch: p.name,
-      scene_source: `${name.split("_").slice(0, 5).join("_")}_${stamp}_${String(int(itemRng(seed, i, 0x5c), 1, 99999)).padStart(6, "0")}`,
+      scene_source: `${name.split("_").slice(0, 5).join("_")}_${stamp}_${orbit}`,
       acquisition_time: `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}`,
     };
     writeFileSync(join(dir, labelFileName(name)), pythonJsonDumps(meta));

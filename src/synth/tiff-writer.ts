@@ -29,7 +29,9 @@ type Words = Uint16Array | Uint32Array;
 /** The horizontal predictor: each sample minus its left neighbour (modulo the word size), row by row in a block. */
 function predict(block: Words, width: number): Words {
   const out = block.slice();
-  for (let i = out.length - 1; i >= 0; i--) if (i % width !== 0) out[i] = (block[i] as number) - (block[i - 1] as number);
+  for (let i = 0; i < out.length; i++) {
+    if (i % width !== 0) out[i] = (block[i] as number) - (block[i - 1] as number);
+  }
   return out;
 }
 
@@ -67,7 +69,8 @@ function toBytes(samples: Words, le: boolean): Uint8Array {
  * Encodes one side×side band as a GeoTIFF file in the given layout: UInt16 samples, or Float32 for a Float32Array
  * (Sentinel-1), whose DEFLATE layout uses the floating-point predictor (3) and LZW the horizontal one on words.
  */
-export function writeTiff(pixels: Uint16Array | Float32Array, side: number, layout: TiffLayout, geo: GeoRef): Uint8Array {
+export function writeTiff(pixels: Uint16Array | Float32Array, side: number, layout: TiffLayout, geo: GeoRef):
+  Uint8Array {
   const float = pixels instanceof Float32Array;
   const words: Words = float ? new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length) : pixels;
   const size = float ? 4 : 2;
@@ -87,7 +90,9 @@ export function writeTiff(pixels: Uint16Array | Float32Array, side: number, layo
       for (let r = 0; r < rows && y + r < side; r++) {
         for (let c = 0; c < bw && x + c < side; c++) block[r * bw + c] = words[(y + r) * side + x + c] as number;
       }
-      const raw = predictor === 3 ? floatPredict(block as Uint32Array, bw) : toBytes(predictor === 2 ? predict(block, bw) : block, le);
+      const raw = predictor === 3
+        ? floatPredict(block as Uint32Array, bw)
+        : toBytes(predictor === 2 ? predict(block, bw) : block, le);
       blocks.push(compression === 8 ? deflateSync(raw) : compression === 5 ? lzwEncode(raw) : raw);
     }
   }

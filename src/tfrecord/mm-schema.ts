@@ -10,17 +10,12 @@
 export const S1_BANDS = ["VV", "VH"] as const;
 export type S1Band = (typeof S1_BANDS)[number];
 
-/** Side in pixels of a Sentinel-1 patch and of a reference map (10 m, as the S2 10 m bands). */
-export const S1_SIDE = 120;
-/** Values of one S1 band and of one reference map. */
-export const S1_PIXELS = S1_SIDE * S1_SIDE;
-
-/** Feature keys of an MM record that the S2 record does not have. */
-export const KEY_VV = "VV";
-export const KEY_VH = "VH";
-export const KEY_PATCH_NAME_S1 = "patch_name_s1";
-export const KEY_PATCH_NAME_S2 = "patch_name_s2";
-export const KEY_REFERENCE_MAP = "reference_map";
+// S1_SIDE (120, as the S2 10 m bands), S1_PIXELS and the MM feature keys live in core/constants.ts, which the
+// WASM core's decoder shares; they are re-exported here with the rest of the schema.
+export {
+  KEY_PATCH_NAME_S1, KEY_PATCH_NAME_S2, KEY_REFERENCE_MAP, KEY_VH, KEY_VV, S1_PIXELS, S1_SIDE,
+} from "../core/constants.js";
+import { KEY_PATCH_NAME_S1, KEY_PATCH_NAME_S2, KEY_VH, KEY_VV } from "../core/constants.js";
 /** The S2 record's name key, which an MM record replaces with the two above. */
 export const KEY_PATCH_NAME = "patch_name";
 

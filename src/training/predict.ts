@@ -1,9 +1,10 @@
-// Prediction with a saved model on raw inputs: patch folders (the 12 GeoTIFFs; no label file needed) or TFRecord
-// files (every record). Each patch is preprocessed with the model's own metadata (layout, statistics, resampling),
+// Prediction with a saved model on raw inputs: patch folders (the 12 GeoTIFFs; no label file needed; for an mm
+// model each followed by its Sentinel-1 folder) or TFRecord files (every record; MM records for an mm model). Each patch is preprocessed with the model's own metadata (layout, statistics, resampling),
 // so prediction can never differ from training in preprocessing.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { labelFileName, patchNameInDir, readPatchDir } from "../archive/patch.js";
+import { readS1Dir, s1BandFileName } from "../archive/s1.js";
 import { CLASS_COUNT_19 } from "../core/constants.js";
 import { buildInputInto } from "../dataset/input.js";
 import { multiHot19, names19 } from "../labels/convert.js";
@@ -11,7 +12,7 @@ import { LABELS_19 } from "../labels/nomenclature.js";
 import type { OnnxRunner } from "../export/onnx-runner.js";
 import type { LoadedModel } from "../models/io.js";
 import { tf } from "../runtime/tf.js";
-import { Ben19Error } from "../core/errors.js";
+import { Ben19Error, OptionError } from "../core/errors.js";
 import { readRecords } from "../tfrecord/reader.js";
 import { decodeAt } from "../tfrecord/schema.js";
 import { createCore, type Core, type S1Bands } from "../wasm/core.js";
@@ -68,10 +69,35 @@ async function* patchesOfInput(input: string, core: Core): AsyncGenerator<PatchI
   }
 }
 
+/** The S1 patch of a folder holding `<name>_VV.tif` (a Sentinel-1 patch folder), or undefined. */
+function s1NameInDir(dir: string | undefined): string | undefined {
+  if (dir === undefined || !statSync(dir).isDirectory()) return undefined;
+  const suffix = s1BandFileName("", "VV");
+  return readdirSync(dir).find((f) => f.endsWith(suffix))?.slice(0, -suffix.length);
+}
+
+/**
+ * The patches of the inputs in order. An S2 patch folder followed by a Sentinel-1 patch folder is one multi-modal
+ * patch (its VV/VH for the mm layout); an S1 folder anywhere else is an error.
+ */
 async function* patchesOf(inputs: readonly string[], core: Core, o: PredictOptions): AsyncGenerator<PatchInput> {
-  for (const input of inputs) {
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i] as string;
     try {
-      yield* patchesOfInput(input, core);
+      if (s1NameInDir(input) !== undefined) {
+        throw new OptionError("INPUTS", input, "is a Sentinel-1 patch folder with no S2 patch folder before it: give each pair as S2FOLDER S1FOLDER");
+      }
+      const next = statSync(input).isDirectory() ? inputs[i + 1] : undefined;
+      const s1Name = s1NameInDir(next);
+      for await (const p of patchesOfInput(input, core)) {
+        if (s1Name !== undefined) {
+          const s1 = await readS1Dir(next as string, s1Name);
+          p.s1 = { vv: s1.vv, vh: s1.vh };
+          p.source = `${input} + ${next as string}`;
+        }
+        yield p;
+      }
+      if (s1Name !== undefined) i++;
     } catch (e) {
       // Only known input errors are skipped: a bug still ends the run.
       if (o.onError !== "skip" || !(e instanceof Ben19Error)) throw e;

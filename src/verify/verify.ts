@@ -1,6 +1,8 @@
 // `verify`: re-derives everything a prep output claims. Every record's CRCs and Example schema, the manifest's
 // counts and sha256s, label counts, and, given the archive, every pixel and label against the source patch and
 // the record order against the split CSVs. Problems are collected, not thrown, so one run lists them all.
+import { compareMm } from "./mm.js";
+import { splitMmExample, type MmRecordParts } from "../tfrecord/mm-record.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readPatch, readPatchDir, type PatchData } from "../archive/patch.js";
@@ -121,8 +123,13 @@ async function checkSplit(core: Core, out: string, name: string, sm: SplitManife
       for await (const r of readRecords(file)) {
         n++;
         let p: DecodedPatch;
+        let mm: MmRecordParts | undefined;
         try {
-          p = core.decodePatch(r.data);
+          if (ctx.mm) {
+            const parts = splitMmExample(r.data);
+            mm = parts.mm;
+            p = core.decodePatch(parts.s2);
+          } else p = core.decodePatch(r.data);
         } catch (e) {
           ctx.problem({ file, record: r.index, message: `not a BigEarthNet-19 Example: ${e instanceof Ben19Error ? e.message : String(e)}` });
           continue;
@@ -130,7 +137,7 @@ async function checkSplit(core: Core, out: string, name: string, sm: SplitManife
         names.push(p.patchName);
         for (const m of schemaProblems(p)) ctx.problem({ file, record: r.index, patch: p.patchName, message: m });
         for (let k = 0; k < CLASS_COUNT_19; k++) labels[k] = (labels[k] as number) + ((p.multiHot[k] as number) === 1 ? 1 : 0);
-        if (ctx.root !== undefined) await ctx.compare(p, file, r.index);
+        if (ctx.root !== undefined) await ctx.compare(p, file, r.index, mm);
         ctx.records++;
         ctx.tick();
       }
@@ -165,7 +172,9 @@ interface Ctx {
   files: number;
   records: number;
   problem(p: Problem): void;
-  compare(p: DecodedPatch, file: string, record: number): Promise<void>;
+  /** MM records (the manifest records S1 inputs): decoded with splitMmExample, S1 compared too. */
+  mm: boolean;
+  compare(p: DecodedPatch, file: string, record: number, mm?: MmRecordParts): Promise<void>;
   tick(): void;
 }
 
@@ -204,15 +213,21 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
     if (mask === undefined) return Promise.reject(new Ben19Error("E_NOT_IN_METADATA", "the patch is not in the metadata", { patch: name, file: v2?.metadata }));
     return readPatchDir(v2PatchDir(source.layout.root, name), { labels: false }).then((p) => ({ ...p, multiHot: maskToMultiHot(mask) }));
   };
+  const mmInfo = manifest?.options.mm;
   const ctx: Ctx = {
     root: o.root,
+    mm: mmInfo !== undefined,
     files: 0,
     records: 0,
     problem(p) {
       if (problems.length < MAX_LISTED) problems.push(p);
       else dropped++;
     },
-    async compare(p, file, record) {
+    async compare(p, file, record, mm) {
+      if (mm !== undefined && mmInfo !== undefined) {
+        const found = await compareMm(mm, mmInfo, v2 !== undefined);
+        for (const message of found) ctx.problem({ file, record, patch: p.patchName, message });
+      }
       let src;
       try {
         src = await readSource(p.patchName);

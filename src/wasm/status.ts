@@ -9,7 +9,7 @@ export const SORTED_KEYS = [
 ] as const;
 
 /** The optional features of multi-modal records, numbered after SORTED_KEYS in the order of assembly/keys.ts. */
-export const MM_KEYS = ["VV", "VH", "patch_name_s1", "patch_name_s2", "reference_map"] as const;
+export const MM_KEYS = [C.KEY_VV, C.KEY_VH, C.KEY_PATCH_NAME_S1, C.KEY_PATCH_NAME_S2, C.KEY_REFERENCE_MAP] as const;
 const FEATURE_KEYS: readonly string[] = [...SORTED_KEYS, ...MM_KEYS];
 
 const MESSAGES: Record<number, [code: string, message: (feature: string) => string]> = {

@@ -10,10 +10,16 @@ import { memoryIo } from "../../src/cli/io.js";
 import { S1_PIXELS } from "../../src/core/constants.js";
 import { TFRecordWriter } from "../../src/tfrecord/writer.js";
 import { createCore } from "../../src/wasm/core.js";
+import { readPatchDir } from "../../src/archive/patch.js";
+import { readS1Dir } from "../../src/archive/s1.js";
+import { multiHot19 } from "../../src/labels/convert.js";
+import { needShared, SHARED_DIR } from "../helpers/env.js";
 import { tempDir } from "../helpers/fixtures.js";
 import { mmPatch, writeMmShard } from "../helpers/mm-records.js";
 
 const VV = { mean: -12.619993741972035, std: 5.115911777546365 };
+/** The run the first test trains, for the folder-pair test. */
+let trained: string | undefined;
 
 test("MM records from the CLI: train --layout mm (resnet50) → eval → predict → tensor → stats", async () => {
   const dir = tempDir("mm-cli");
@@ -28,6 +34,7 @@ test("MM records from the CLI: train --layout mm (resnet50) → eval → predict
   const code = await run(["train", "--model", "resnet50", "--layout", "mm", "--train", trainFile, "--out", runDir,
     "--epochs", "1", "--batch-size", "2", "--backend", "wasm", "--workers", "1", "--shuffle-buffer", "0", "--json"], io);
   assert.equal(code, 0, io.stderr);
+  trained = runDir;
   const meta = JSON.parse(readFileSync(join(runDir, "model", "ben19.json"), "utf8")) as {
     layout: string; inputs: { shape: number[]; bands: string[] }[]; normalization: { stats: Record<string, { mean: number; std: number }> };
   };
@@ -89,4 +96,28 @@ test("--layout mm: K-BranchCNN refuses it, S2-only records are refused, both nam
   assert.notEqual(await run(["train", "--model", "vgg16", "--layout", "mm", "--train", s2File, "--out", join(dir, "v"), "--backend", "wasm", "-q"], io2), 0);
   assert.match(io2.stderr, /s2\.tfrecord/);
   assert.match(io2.stderr, /no VV\/VH features: the mm layout takes multi-modal records/);
+});
+
+test("predict with an mm model: a real S2 folder + S1 folder pair = the MM record of the same values", async (t) => {
+  if (trained === undefined || !needShared(t)) return;
+  const s2Dir = join(SHARED_DIR, "real-v1", "S2A_MSIL2A_20170613T101031_87_48");
+  const s1Name = "S1A_IW_GRDH_1SDV_20170613T165043_33UUP_87_48";
+  const s1Dir = join(SHARED_DIR, "real-v1-s1", s1Name);
+  const s2 = await readPatchDir(s2Dir, { labels: true });
+  const s1 = await readS1Dir(s1Dir, s1Name);
+  const record = join(tempDir("mm-pair"), "pair.tfrecord");
+  await writeMmShard(record, [{ patchName: s2.name, s1Name, bands: s2.bands, multiHot: Array.from(multiHot19(s2.labels43 ?? [])), vv: s1.vv, vh: s1.vh }]);
+  const out = memoryIo();
+  assert.equal(await run(["predict", "--model", trained, record, s2Dir, s1Dir, "--json", "--backend", "wasm"], out), 0, out.stderr);
+  const [fromRecord, fromFolders] = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { patch_name: string; source: string; probabilities: number[] });
+  assert.equal(fromFolders?.patch_name, s2.name);
+  assert.equal(fromFolders?.source, `${s2Dir} + ${s1Dir}`);
+  assert.deepEqual(fromFolders?.probabilities, fromRecord?.probabilities);
+  // An S1 folder on its own, and an S2 folder without its S1 folder: named errors.
+  const alone = memoryIo();
+  assert.notEqual(await run(["predict", "--model", trained, s1Dir, "--backend", "wasm"], alone), 0);
+  assert.match(alone.stderr, /Sentinel-1 patch folder with no S2 patch folder before it/);
+  const noS1 = memoryIo();
+  assert.notEqual(await run(["predict", "--model", trained, s2Dir, "--backend", "wasm"], noS1), 0);
+  assert.match(noS1.stderr, /VV is missing: the mm layout takes multi-modal records/);
 });

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startServer } from "../../src/serve/server.js";
 import { need, needGdal, needShared, SHARED_DIR } from "../helpers/env.js";
 import { tempDir } from "../helpers/fixtures.js";
@@ -43,6 +43,14 @@ async function checkS1(page: Page, s1Name: string, vv: Float32Array, vh: Float32
   for (const [c, band] of [[0, vv], [1, vh], [2, ratio]] as const) assert.deepEqual(await channel(page, "#s1-false", c), stretched(band), `false colour channel ${c}`);
 }
 
+/** A new page at `url` whose uncaught errors go to `errors`. */
+async function openPage(browser: Browser, url: string, errors: string[]): Promise<Page> {
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  return page;
+}
+
 test("web demo: Sentinel-1 VV, VH and false colour from an MM record and from a real patch's S1 files", { timeout: 4 * TIMEOUT_MS }, async (t) => {
   if (!need(t, whyUnavailable("chromium"))) return;
   const dir = tempDir("web-s1");
@@ -51,12 +59,10 @@ test("web demo: Sentinel-1 VV, VH and false colour from an MM record and from a 
   await writeMmShard(file, patches);
   const server = await startServer({ port: 0, host: "127.0.0.1" });
   const { chromium } = await import("playwright-core");
+  const errors: string[] = [];
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, timeout: TIMEOUT_MS });
   try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(server.url);
+    const page = await openPage(browser, server.url, errors);
     await page.setInputFiles("#files", file);
     const p = patches[0] as (typeof patches)[number];
     await checkS1(page, p.s1Name, p.vv, p.vh);
@@ -67,9 +73,7 @@ test("web demo: Sentinel-1 VV, VH and false colour from an MM record and from a 
       const s1Dir = join(SHARED_DIR, "real-v1-s1", "S1A_IW_GRDH_1SDV_20170613T165043_33UUP_87_48");
       const s2Dir = join(SHARED_DIR, "real-v1", "S2A_MSIL2A_20170613T101031_87_48");
       const s1Files = readdirSync(s1Dir).map((n) => join(s1Dir, n));
-      const page2 = await browser.newPage();
-      page2.on("pageerror", (e) => errors.push(String(e)));
-      await page2.goto(server.url);
+      const page2 = await openPage(browser, server.url, errors);
       await page2.setInputFiles("#files", s1Files);
       await page2.waitForSelector("#patch-status[data-state=error]", { timeout: TIMEOUT_MS });
       assert.match(await page2.textContent("#patch-status") ?? "", /S2 files .* first/);

@@ -50,7 +50,8 @@ export const command: CommandModule = {
     addBackendOptions(program.command("predict"), { onnx: true })
       .summary("predict the 19-class labels of patch folders or TFRecord files with a trained model")
       .argument("<inputs...>", "patch folders (12 GeoTIFFs <patch>_B01.tif …, whatever the folder is called; " +
-        "no label file needed) or TFRecord files")
+        "no label file needed; for an mm model each followed by its S1 folder with <s1 patch>_VV.tif, _VH.tif) " +
+        "or TFRecord files (MM records for an mm model)")
       .requiredOption("--model <run>", "a run folder from ben19 train (or its model/ folder)")
       .option("--threshold <p>", "probability (0-1) at which a label is predicted (default: the model's, 0.5)",
         parseProbability("--threshold"))

@@ -30,6 +30,9 @@ interface PrepFlags {
   journalInterval?: number;
   metadata?: string;
   includeSnowCloud?: boolean;
+  root_folder_s1?: string;
+  s1?: string;
+  referenceMaps?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -53,6 +56,14 @@ function summaryJson(s: PrepSummary): unknown {
     ),
     skipped: s.manifest.skipped,
   };
+}
+
+/** The S1 root from -r1/--root_folder_s1 or --s1 (one of them). */
+function s1Root(flags: PrepFlags): string | undefined {
+  if (flags.root_folder_s1 !== undefined && flags.s1 !== undefined) {
+    throw new OptionError("--s1", flags.s1, "give the Sentinel-1 root once: -r1/--root_folder_s1 or --s1");
+  }
+  return flags.root_folder_s1 ?? flags.s1;
 }
 
 /** `--check`: every patch the run would read, checked for presence; all missing ones listed on stdout. */
@@ -94,6 +105,8 @@ async function action(flags: PrepFlags, ctx: CommandContext): Promise<void> {
       journalSeconds: flags.journalInterval,
       metadata: flags.metadata,
       includeSnowCloud: flags.includeSnowCloud === true,
+      s1: s1Root(flags),
+      referenceMaps: flags.referenceMaps,
     },
     {
       onProgress: (p) => {
@@ -176,6 +189,10 @@ export const command: CommandModule = {
       .option("-n, --splits <csv...>", "split CSVs (.csv or .csv.gz; split name = file name up to its first dot) (default: the bundled official train, val and test splits; reBEN: the metadata's train, validation and test)")
       .option("--metadata <file>", "reBEN (v2.0): the metadata.parquet (default: the one beside BigEarthNet-S2/ or the .tar.zst)")
       .option("--include-snow-cloud", "reBEN: keep the patches with seasonal snow, cloud or shadow")
+      .option("--root_folder_s1 <dir>", "MM records (v1.0, as BigEarthNet-MM's script: -r1): the BigEarthNet-S1 root; " +
+        "-n CSVs then have two columns, <S2 patch>,<S1 patch>; -r2/--root_folder_s2 is -r")
+      .option("--s1 <dir>", "MM records (reBEN): BigEarthNet-S1/ (tile folders); each patch's partner is its s1_name")
+      .option("--reference-maps <dir>", "reBEN MM records: Reference_Maps/, adding reference_map (CLC codes)")
       .option("-l, --library <name>", "output library; only tensorflow (TFRecord)", "tensorflow")
       .option("--update_json", "add BigEarthNet_19_labels to each processed patch's JSON file")
       .option("--shards <k>", "files per split; record i goes to shard i mod K", parseInteger("--shards"), PREP_DEFAULTS.shards)

@@ -47,7 +47,13 @@ export const command: CommandModule = {
           const s = await synthArchiveV2({ ...opts, onProgress: (d, t) => bar.update(d, t) });
           bar.finish(`${f.patches} patches`);
           const c = s.counts;
-          if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, archive: "v2", patches: s.rows.length + s.snowCloudRows.length, seed: f.seed, layout: f.layout, metadata: s.metadata, snow_cloud_metadata: s.snowCloud, s1: f.s1 ?? null, reference_maps: f.referenceMaps ?? null, counts: { train: c.train, validation: c.validation, test: c.test, snow_cloud: c.snowCloud, no_label_19: c.noLabel19 } }, null, 2)}\n`);
+          const counts = { train: c.train, validation: c.validation, test: c.test, snow_cloud: c.snowCloud, no_label_19: c.noLabel19 };
+          const summary = {
+            out: s.out, archive: "v2", patches: s.rows.length + s.snowCloudRows.length, seed: f.seed, layout: f.layout,
+            metadata: s.metadata, snow_cloud_metadata: s.snowCloud, s1: f.s1 ?? null, reference_maps: f.referenceMaps ?? null,
+            counts,
+          };
+          if (f.json === true) ctx.io.out(`${JSON.stringify(summary, null, 2)}\n`);
           else {
             ctx.io.out(`wrote ${s.rows.length + s.snowCloudRows.length} reBEN (v2.0) patches (${f.layout} layout, seed ${f.seed}) to ${s.out}\n`);
             ctx.io.out(`metadata.parquet: train ${c.train}, validation ${c.validation}, test ${c.test}; ${c.snowCloud} snow/cloud/shadow patches in the companion table; ${c.noLabel19} no-19-label patches left out\n`);
@@ -57,7 +63,13 @@ export const command: CommandModule = {
         }
         const s = await synthArchive({ ...opts, onProgress: (d, t) => bar.update(d, t) });
         bar.finish(`${s.patches.length} patches`);
-        if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists, s1: s.mm?.s1 ?? null, mm_splits: s.mm?.splits ?? null, counts: { train: s.counts.train, val: s.counts.val, test: s.counts.test, snow: s.counts.snow, cloud: s.counts.cloud, no_label_19: s.counts.noLabel19 } }, null, 2)}\n`);
+        const { train, val, test, snow, cloud, noLabel19 } = s.counts;
+        const summary = {
+          out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists,
+          s1: s.mm?.s1 ?? null, mm_splits: s.mm?.splits ?? null,
+          counts: { train, val, test, snow, cloud, no_label_19: noLabel19 },
+        };
+        if (f.json === true) ctx.io.out(`${JSON.stringify(summary, null, 2)}\n`);
         else {
           const c = s.counts;
           ctx.io.out(`wrote ${s.patches.length} patches (${f.layout} layout, seed ${f.seed}) to ${s.out}\n`);

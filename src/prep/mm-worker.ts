@@ -1,0 +1,57 @@
+// Multi-modal (MM) prep, worker side: reads the S1 partner of an S2 patch (and its reference map), checks a v1
+// pair (the S1 JSON's labels must be the S2 JSON's, its corresponding_s2_patch the S2 patch), and builds the
+// framed MM record from the core's S2 Example (tfrecord/mm-record.ts).
+import { join } from "node:path";
+import type { PatchData, PatchTiming } from "../archive/patch.js";
+import { dirSource } from "../archive/patch.js";
+import { readReferenceMap } from "../archive/reference-map.js";
+import { labelFileName } from "../archive/patch.js";
+import { readS1Dir, v2S1PatchDir, type S1PatchData } from "../archive/s1.js";
+import { tileOf } from "../archive/v2/layout.js";
+import { PatchError } from "../core/errors.js";
+import { LABELS_43 } from "../labels/nomenclature.js";
+import { mmExample } from "../tfrecord/mm-record.js";
+import type { Core } from "../wasm/core.js";
+import type { MmTask } from "./mm.js";
+
+function sameLabels(a: readonly number[], b: readonly number[]): boolean {
+  const x = [...new Set(a)].sort((p, q) => p - q);
+  const y = [...new Set(b)].sort((p, q) => p - q);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/** Checks a v1 pair: partner named in the S1 JSON and the same labels on both sides. */
+function checkPair(s2: PatchData, s1: S1PatchData, file: string): void {
+  const partner = s1.metadata?.corresponding_s2_patch;
+  if (partner !== undefined && partner !== s2.name) {
+    const why = `the S1 patch's corresponding_s2_patch is ${partner}, but the split CSV pairs it with ${s2.name}`;
+    const hint = "fix the split CSV's second column (the S1 patch of each S2 patch)";
+    throw new PatchError("E_PAIR_MISMATCH", why, { patch: s2.name, file }, hint);
+  }
+  if (!sameLabels(s1.labels43 ?? [], s2.labels43 ?? [])) {
+    const names = (l: readonly number[] | undefined): string => JSON.stringify((l ?? []).map((k) => LABELS_43[k]));
+    const why = `the S1 labels ${names(s1.labels43)} differ from the S2 labels ${names(s2.labels43)}`;
+    const hint = "the pair is not one patch: check the split CSV, or restore both JSON files from the archives";
+    throw new PatchError("E_LABEL_MISMATCH", why, { patch: s2.name, file }, hint);
+  }
+}
+
+/** The framed MM record of task patch i (S2 part already read, `hot` its 19-class multi-hot). */
+export async function mmRecord(core: Core, mm: MmTask, i: number, s2: PatchData, hot: Uint8Array, timing: PatchTiming):
+  Promise<Uint8Array> {
+  const s1Name = mm.s1Names[i];
+  if (s1Name === null || s1Name === undefined) {
+    const why = mm.version === 1
+      ? "the split CSV names no Sentinel-1 patch for it"
+      : "the metadata names no s1_name for it";
+    throw new PatchError("E_NO_S1_PARTNER", why, { patch: s2.name }, "MM records need both patches of each pair");
+  }
+  const dir = mm.version === 1 ? join(mm.s1Root, s1Name) : v2S1PatchDir(mm.s1Root, s1Name);
+  const s1 = await readS1Dir(dir, s1Name, { labels: mm.version === 1, timing });
+  if (mm.version === 1) checkPair(s2, s1, join(dir, labelFileName(s1Name)));
+  const referenceMap = mm.referenceMaps === undefined
+    ? undefined
+    : await readReferenceMap(dirSource(join(mm.referenceMaps, tileOf(s2.name), s2.name), s2.name), timing);
+  const example = core.encodeExample({ patchName: s2.name, bands: s2.bands, multiHot: hot });
+  return core.frame(mmExample(example, { s1Name, s2Name: s2.name, vv: s1.vv, vh: s1.vh, referenceMap }));
+}

@@ -1,0 +1,156 @@
+// MM prep from the CLI through the worker pool: the 6 real v1 S1/S2 pairs give records whose S2 part is byte for
+// byte the reference's S2 record (golden file) and whose VV/VH are GDAL's float32 values, in bytewise-sorted key
+// order; --workers 1 and 2, shards, a .tar S2 root and --resume after a named label-mismatch stop give the same
+// bytes; verify -r checks both archives. reBEN: synth with S1 and reference maps, --s1 --reference-maps.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { tileOf } from "../../src/archive/v2/layout.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { run } from "../../src/cli/index.js";
+import { synthPatch } from "../../src/synth/patch.js";
+import { synthReferenceMap, synthS1Bands } from "../../src/synth/s1.js";
+import { synthArchiveV2 } from "../../src/synth/v2.js";
+import { KEY_REFERENCE_MAP } from "../../src/tfrecord/mm-schema.js";
+import { exampleEntries, splitMmExample } from "../../src/tfrecord/mm-record.js";
+import { readRecords } from "../../src/tfrecord/reader.js";
+import { createCore } from "../../src/wasm/core.js";
+import { needGdal, needShared, SHARED_DIR } from "../helpers/env.js";
+import { tempDir } from "../helpers/fixtures.js";
+import { patchEntries, writeTar } from "../helpers/tar.js";
+
+const S1 = (): string => join(SHARED_DIR, "real-v1-s1");
+const S2 = (): string => join(SHARED_DIR, "real-v1");
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = memoryIo();
+  const code = await run(argv, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+async function ok(...argv: string[]): Promise<string> {
+  const r = await cli(...argv);
+  assert.equal(r.code, 0, `ben19 ${argv.join(" ")}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The MM CSV of the real pairs in the golden CSV's order (each S1 JSON names its S2 partner). */
+function realPairsCsv(dir: string): string {
+  const partner = new Map<string, string>();
+  for (const s1 of readdirSync(S1())) {
+    const meta = JSON.parse(readFileSync(join(S1(), s1, `${s1}_labels_metadata.json`), "utf8")) as { corresponding_s2_patch: string };
+    partner.set(meta.corresponding_s2_patch, s1);
+  }
+  const order = readFileSync(join(SHARED_DIR, "golden", "real-v1.csv"), "utf8").split(/\r?\n/).filter((l) => l !== "");
+  const file = join(dir, "real.csv");
+  writeFileSync(file, order.map((s2) => `${s2},${partner.get(s2) as string}\r\n`).join(""));
+  return file;
+}
+
+async function records(file: string): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const r of readRecords(file)) out.push(r.data.slice());
+  return out;
+}
+
+test("MM prep v1 on the 6 real pairs: S2 part = golden S2 records, VV/VH = GDAL, sorted keys; verify -r", async (t) => {
+  if (!needShared(t) || !needGdal(t)) return;
+  const dir = tempDir();
+  const csv = realPairsCsv(dir);
+  const out = join(dir, "w1");
+  await ok("prep", "-r1", S1(), "-r2", S2(), "-n", csv, "-o", out, "--workers", "1", "--quiet");
+  const mm = await records(join(out, "real.tfrecord"));
+  const golden = await records(join(SHARED_DIR, "golden", "real-v1.tfrecord"));
+  assert.equal(mm.length, 6);
+  const core = await createCore();
+  for (const [i, data] of mm.entries()) {
+    const keys = exampleEntries(data).map((e) => e.key);
+    assert.deepEqual(keys, [...keys].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)), "bytewise-sorted keys");
+    assert.deepEqual(keys.slice(-4), ["VH", "VV", "patch_name_s1", "patch_name_s2"]);
+    // The core's independent decoder sees float_lists of 14,400 values.
+    const kinds = Object.fromEntries(core.decodeExample(data).map((f) => [f.key, `${f.kind}/${f.count}`]));
+    assert.equal(kinds.VV, "float_list/14400");
+    assert.equal(kinds.VH, "float_list/14400");
+    const { s2, mm: parts } = splitMmExample(data);
+    assert.deepEqual(Buffer.from(s2), Buffer.from(golden[i] as Uint8Array), `record ${i}: S2 part = the reference's S2 record`);
+    for (const band of ["VV", "VH"] as const) {
+      const raw = join(dir, "gdal.raw");
+      const tif = join(S1(), parts.s1Name, `${parts.s1Name}_${band}.tif`);
+      assert.equal(spawnSync("gdal_translate", ["-q", "-of", "ENVI", tif, raw]).status, 0);
+      const got = band === "VV" ? parts.vv : parts.vh;
+      assert.deepEqual(Buffer.from(got.buffer, got.byteOffset, got.byteLength), readFileSync(raw), `${parts.s1Name} ${band}`);
+    }
+  }
+  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { schema: { features: Record<string, { kind: string }> }; options: { mm?: unknown } };
+  assert.equal(manifest.schema.features.VV?.kind, "float_list");
+  assert.equal(manifest.schema.features.patch_name, undefined);
+  assert.ok(manifest.options.mm !== undefined);
+  assert.match(await ok("verify", out, "-r", S2()), /OK: 6 records/);
+
+  // --workers 2 with 2 shards, and the S2 root as a .tar: the same records (round-robin over the shards).
+  const tar = join(dir, "s2.tar");
+  writeFileSync(tar, writeTar(patchEntries(S2(), readdirSync(S2()))));
+  for (const [root, workers] of [[S2(), "2"], [tar, "2"]] as const) {
+    const o2 = join(dir, `w${workers}-${root === tar ? "tar" : "dir"}`);
+    await ok("prep", "-r1", S1(), "--root_folder_s2", root, "-n", csv, "-o", o2, "--workers", workers, "--shards", "2", "--quiet");
+    const [a, b] = [await records(join(o2, "real_00.tfrecord")), await records(join(o2, "real_01.tfrecord"))];
+    const merged = mm.map((_, i) => ((i % 2 === 0 ? a : b)[Math.floor(i / 2)] as Uint8Array));
+    merged.forEach((r, i) => assert.deepEqual(Buffer.from(r), Buffer.from(mm[i] as Uint8Array), `${o2} record ${i}`));
+  }
+});
+
+test("MM prep v1: a pair whose labels differ stops with E_LABEL_MISMATCH; fixed, --resume ends with the same bytes", async (t) => {
+  if (!needShared(t)) return;
+  const dir = tempDir();
+  const csv = realPairsCsv(dir);
+  const s1 = join(dir, "s1");
+  cpSync(S1(), s1, { recursive: true });
+  const clean = join(dir, "clean");
+  await ok("prep", "-r1", s1, "-r2", S2(), "-n", csv, "-o", clean, "--workers", "1", "--quiet");
+  // The 4th pair of the CSV gets another label on its S1 side.
+  const fourth = (readFileSync(csv, "utf8").split("\r\n")[3] as string).split(",")[1] as string;
+  const json = join(s1, fourth, `${fourth}_labels_metadata.json`);
+  const original = readFileSync(json, "utf8");
+  const meta = JSON.parse(original) as { labels: string[] };
+  writeFileSync(json, JSON.stringify({ ...meta, labels: [...meta.labels.filter((l) => l !== "Sea and ocean"), "Sea and ocean"] }));
+  const out = join(dir, "out");
+  const failed = await cli("prep", "-r1", s1, "-r2", S2(), "-n", csv, "-o", out, "--workers", "1", "--quiet");
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, /S1 labels.*differ from the S2 labels.*--resume/s);
+  assert.doesNotMatch(failed.stderr, /\n\s+at /, "no stack trace");
+  writeFileSync(json, original);
+  await ok("prep", "-r1", s1, "-r2", S2(), "-n", csv, "-o", out, "--workers", "2", "--resume", "--quiet");
+  assert.deepEqual(readFileSync(join(out, "real.tfrecord")), readFileSync(join(clean, "real.tfrecord")));
+  // A one-column CSV is a named error.
+  const one = join(dir, "one.csv");
+  writeFileSync(one, readFileSync(join(SHARED_DIR, "golden", "real-v1.csv")));
+  const r = await cli("prep", "-r1", s1, "-r2", S2(), "-n", one, "-o", join(dir, "x"), "--quiet");
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /line 1 .*has no second column \(the S1 patch\).*two columns/s);
+});
+
+test("MM prep v2 on synth: --s1 and --reference-maps add VV/VH and the reference map; verify -r", async () => {
+  const dir = tempDir();
+  const s = await synthArchiveV2({ out: dir, s1: join(dir, "BigEarthNet-S1"), referenceMaps: join(dir, "Reference_Maps"), patches: 12, seed: 5, layout: "lzw" });
+  const out = join(dir, "out");
+  await ok("prep", "-r", dir, "--s1", join(dir, "BigEarthNet-S1"), "--reference-maps", dir, "-o", out, "--workers", "2", "--quiet");
+  const byName = new Map(Array.from({ length: 12 }, (_, i) => synthPatch(5, i)).map((p, i) => [p.name, { p, i }]));
+  let n = 0;
+  for (const split of ["train", "validation", "test"]) {
+    for (const data of await records(join(out, `${split}.tfrecord`))) {
+      const { mm } = splitMmExample(data);
+      const row = s.rows.find((r) => r.patch_id === mm.s2Name);
+      assert.equal(mm.s1Name, row?.s1_name);
+      const { p, i } = byName.get(row?.s2v1_name as string) as { p: ReturnType<typeof synthPatch>; i: number };
+      assert.deepEqual(mm.vv, synthS1Bands(5, i, p).vv);
+      assert.deepEqual(mm.referenceMap, synthReferenceMap(p));
+      assert.equal(exampleEntries(data).at(-1)?.key, KEY_REFERENCE_MAP);
+      assert.ok(tileOf(mm.s2Name).length > 0);
+      n++;
+    }
+  }
+  assert.equal(n, s.rows.length);
+  assert.match(await ok("verify", out, "-r", dir), new RegExp(`OK: ${n} records`));
+});
