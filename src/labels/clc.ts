@@ -1,5 +1,6 @@
 // CORINE Land Cover level-3 codes, the pixel values of reBEN's reference maps, and the per-pixel 19-class mask made
-// from them. The 43 codes (CLC_CODES_43 of the MM schema) are in LABELS_43 order, so TARGET_19 maps a code to its class.
+// from them. The 43 codes (CLC_CODES_43 of the MM schema) are in LABELS_43 order, so TARGET_19 maps a code to its
+// class.
 import { MASK_UNMAPPED, S1_PIXELS } from "../core/constants.js";
 import { CLC_CODES_43 } from "../tfrecord/mm-schema.js";
 import { TARGET_19 } from "./nomenclature.js";
@@ -21,6 +22,8 @@ export function clcTo19(code: number): number {
 
 /** Writes the 19-class mask of a reference map (14,400 codes) into out at offset (uint8, 255 = unmapped). */
 export function referenceMask(codes: Uint16Array, out: Uint8Array, offset = 0): void {
-  if (codes.length !== S1_PIXELS) throw new RangeError(`referenceMask: expected ${S1_PIXELS} codes, got ${codes.length}`);
+  if (codes.length !== S1_PIXELS) {
+    throw new RangeError(`referenceMask: expected ${S1_PIXELS} codes, got ${codes.length}`);
+  }
   for (let i = 0; i < S1_PIXELS; i++) out[offset + i] = CODE_TO_19[codes[i] as number] as number;
 }

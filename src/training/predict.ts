@@ -1,5 +1,6 @@
 // Prediction with a saved model on raw inputs: patch folders (the 12 GeoTIFFs; no label file needed; for an mm
-// model each followed by its Sentinel-1 folder) or TFRecord files (every record; MM records for an mm model). Each patch is preprocessed with the model's own metadata (layout, statistics, resampling),
+// model each followed by its Sentinel-1 folder) or TFRecord files (every record; MM records for an mm model). Each
+// patch is preprocessed with the model's own metadata (layout, statistics, resampling),
 // so prediction can never differ from training in preprocessing.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -85,7 +86,8 @@ async function* patchesOf(inputs: readonly string[], core: Core, o: PredictOptio
     const input = inputs[i] as string;
     try {
       if (s1NameInDir(input) !== undefined) {
-        throw new OptionError("INPUTS", input, "is a Sentinel-1 patch folder with no S2 patch folder before it: give each pair as S2FOLDER S1FOLDER");
+        throw new OptionError("INPUTS", input,
+          "is a Sentinel-1 patch folder with no S2 patch folder before it: give each pair as S2FOLDER S1FOLDER");
       }
       const next = statSync(input).isDirectory() ? inputs[i + 1] : undefined;
       const s1Name = s1NameInDir(next);

@@ -254,8 +254,8 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   }
 }
 
-async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: ChannelStats, backend: BackendInfo, records: number,
-  hooks: TrainHooks, profiler: Profiler): Promise<TrainResult> {
+async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: ChannelStats, backend: BackendInfo,
+  records: number, hooks: TrainHooks, profiler: Profiler): Promise<TrainResult> {
   const spec = MODELS[o.model];
   const model = spec.build(o.seed, o.layout);
   const print = fingerprint(o, stats);

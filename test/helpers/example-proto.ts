@@ -11,7 +11,14 @@ const root = protobuf.Root.fromJSON({
     BytesList: { fields: { value: { rule: "repeated", type: "bytes", id: 1 } } },
     FloatList: { fields: { value: { rule: "repeated", type: "float", id: 1, options: { packed: true } } } },
     Int64List: { fields: { value: { rule: "repeated", type: "int64", id: 1, options: { packed: true } } } },
-    Feature: { oneofs: { kind: { oneof: ["bytesList", "floatList", "int64List"] } }, fields: { bytesList: { type: "BytesList", id: 1 }, floatList: { type: "FloatList", id: 2 }, int64List: { type: "Int64List", id: 3 } } },
+    Feature: {
+      oneofs: { kind: { oneof: ["bytesList", "floatList", "int64List"] } },
+      fields: {
+        bytesList: { type: "BytesList", id: 1 },
+        floatList: { type: "FloatList", id: 2 },
+        int64List: { type: "Int64List", id: 3 },
+      },
+    },
     Entry: { fields: { key: { type: "string", id: 1 }, value: { type: "Feature", id: 2 } } },
     Features: { fields: { feature: { rule: "repeated", type: "Entry", id: 1 } } },
     Example: { fields: { features: { type: "Features", id: 1 } } },
@@ -20,7 +27,10 @@ const root = protobuf.Root.fromJSON({
 const Example = root.lookupType("Example");
 
 /** One feature as protobufjs takes it: { int64List | floatList | bytesList: { value: [...] } }. */
-export type FeatureValue = { int64List: { value: number[] } } | { floatList: { value: number[] } } | { bytesList: { value: Uint8Array[] } };
+export type FeatureValue =
+  | { int64List: { value: number[] } }
+  | { floatList: { value: number[] } }
+  | { bytesList: { value: Uint8Array[] } };
 
 /** The serialized Example of the entries, in bytewise-sorted key order. */
 export function encodeEntries(entries: readonly Entry[]): Uint8Array {
@@ -33,7 +43,8 @@ const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** The S2 features of FACTS.md (12 bands, labels, multi-hot), and patch_name unless `withName` is false. */
 export function s2Entries(x: ExampleInput, withName = true): Entry[] {
-  const entries: Entry[] = BAND_NAMES.map((b, i) => ({ key: b as string, value: { int64List: { value: Array.from(x.bands[i] as Uint16Array) } } }));
+  const int64 = (v: ArrayLike<number>): FeatureValue => ({ int64List: { value: Array.from(v) } });
+  const entries: Entry[] = BAND_NAMES.map((b, i) => ({ key: b as string, value: int64(x.bands[i] as Uint16Array) }));
   const labels = LABELS_19.filter((_, k) => x.multiHot[k] === 1).map((n) => ascii(n));
   entries.push({ key: "BigEarthNet-19_labels", value: { bytesList: { value: labels } } });
   entries.push({ key: "BigEarthNet-19_labels_multi_hot", value: { int64List: { value: Array.from(x.multiHot) } } });
@@ -55,6 +66,7 @@ export function encodeMm(x: MmExample): Uint8Array {
   entries.push({ key: "VH", value: { floatList: { value: Array.from(x.vh) } } });
   entries.push({ key: "patch_name_s1", value: { bytesList: { value: [ascii(x.s1Name)] } } });
   entries.push({ key: "patch_name_s2", value: { bytesList: { value: [ascii(x.patchName)] } } });
-  if (x.referenceMap !== undefined) entries.push({ key: "reference_map", value: { int64List: { value: Array.from(x.referenceMap) } } });
+  const map = x.referenceMap;
+  if (map !== undefined) entries.push({ key: "reference_map", value: { int64List: { value: Array.from(map) } } });
   return encodeEntries(entries);
 }

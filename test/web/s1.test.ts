@@ -35,12 +35,15 @@ function channel(page: Page, id: string, c: number): Promise<number[]> {
 
 async function checkS1(page: Page, s1Name: string, vv: Float32Array, vh: Float32Array): Promise<void> {
   await page.waitForSelector(`#s1[data-s1="${s1Name}"], #patch-status[data-state=error]`, { timeout: TIMEOUT_MS });
-  assert.equal(await page.getAttribute("#patch-status", "data-state"), "ready", (await page.textContent("#patch-status")) ?? "");
+  const state = await page.getAttribute("#patch-status", "data-state");
+  assert.equal(state, "ready", (await page.textContent("#patch-status")) ?? "");
   assert.equal(await page.isHidden("#s1"), false);
   const ratio = Float32Array.from(vv, (v, i) => v - (vh[i] as number));
   assert.deepEqual(await channel(page, "#s1-vv", 0), stretched(vv));
   assert.deepEqual(await channel(page, "#s1-vh", 1), stretched(vh));
-  for (const [c, band] of [[0, vv], [1, vh], [2, ratio]] as const) assert.deepEqual(await channel(page, "#s1-false", c), stretched(band), `false colour channel ${c}`);
+  for (const [c, band] of [[0, vv], [1, vh], [2, ratio]] as const) {
+    assert.deepEqual(await channel(page, "#s1-false", c), stretched(band), `false colour channel ${c}`);
+  }
 }
 
 /** A new page at `url` whose uncaught errors go to `errors`. */
@@ -51,7 +54,9 @@ async function openPage(browser: Browser, url: string, errors: string[]): Promis
   return page;
 }
 
-test("web demo: Sentinel-1 VV, VH and false colour from an MM record and from a real patch's S1 files", { timeout: 4 * TIMEOUT_MS }, async (t) => {
+test("web demo: Sentinel-1 VV, VH and false colour from an MM record and from a real patch's S1 files", {
+  timeout: 4 * TIMEOUT_MS,
+}, async (t) => {
   if (!need(t, whyUnavailable("chromium"))) return;
   const dir = tempDir("web-s1");
   const file = join(dir, "mm.tfrecord");
@@ -84,7 +89,8 @@ test("web demo: Sentinel-1 VV, VH and false colour from an MM record and from a 
       await page2.setInputFiles("#files", s1Files);
       const gdal = (pol: string): Float32Array => {
         const out = join(dir, `${pol}.bin`);
-        const r = spawnSync("gdal_translate", ["-q", "-of", "ENVI", join(s1Dir, `${(s1Dir.split("/").at(-1) as string)}_${pol}.tif`), out], { encoding: "utf8" });
+        const tif = join(s1Dir, `${(s1Dir.split("/").at(-1) as string)}_${pol}.tif`);
+        const r = spawnSync("gdal_translate", ["-q", "-of", "ENVI", tif, out], { encoding: "utf8" });
         assert.equal(r.status, 0, r.stderr);
         const b = readFileSync(out);
         return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
