@@ -1,14 +1,19 @@
 // Decoding: TFRecord frames, any tf.train.Example (a generic walk into the feature table), and BigEarthNet-19
 // records straight into the arena regions. Every malformed input ends in a status code, never a trap.
 import {
-  CLASS_COUNT_19, IO_BYTES, MAX_FEATURES, MAX_LABEL_BYTES, MAX_LABELS, MAX_NAME_BYTES, STATUS_BAD_DATA_CRC,
+  CLASS_COUNT_19, IO_BYTES, MAX_FEATURES, MAX_LABEL_BYTES, MAX_LABELS, MAX_NAME_BYTES, MM_HAS_NAME_S1,
+  MM_HAS_REFERENCE_MAP, MM_HAS_VH, MM_HAS_VV, S1_PIXELS, STATUS_BAD_DATA_CRC,
   STATUS_BAD_FEATURE, STATUS_BAD_LENGTH_CRC, STATUS_BAD_VALUE, STATUS_BAD_VARINT, STATUS_BAD_WIRE_TYPE,
   STATUS_MISSING_FEATURE, STATUS_OK, STATUS_TOO_LARGE, STATUS_TOO_MANY, STATUS_TRUNCATED, TFRECORD_FOOTER_BYTES,
   TFRECORD_HEADER_BYTES,
 } from "../src/core/constants";
 import { BANDS, COUNTS, IO, LABEL_LENS, LABELS, MULTI_HOT, NAME, TABLE } from "./arena";
 import { crc32cUpdate, maskCrc } from "./crc32c";
-import { bandPixels, bandStart, FEATURE_COUNT, F_LABELS, F_MULTI_HOT, F_NAME, keyIndex } from "./keys";
+import {
+  bandPixels, bandStart, FEATURE_COUNT, F_LABELS, F_MULTI_HOT, F_NAME, F_NAME_S1, F_NAME_S2, F_REFERENCE_MAP, F_VH, F_VV,
+  keyIndex,
+} from "./keys";
+import { clearMm, markMm, MM_COUNTS, NAME_S1, REFERENCE_MAP, s1Band } from "./mm";
 import { readVarint, varintEnd } from "./varint";
 
 // A tiny cursor over [pos, end): fields are read with next(), failures leave a status in `err`.
@@ -274,13 +279,60 @@ function int64Values(start: usize, end: usize, dst: usize, max: u32, limit: u64,
   return <i32>outCount;
 }
 
+/** Copies the float32 values of a FloatList body (packed or not) to dst; returns the count or -1 (status in err). */
+function floatValues(start: usize, end: usize, dst: usize, max: u32): i32 {
+  let n: u32 = 0;
+  pos = start;
+  while (pos < end) {
+    if (!next(end)) return -1;
+    if (fieldNo != 1) continue;
+    const bytes: u32 = wire == 5 ? 4 : wire == 2 ? <u32>(bodyEnd - bodyStart) : 1;
+    if ((wire != 5 && wire != 2) || (bytes & 3) != 0 || n + (bytes >> 2) > max) {
+      err = STATUS_BAD_FEATURE;
+      return -1;
+    }
+    memory.copy(dst + (<usize>n << 2), bodyStart, bytes);
+    n += bytes >> 2;
+  }
+  return <i32>n;
+}
+
+/**
+ * Decodes an optional MM feature (F_VV … F_REFERENCE_MAP) of `kind` with list body [start, end) into its region
+ * and sets its flag; patch_name_s2 goes to NAME as the record's name. Returns the status.
+ */
+function decodeMmFeature(k: i32, kind: u32, start: usize, end: usize): i32 {
+  if (k == F_NAME_S1 || k == F_NAME_S2) {
+    if (kind != 1) return STATUS_BAD_FEATURE;
+    if (k == F_NAME_S2) return bytesValues(start, end, NAME, 0, 1, MAX_NAME_BYTES, 0);
+    const status = bytesValues(start, end, NAME_S1, 0, 1, MAX_NAME_BYTES, 2);
+    if (status == STATUS_OK) markMm(MM_HAS_NAME_S1);
+    return status;
+  }
+  let n: i32;
+  if (k == F_REFERENCE_MAP) {
+    if (kind != 3) return STATUS_BAD_FEATURE;
+    n = int64Values(start, end, REFERENCE_MAP, S1_PIXELS, 0xffff, true);
+  } else {
+    if (kind != 2) return STATUS_BAD_FEATURE;
+    n = floatValues(start, end, s1Band(k == F_VV ? 0 : 1), S1_PIXELS);
+  }
+  if (n < 0) return err;
+  if (n != S1_PIXELS) return STATUS_BAD_FEATURE;
+  markMm(k == F_VV ? MM_HAS_VV : k == F_VH ? MM_HAS_VH : MM_HAS_REFERENCE_MAP);
+  return STATUS_OK;
+}
+
 /**
  * Decodes the BigEarthNet-19 Example of `len` bytes at the start of the I/O window into BANDS, MULTI_HOT, NAME
  * (COUNTS[0] = name bytes) and LABELS/LABEL_LENS (COUNTS[1] = label count). COUNTS[3] = the feature index a
- * non-ok status refers to (sorted key order). Returns the status.
+ * non-ok status refers to (sorted key order, then the MM keys of keys.ts). An MM record's VV/VH, reference map and
+ * S1 name go to the regions of mm.ts (flags in MM_COUNTS), and its patch_name_s2 stands in for patch_name.
+ * Returns the status.
  */
 export function decodePatch(len: u32): i32 {
   store<u32>(COUNTS + 12, 0);
+  clearMm();
   let status = decodeFeatures(len);
   if (status != STATUS_OK) return status;
   const rows = load<u32>(COUNTS + 8);
@@ -294,6 +346,12 @@ export function decodePatch(len: u32): i32 {
     const start = IO + load<u32>(row, 12);
     const end = start + load<u32>(row, 16);
     err = STATUS_OK;
+    if (k > F_NAME) {
+      status = decodeMmFeature(k, kind, start, end);
+      if (status != STATUS_OK) return status;
+      if (k == F_NAME_S2) seen |= 1 << F_NAME;
+      continue;
+    }
     if (k < 12 || k == F_MULTI_HOT) {
       if (kind != 3) return STATUS_BAD_FEATURE;
       const want = k < 12 ? bandPixels(k) : <u32>CLASS_COUNT_19;
@@ -319,7 +377,10 @@ export function decodePatch(len: u32): i32 {
   return STATUS_OK;
 }
 
-/** Copies the values of a BytesList body; with lens = 0 exactly one value (the name) is expected. */
+/**
+ * Copies the values of a BytesList body; with lens = 0 exactly one value (a name) is expected, its length going to
+ * COUNTS[0] (or MM_COUNTS[1] with countSlot 2); countSlot 1 stores the count of a list in COUNTS[1].
+ */
 function bytesValues(start: usize, end: usize, dst: usize, lens: usize, maxCount: i32, maxBytes: i32, countSlot: i32): i32 {
   pos = start;
   let count: i32 = 0;
@@ -332,6 +393,7 @@ function bytesValues(start: usize, end: usize, dst: usize, lens: usize, maxCount
     if (count >= maxCount || bytes + n > maxBytes) return lens == 0 ? STATUS_BAD_FEATURE : STATUS_TOO_MANY;
     memory.copy(dst + bytes, bodyStart, n);
     if (lens != 0) store<u32>(lens + (<usize>count << 2), n);
+    else if (countSlot == 2) store<u32>(MM_COUNTS + 4, n);
     else store<u32>(COUNTS, n);
     bytes += n;
     count++;

@@ -11,10 +11,11 @@ export { normalize, resample } from "./resample";
 export { layoutChannel } from "./layout";
 import { OUT_F32 } from "./layout";
 import { DST_F32, SRC_F32 } from "./resample";
+import { MM_COUNTS, NAME_S1, REFERENCE_MAP, S1_F32 } from "./mm";
 
 /** ABI version: bumped whenever an export or the arena layout changes meaning. */
 export function abiVersion(): i32 {
-  return 3;
+  return 4;
 }
 /** Pixels of one patch (12 bands), so a host can check it talks to a matching core. */
 export function patchPixels(): i32 {
@@ -71,4 +72,20 @@ export function dstF32Ptr(): usize {
 /** Offset of OUT_F32 (float32 × maxLayoutSide² × maxLayoutChannels, the HWC tensor layoutChannel builds). */
 export function outF32Ptr(): usize {
   return OUT_F32;
+}
+/** Offset of S1_F32 (float32 × 14400 VV, then 14400 VH: an MM record's Sentinel-1 bands). */
+export function s1Ptr(): usize {
+  return S1_F32;
+}
+/** Offset of REFERENCE_MAP (u16 × 14400 CLC codes of a record's reference map). */
+export function referenceMapPtr(): usize {
+  return REFERENCE_MAP;
+}
+/** Offset of NAME_S1 (UTF-8 S1 patch name of an MM record). */
+export function nameS1Ptr(): usize {
+  return NAME_S1;
+}
+/** Offset of MM_COUNTS (u32: MM flags MM_HAS_*, S1 name bytes); a host that fills S1_F32 sets the flags. */
+export function mmCountsPtr(): usize {
+  return MM_COUNTS;
 }

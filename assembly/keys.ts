@@ -7,6 +7,16 @@ export const FEATURE_COUNT: i32 = 15;
 export const F_LABELS: i32 = 12;
 export const F_MULTI_HOT: i32 = 13;
 export const F_NAME: i32 = 14;
+// The optional features of multi-modal (MM) records, after the 15 above (their order here is not the sorted one:
+// the decoder looks keys up, only the encoder needs sorted order, and it writes S2 records only).
+export const F_VV: i32 = 15;
+export const F_VH: i32 = 16;
+export const F_NAME_S1: i32 = 17;
+/** An MM record's S2 patch name, which stands in for patch_name. */
+export const F_NAME_S2: i32 = 18;
+export const F_REFERENCE_MAP: i32 = 19;
+/** All keys the decoder knows. */
+export const KNOWN_FEATURES: i32 = 20;
 
 /** The band keys in sorted order, 3 ASCII bytes each. */
 const BAND_KEYS = "B01B02B03B04B05B06B07B08B09B11B12B8A";
@@ -19,6 +29,11 @@ const BAND_START: usize = memory.data<u32>([0, 400, 14800, 29200, 43600, 47200, 
 const KEY_LABELS = "BigEarthNet-19_labels";
 const KEY_MULTI_HOT = "BigEarthNet-19_labels_multi_hot";
 const KEY_NAME = "patch_name";
+const KEY_VV = "VV";
+const KEY_VH = "VH";
+const KEY_NAME_S1 = "patch_name_s1";
+const KEY_NAME_S2 = "patch_name_s2";
+const KEY_REFERENCE_MAP = "reference_map";
 
 // Keys are read byte by byte from static string literals: nothing is allocated (the stub runtime never frees).
 
@@ -27,7 +42,8 @@ export function keyLength(k: i32): i32 {
   if (k < 12) return 3;
   if (k == F_LABELS) return KEY_LABELS.length;
   if (k == F_MULTI_HOT) return KEY_MULTI_HOT.length;
-  return KEY_NAME.length;
+  if (k == F_NAME) return KEY_NAME.length;
+  return mmKey(k).length;
 }
 
 /** Byte i of the key of feature k. */
@@ -35,7 +51,16 @@ export function keyByte(k: i32, i: i32): u32 {
   if (k < 12) return BAND_KEYS.charCodeAt(k * 3 + i);
   if (k == F_LABELS) return KEY_LABELS.charCodeAt(i);
   if (k == F_MULTI_HOT) return KEY_MULTI_HOT.charCodeAt(i);
-  return KEY_NAME.charCodeAt(i);
+  if (k == F_NAME) return KEY_NAME.charCodeAt(i);
+  return mmKey(k).charCodeAt(i);
+}
+
+function mmKey(k: i32): string {
+  if (k == F_VV) return KEY_VV;
+  if (k == F_VH) return KEY_VH;
+  if (k == F_NAME_S1) return KEY_NAME_S1;
+  if (k == F_NAME_S2) return KEY_NAME_S2;
+  return KEY_REFERENCE_MAP;
 }
 
 /** First pixel (in pixels, not bytes) of the band of sorted feature k in the BANDS region. */
@@ -58,7 +83,7 @@ export function writeKey(p: usize, k: i32): usize {
 
 /** Index of the feature whose key is the len bytes at p, or -1. */
 export function keyIndex(p: usize, len: u32): i32 {
-  for (let k = 0; k < FEATURE_COUNT; k++) {
+  for (let k = 0; k < KNOWN_FEATURES; k++) {
     const n = keyLength(k);
     if (<u32>n != len) continue;
     let i = 0;

@@ -1,7 +1,7 @@
 // The same core in Node, bun, deno and headless Chromium, one runtime after another: CRC32C of 1 MiB buffers and
 // encode + frame of one full patch (bench/runtimes/probe.mjs). Prints the usual JSON + table, then the figures side by
 // side. A runtime that cannot start here is listed as missing, not measured.
-import { RUNTIMES, runIn, serveProject, whyUnavailable } from "../test/helpers/runtimes.js";
+import { RUNTIMES, runIn, serveProject, whyUnavailable } from "../scripts/runtimes/harness.js";
 import { report, type BenchRow } from "./report.js";
 
 interface ProbeRow {

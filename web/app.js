@@ -3,7 +3,7 @@
 import { createCore, LABELS_19 } from "ben19/browser";
 import { initBackend, loadModelFiles, loadServerModel, predictBands } from "./model.js";
 import { describe, fromRecord, openFiles } from "./patch.js";
-import { showBands } from "./view.js";
+import { showBands, showS1 } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const core = await createCore({ url: new URL("../build/core.wasm", import.meta.url) });
@@ -32,6 +32,7 @@ function showPatch(p) {
   $("patch-name").textContent = p.name;
   $("patch-source").textContent = `from ${p.source}`;
   showBands($("rgb"), $("bands"), p.bands);
+  showPatchS1(p);
   list("labels19", p.labels19, "unknown: open the patch's _labels_metadata.json too");
   list("labels43", p.labels43, p.labels19 === null ? "unknown: open the patch's _labels_metadata.json too" : "not stored in a TFRecord record");
   if (downloadUrl !== undefined) URL.revokeObjectURL(downloadUrl);
@@ -44,6 +45,15 @@ function showPatch(p) {
     : `${p.record.length.toLocaleString("en")} bytes, exactly what ben19 prep writes for this patch (a one-record .tfrecord file).`;
   status("patch-status", "ready", `Opened ${p.name}.`);
   return predict();
+}
+
+/** The S1 pictures of the patch, or none; `data-s1` names the S1 patch shown (the Chromium test waits on it). */
+function showPatchS1(p) {
+  $("s1").hidden = p.s1 === null;
+  $("s1").dataset.s1 = p.s1?.name ?? "";
+  if (p.s1 === null) return;
+  $("s1-name").textContent = p.s1.name;
+  showS1($("s1-vv"), $("s1-vh"), $("s1-false"), p.s1);
 }
 
 /** What the model's input really is, from its ben19.json: K-BranchCNN takes each resolution as it is. */
@@ -73,7 +83,7 @@ async function predict() {
   const section = $("prediction");
   section.hidden = false;
   section.dataset.state = "running";
-  const probs = await predictBands(core, loaded, p.bands);
+  const probs = await predictBands(core, loaded, p.bands, p.s1);
   if (p !== patch) return; // another patch was opened meanwhile
   const truth = new Set(p.labels19 ?? []);
   const rows = probs.map((prob, k) => {
@@ -116,6 +126,14 @@ function open(files) {
   return guarded("patch-status", async () => {
     status("patch-status", "loading", "Reading…");
     const opened = await openFiles(files, core);
+    if (opened.s1 !== undefined) {
+      // Only S1 files: they join the S2 patch on the page.
+      if (patch === undefined) throw new Error("open the patch's S2 files (or its record) first, or its S1 files together with them");
+      patch = { ...patch, s1: opened.s1 };
+      showPatchS1(patch);
+      status("patch-status", "ready", `Opened ${patch.name} with Sentinel-1 patch ${opened.s1.name}.`);
+      return predict();
+    }
     tfrecord = opened.tfrecord;
     $("record-choice").hidden = tfrecord === undefined;
     if (tfrecord === undefined) return showPatch(opened.patch);

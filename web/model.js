@@ -79,9 +79,10 @@ export async function loadModelFiles(files) {
 }
 
 /** The 19 class probabilities of one patch (bands in archive order), in class order. */
-export async function predictBands(core, loaded, bands) {
+export async function predictBands(core, loaded, bands, s1) {
   const { model, meta } = loaded;
-  const inputs = buildInput(core, bands, { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats });
+  const how = { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats };
+  const inputs = buildInput(core, bands, how, s1 ?? undefined);
   const xs = inputs.map((t) => tf.tensor4d(t.data, [1, ...t.shape]));
   const out = model.predict(xs);
   const probs = Array.from(await out.data());

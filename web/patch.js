@@ -1,4 +1,5 @@
-// Opened files → one patch: its 12 bands (archive order), its labels when known, and its TFRecord record.
+// Opened files → one patch: its 12 bands (archive order), its labels when known, its TFRecord record, and its
+// Sentinel-1 bands (VV, VH) when its S1 files are opened with it (or later) or the record is multi-modal.
 // The same modules as `ben19 prep` do the work — the TIFF decoders, the 43→19 table
 // (all through ben19/browser) and the WASM encoder — so the record is byte for byte the one prep writes.
 import {
@@ -13,10 +14,20 @@ import {
  * @property {string[] | null} labels43 the label file's names (null when there is none)
  * @property {string[] | null} labels19 the 19-class names (null when unknown)
  * @property {Uint8Array | null} record the framed TFRecord record (null without labels: prep needs them)
+ * @property {S1 | null} s1         the patch's Sentinel-1 bands, when known
+ */
+
+/**
+ * @typedef {object} S1
+ * @property {string} name      the S1 patch name
+ * @property {Float32Array} vv  120×120 backscatter (dB)
+ * @property {Float32Array} vh
  */
 
 const BAND_FILE = new RegExp(`^(.+)_(${BAND_NAMES.join("|")})\\.tiff?$`);
 const LABEL_FILE = /^(.+)_labels_metadata\.json$/;
+const S1_FILE = /^(.+)_(VV|VH)\.tiff?$/;
+const S1_SIDE = 120;
 
 /** A user-facing error: message and what to do. */
 export class InputError extends Error {}
@@ -49,8 +60,39 @@ async function readBand(file, b, patch) {
   return raster instanceof Uint16Array ? raster : Uint16Array.from(raster);
 }
 
-/** A patch from its band files (and label file, if given), as prep reads a patch folder. */
-async function fromGeoTiffs(files, core) {
+/** One Sentinel-1 band: a 120×120 Float32 GeoTIFF, read with geotiff.js (the fast reader takes UInt16 only). */
+async function readS1Band(file) {
+  const image = await (await (await loadGeotiff()).fromArrayBuffer(await file.arrayBuffer())).getImage();
+  const [raster] = await image.readRasters({ interleave: false });
+  if (image.getWidth() !== S1_SIDE || image.getHeight() !== S1_SIDE || !(raster instanceof Float32Array)) {
+    throw new InputError(`${file.name}: expected a ${S1_SIDE}×${S1_SIDE} Float32 Sentinel-1 band, got ${image.getWidth()}×${image.getHeight()} ${raster?.constructor?.name ?? "?"}`);
+  }
+  return raster;
+}
+
+/** The files of an S1 patch among `files`: its VV and VH band files and its label file (which the S2 one supersedes). */
+function s1FilesOf(files) {
+  const names = new Set(files.map((f) => S1_FILE.exec(f.name)?.[1]).filter((n) => n !== undefined));
+  return (f) => S1_FILE.test(f.name) || names.has(LABEL_FILE.exec(f.name)?.[1]);
+}
+
+/** The S1 patch of a VV and a VH file of one S1 patch. */
+async function fromS1Files(all) {
+  const files = all.filter((f) => S1_FILE.test(f.name));
+  const byPol = new Map(files.map((f) => [S1_FILE.exec(f.name)[2], f]));
+  const names = new Set(files.map((f) => S1_FILE.exec(f.name)[1]));
+  if (names.size !== 1 || files.length !== 2 || byPol.size !== 2) {
+    throw new InputError(`Sentinel-1: open the two files <s1 patch>_VV.tif and _VH.tif of one patch (got ${files.map((f) => f.name).join(", ")})`);
+  }
+  return { name: [...names][0], vv: await readS1Band(byPol.get("VV")), vh: await readS1Band(byPol.get("VH")) };
+}
+
+/** A patch from its band files (and label file, if given), as prep reads a patch folder; its S1 files may come along. */
+async function fromGeoTiffs(all, core) {
+  const isS1 = s1FilesOf(all);
+  const s1Files = all.filter(isS1);
+  const s1 = s1Files.length > 0 ? await fromS1Files(s1Files) : null;
+  const files = all.filter((f) => !isS1(f));
   const byBand = new Map();
   let labelFile;
   const names = new Set();
@@ -64,7 +106,7 @@ async function fromGeoTiffs(files, core) {
       labelFile = f;
       names.add(label[1]);
     } else {
-      throw new InputError(`${f.name} is neither a band file (<patch>_B01.tif … _B12.tif), a label file (<patch>_labels_metadata.json) nor a .tfrecord file`);
+      throw new InputError(`${f.name} is neither a band file (<patch>_B01.tif … _B12.tif, <s1 patch>_VV.tif, _VH.tif), a label file (<patch>_labels_metadata.json) nor a .tfrecord file`);
     }
   }
   if (names.size !== 1) throw new InputError(`the files belong to ${names.size} patches (${[...names].join(", ")}): open one patch at a time`);
@@ -73,8 +115,8 @@ async function fromGeoTiffs(files, core) {
   if (missing.length > 0) throw new InputError(`patch ${name}: band file${missing.length > 1 ? "s" : ""} ${missing.map((b) => `${name}_${b}.tif`).join(", ")} missing: pick all 12`);
   const bands = [];
   for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(byBand.get(BAND_NAMES[b]), b, name));
-  const source = `${files.length} files`;
-  if (labelFile === undefined) return { name, source, bands, labels43: null, labels19: null, record: null };
+  const source = `${all.length} files`;
+  if (labelFile === undefined) return { name, source, bands, labels43: null, labels19: null, record: null, s1 };
   let labels;
   try {
     labels = JSON.parse(await labelFile.text()).labels;
@@ -84,7 +126,7 @@ async function fromGeoTiffs(files, core) {
   if (!Array.isArray(labels)) throw new InputError(`${labelFile.name} has no "labels" list`);
   const multiHot = multiHot19(labels43ToIndices(labels, { patch: name, file: labelFile.name }));
   const record = core.encodeRecord({ patchName: name, bands, multiHot });
-  return { name, source, bands, labels43: labels, labels19: names19(multiHot), record };
+  return { name, source, bands, labels43: labels, labels19: names19(multiHot), record, s1 };
 }
 
 /** The byte ranges of the framed records of a TFRecord file (CRCs are checked when a record is opened). */
@@ -106,12 +148,13 @@ export function recordRanges(bytes, fileName) {
 export function fromRecord(bytes, ranges, k, fileName, core) {
   const record = bytes.slice(ranges[k][0], ranges[k][1]);
   const p = core.decodePatch(core.unframe(record));
-  return { name: p.patchName, source: `${fileName}, record ${k} of ${ranges.length}`, bands: p.bands, labels43: null, labels19: names19(p.multiHot), record };
+  const s1 = p.s1 === undefined ? null : { name: p.patchNameS1 ?? "", vv: p.s1.vv, vh: p.s1.vh };
+  return { name: p.patchName, source: `${fileName}, record ${k} of ${ranges.length}`, bands: p.bands, labels43: null, labels19: names19(p.multiHot), record, s1 };
 }
 
 /**
- * What the opened files are: `{ patch }` for GeoTIFFs, or `{ tfrecord: { bytes, ranges, name } }` for one
- * TFRecord file (the page then picks a record).
+ * What the opened files are: `{ patch }` for GeoTIFFs, `{ s1 }` for only a VV and a VH file (the S1 half of the
+ * patch on the page), or `{ tfrecord: { bytes, ranges, name } }` for one TFRecord file (the page then picks a record).
  */
 export async function openFiles(files, core) {
   files = [...files];
@@ -122,5 +165,6 @@ export async function openFiles(files, core) {
     const bytes = new Uint8Array(await files[0].arrayBuffer());
     return { tfrecord: { bytes, ranges: recordRanges(bytes, files[0].name), name: files[0].name } };
   }
+  if (files.every(s1FilesOf(files))) return { s1: await fromS1Files(files) };
   return { patch: await fromGeoTiffs(files, core) };
 }

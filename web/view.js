@@ -1,21 +1,23 @@
 // Pictures of a patch: the true-colour composite (B04, B03, B02) and each band in grey, every channel stretched
-// linearly between its 2nd and 98th percentile, so that dark water and bright cloud both keep some detail.
+// linearly between its 2nd and 98th percentile, so that dark water and bright cloud both keep some detail. The
+// Sentinel-1 bands likewise: VV and VH in grey, and the usual false-colour composite R = VV, G = VH, B = VV − VH
+// (the VV/VH ratio of the dB values).
 import { BAND_NAMES, BAND_SIDES } from "ben19/browser";
 
 const LOW = 0.02;
 const HIGH = 0.98;
 const RGB = ["B04", "B03", "B02"].map((b) => BAND_NAMES.indexOf(b));
 
-/** The [2 %, 98 %] percentiles of a band (a sorted copy; 14,400 values at most). */
-function stretchRange(band) {
-  const sorted = Uint16Array.from(band).sort();
+/** The [2 %, 98 %] percentiles of a band (a sorted float32 copy, exact for UInt16; 14,400 values at most). */
+export function stretchRange(band) {
+  const sorted = Float32Array.from(band).sort();
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const lo = at(LOW);
   const hi = at(HIGH);
   return [lo, hi > lo ? hi : lo + 1];
 }
 
-function toByte(v, [lo, hi]) {
+export function toByte(v, [lo, hi]) {
   return Math.max(0, Math.min(255, Math.round(((v - lo) / (hi - lo)) * 255)));
 }
 
@@ -48,4 +50,12 @@ export function showBands(rgbCanvas, grid, bands) {
     fig.append(canvas, cap);
     return fig;
   }));
+}
+
+/** Fills the VV, VH and false-colour canvases of a patch's Sentinel-1 bands. */
+export function showS1(vvCanvas, vhCanvas, falseCanvas, s1) {
+  const ratio = s1.vv.map((v, i) => v - s1.vh[i]);
+  draw(vvCanvas, 120, [s1.vv]);
+  draw(vhCanvas, 120, [s1.vh]);
+  draw(falseCanvas, 120, [s1.vv, s1.vh, ratio]);
 }

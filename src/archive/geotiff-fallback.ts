@@ -26,14 +26,14 @@ async function importGeotiff(): Promise<GeotiffModule> {
 }
 
 /**
- * Decodes band 1 of any TIFF with geotiff.js into UInt16 samples. Its decoders have no output cap, but the
- * raster it returns has the size the IFD states, which checkBand has already bounded.
+ * Decodes band 1 of any TIFF with geotiff.js into UInt16 samples (Float32 for a float file). Its decoders have no
+ * output cap, but the raster it returns has the size the IFD states, which checkBand has already bounded.
  */
 export async function decodeWithGeotiff(
   buf: Uint8Array,
   place: BandPlace,
   info: TiffInfo = parseTiff(buf, place),
-): Promise<Uint16Array> {
+): Promise<Uint16Array | Float32Array> {
   const { fromArrayBuffer } = await (geotiff ??= importGeotiff());
   let raster: ArrayLike<number> | undefined;
   try {
@@ -49,5 +49,6 @@ export async function decodeWithGeotiff(
     const hint = "the file is damaged: extract it again from the archive";
     throw new PatchError("E_BAD_TIFF", "geotiff.js returned no raster of the stated size", place, hint);
   }
+  if (info.sampleFormat === 3) return raster instanceof Float32Array ? raster : Float32Array.from(raster);
   return raster instanceof Uint16Array ? raster : Uint16Array.from(raster);
 }

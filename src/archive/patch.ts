@@ -8,8 +8,8 @@ import { clip, parseJsonBounded } from "../io/bounded.js";
 import { PatchError } from "../core/errors.js";
 import { labels43ToIndices } from "../labels/convert.js";
 import { decodeWithGeotiff } from "./geotiff-fallback.js";
-import { checkBand, parseTiff } from "./tiff.js";
-import { canDecode, decodeBand } from "./tiff-blocks.js";
+import { checkBand, parseTiff, type SampleKind } from "./tiff.js";
+import { canDecode, decodeBand, decodeFloat32Band } from "./tiff-blocks.js";
 import { inflateCapped } from "./tiff-inflate.js";
 
 /** The label file of a patch (`<patch>_labels_metadata.json`). */
@@ -144,23 +144,40 @@ export interface PatchFileSource {
   read(fileName: string, code: string, what: string): Uint8Array;
 }
 
-/** Decodes one band of the patch; synchronous except for geotiff.js's layouts. */
-async function readBand(src: PatchFileSource, b: number, timing: PatchTiming | undefined): Promise<Uint16Array> {
-  const band = BAND_NAMES[b] as string;
-  const fileName = bandFileName(src.name, band);
+/** What readRaster returns for each sample kind. */
+interface RasterOf {
+  UInt16: Uint16Array;
+  Float32: Float32Array;
+}
+
+/**
+ * Reads and decodes one single-band GeoTIFF of a patch source (`what` names it in errors, `code` when missing):
+ * `kind` samples, side × side. Synchronous except for geotiff.js's layouts. Sentinel-1 and reference maps use it too.
+ */
+export async function readRaster<K extends SampleKind>(src: PatchFileSource, fileName: string, code: string,
+  what: string, side: number, kind: K, timing?: PatchTiming): Promise<RasterOf[K]> {
   const t0 = timing === undefined ? 0 : performance.now();
-  const buf = src.read(fileName, "E_MISSING_BAND", `band ${band}`);
+  const buf = src.read(fileName, code, what);
   const t1 = timing === undefined ? 0 : performance.now();
   const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
-  checkBand(info, BAND_SIDES[b] as number, place);
-  const pixels = canDecode(info, inflateCapped) ? decodeBand(buf, info, place, inflateCapped) : await decodeWithGeotiff(buf.slice(), place, info);
+  checkBand(info, side, place, kind);
+  let pixels: Uint16Array | Float32Array;
+  if (!canDecode(info, inflateCapped)) pixels = await decodeWithGeotiff(buf.slice(), place, info);
+  else pixels = kind === "Float32" ? decodeFloat32Band(buf, info, place, inflateCapped) : decodeBand(buf, info, place, inflateCapped);
   if (timing !== undefined) {
     const t2 = performance.now();
     timing.readMs += t1 - t0;
     timing.decodeMs += t2 - t1;
   }
-  return pixels;
+  return pixels as RasterOf[K];
+}
+
+/** Decodes one band of the patch. */
+function readBand(src: PatchFileSource, b: number, timing: PatchTiming | undefined): Promise<Uint16Array> {
+  const band = BAND_NAMES[b] as string;
+  return readRaster(src, bandFileName(src.name, band), "E_MISSING_BAND", `band ${band}`, BAND_SIDES[b] as number,
+    "UInt16", timing);
 }
 
 /** Parses and checks a label file. */
@@ -191,26 +208,39 @@ export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions
   return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
 }
 
+/** The files of patch `name` in folder `dir`. */
+export function dirSource(dir: string, name: string): PatchFileSource {
+  return { name, path: (f) => join(dir, f), read: (f, code, what) => readFile(join(dir, f), name, code, what) };
+}
+
 /** Reads the patch folder `dir` (the patch's name is the folder's name unless given). */
 export function readPatchDir(dir: string, opts: ReadPatchOptions = {}, name = basename(dir)): Promise<PatchData> {
-  return readPatchFrom({ name, path: (f) => join(dir, f), read: (f, code, what) => readFile(join(dir, f), name, code, what) }, opts);
+  return readPatchFrom(dirSource(dir, name), opts);
 }
 
 /**
- * Reads a patch from its files' bytes (e.g. members of a tarball), keyed by file name; `where` names the container
- * in messages. `files` undefined means the container has no folder for the patch at all.
+ * The files of patch `name` from their bytes (e.g. members of a tarball), keyed by file name; `where` names the
+ * container in messages. `files` undefined means the container has no folder for the patch at all (a PatchError
+ * E_MISSING_FOLDER, whose hint names `option`, the option that gave the tarball).
  */
-export function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint8Array> | undefined, where: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
+export function filesSource(name: string, files: ReadonlyMap<string, Uint8Array> | undefined, where: string,
+  option = "-r"): PatchFileSource {
   const path = (f: string): string => `${where}:${name}/${f}`;
   if (files === undefined) {
-    return Promise.reject(new PatchError("E_MISSING_FOLDER", "the patch folder is not in the tarball", { patch: name, file: `${where}:${name}/` }, "check -r (the archive tarball) and the patch name in the split CSV"));
+    throw new PatchError("E_MISSING_FOLDER", "the patch folder is not in the tarball", { patch: name, file: `${where}:${name}/` },
+      `check ${option} (the archive tarball) and the patch name in the split CSV`);
   }
   const read = (f: string, code: string, what: string): Uint8Array => {
     const bytes = files.get(f);
     if (bytes === undefined) throw new PatchError(code, `${what} is missing`, { patch: name, file: path(f) }, "the tarball's copy of the patch is incomplete: download it again");
     return bytes;
   };
-  return readPatchFrom({ name, path, read }, opts);
+  return { name, path, read };
+}
+
+/** Reads a patch from its files' bytes (see filesSource). */
+export async function readPatchFromFiles(name: string, files: ReadonlyMap<string, Uint8Array> | undefined, where: string, opts: ReadPatchOptions = {}): Promise<PatchData> {
+  return readPatchFrom(filesSource(name, files, where), opts);
 }
 
 /** Reads patch `name` under the archive root. */

@@ -1,6 +1,6 @@
-// Decodes one UInt16 band from its strips or tiles: uncompressed, LZW, PackBits, and DEFLATE when the caller
-// passes an inflater (node:zlib in Node, see tiff-inflate.ts; none in the browser), with the horizontal
-// predictor, in either byte order. Every block is decoded into at most the bytes the image needs: a block that
+// Decodes one UInt16 (Sentinel-2) or Float32 (Sentinel-1) band from its strips or tiles: uncompressed, LZW,
+// PackBits, and DEFLATE when the caller passes an inflater (node:zlib in Node, see tiff-inflate.ts; none in the
+// browser), with the horizontal (and for floats the floating-point) predictor, in either byte order. Every block is decoded into at most the bytes the image needs: a block that
 // would decode to more is refused (E_OVERSIZED_BLOCK) before anything larger is allocated.
 import { PatchError } from "../core/errors.js";
 import { BlockError, lzwDecode, packBitsDecode } from "./tiff-codecs.js";
@@ -23,7 +23,9 @@ export function canDecode(info: TiffInfo, inflate?: Inflate): boolean {
   const c = info.compression;
   const deflate = (c === DEFLATE || c === ADOBE_DEFLATE) && inflate !== undefined;
   const known = c === NONE || c === LZW || c === PACKBITS || deflate;
-  return known && (info.predictor === 1 || info.predictor === 2);
+  // Predictor 3 (floating point) is defined for float samples only.
+  const floatPredictor = info.predictor === 3 && info.sampleFormat === 3;
+  return known && (info.predictor === 1 || info.predictor === 2 || floatPredictor);
 }
 
 const REDOWNLOAD = "the file is damaged: extract it again from the archive";
@@ -38,8 +40,15 @@ function decompress(src: Uint8Array, cap: number, compression: number, inflate: 
   return out.subarray(0, compression === LZW ? lzwDecode(src, out) : packBitsDecode(src, out));
 }
 
-/** Decodes the band; the caller has checked the sample type and size (checkBand) and canDecode. */
-export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate?: Inflate): Uint16Array {
+/** Receives one decoded block: `data` holds `rows` rows of `bw` samples in file byte order. */
+type PlaceBlock = (data: Uint8Array, x0: number, y0: number, rows: number, cols: number) => void;
+
+/**
+ * Decodes every strip or tile of the band (samples of `bytes` bytes) and hands each to `place`; the caller has
+ * checked the sample type and size (checkBand) and canDecode.
+ */
+function forEachBlock(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate: Inflate | undefined, bytes: number,
+  placeBlock: PlaceBlock): void {
   const { width, height, blockWidth: bw, blockHeight: bh } = info;
   const kind = info.tiled ? "tile" : "strip";
   const across = Math.ceil(width / bw);
@@ -48,18 +57,15 @@ export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, in
     const why = `the IFD lists ${info.offsets.length} ${kind}s, the image needs ${blocks}`;
     throw new PatchError("E_TRUNCATED", why, place, REDOWNLOAD);
   }
-  const out = new Uint16Array(width * height);
   const compressed = info.compression !== NONE;
-  // libtiff applies the predictor only to compressed data; so does GDAL, which is the reference here.
-  const predict = compressed && info.predictor === 2;
   for (let b = 0; b < blocks; b++) {
     const x0 = (b % across) * bw;
     const y0 = Math.floor(b / across) * bh;
     const rows = Math.min(bh, height - y0);
     const cols = Math.min(bw, width - x0);
     // Strips hold only their rows (a last strip may be full height too); tiles are always bw × bh.
-    const need = (info.tiled ? bh : rows) * bw * 2;
-    const cap = bh * bw * 2;
+    const need = (info.tiled ? bh : rows) * bw * bytes;
+    const cap = bh * bw * bytes;
     const off = info.offsets[b] as number;
     const count = info.byteCounts[b] as number;
     let data: Uint8Array;
@@ -90,8 +96,35 @@ export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, in
         throw new PatchError("E_TRUNCATED", why, place, REDOWNLOAD);
       }
     }
-    place16(data, out, width, bw, x0, y0, rows, cols, info.littleEndian, predict);
+    placeBlock(data, x0, y0, rows, cols);
   }
+}
+
+/** Decodes a UInt16 band; the caller has checked the sample type and size (checkBand) and canDecode. */
+export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate?: Inflate): Uint16Array {
+  const out = new Uint16Array(info.width * info.height);
+  // libtiff applies the predictor only to compressed data; so does GDAL, which is the reference here.
+  const predict = info.compression !== NONE && info.predictor === 2;
+  const { width, blockWidth: bw, littleEndian: le } = info;
+  forEachBlock(buf, info, place, inflate, 2, (data, x0, y0, rows, cols) => {
+    place16(data, out, width, bw, x0, y0, rows, cols, le, predict);
+  });
+  return out;
+}
+
+/**
+ * Decodes a Float32 band (Sentinel-1 VV/VH): no predictor, the horizontal predictor on 32-bit words, or the
+ * floating-point predictor (3, which GDAL writes for floats with PREDICTOR=3).
+ */
+export function decodeFloat32Band(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate?: Inflate): Float32Array {
+  const out = new Float32Array(info.width * info.height);
+  const words = new Uint32Array(out.buffer);
+  const predictor = info.compression === NONE ? 1 : info.predictor;
+  const { width, blockWidth: bw, littleEndian: le } = info;
+  forEachBlock(buf, info, place, inflate, 4, (data, x0, y0, rows, cols) => {
+    if (predictor === 3) placeFloatPredicted(data, words, width, bw, x0, y0, rows, cols, le);
+    else place32(data, words, width, bw, x0, y0, rows, cols, le, predictor === 2);
+  });
   return out;
 }
 
@@ -140,6 +173,63 @@ function place16(
       const v = (hi << 8) | lo;
       acc = predict ? (acc + v) & 0xffff : v;
       out[to + c] = acc;
+    }
+  }
+}
+
+/** place16 for 32-bit words: copies a block into the image as host (little-endian) words, undoing predictor 2. */
+function place32(
+  data: Uint8Array,
+  out: Uint32Array,
+  width: number,
+  bw: number,
+  x0: number,
+  y0: number,
+  rows: number,
+  cols: number,
+  le: boolean,
+  predict: boolean,
+): void {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let r = 0; r < rows; r++) {
+    let p = r * bw * 4;
+    const to = (y0 + r) * width + x0;
+    let acc = 0;
+    for (let c = 0; c < cols; c++, p += 4) {
+      const v = dv.getUint32(p, le);
+      acc = predict ? (acc + v) >>> 0 : v;
+      out[to + c] = acc;
+    }
+  }
+}
+
+/**
+ * Undoes TIFF's floating-point predictor (libtiff's fpAcc) row by row: the row's bytes are differenced bytewise
+ * and hold the words' bytes as planes, in reverse file order (libtiff swaps a big-endian file's words before
+ * predicting): the most significant bytes first in a little-endian file, the least significant in a big-endian one.
+ */
+function placeFloatPredicted(
+  data: Uint8Array,
+  out: Uint32Array,
+  width: number,
+  bw: number,
+  x0: number,
+  y0: number,
+  rows: number,
+  cols: number,
+  le: boolean,
+): void {
+  const row = new Uint8Array(bw * 4);
+  for (let r = 0; r < rows; r++) {
+    row.set(data.subarray(r * bw * 4, (r + 1) * bw * 4));
+    for (let i = 1; i < row.length; i++) row[i] = ((row[i] as number) + (row[i - 1] as number)) & 0xff;
+    const to = (y0 + r) * width + x0;
+    for (let c = 0; c < cols; c++) {
+      const p0 = row[c] as number;
+      const p1 = row[bw + c] as number;
+      const p2 = row[2 * bw + c] as number;
+      const p3 = row[3 * bw + c] as number;
+      out[to + c] = (le ? (p0 << 24) | (p1 << 16) | (p2 << 8) | p3 : (p3 << 24) | (p2 << 16) | (p1 << 8) | p0) >>> 0;
     }
   }
 }

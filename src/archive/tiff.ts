@@ -1,6 +1,7 @@
 // The TIFF header and first IFD of a band file (classic TIFF and BigTIFF, either byte order), and the checks that
-// it holds what BigEarthNet needs: one band of unsigned 16-bit samples of the expected size. Decoding the strips
-// or tiles is tiff-blocks.ts's job. Every check names the patch, the file, what was expected and what was found.
+// it holds what BigEarthNet needs: one band of UInt16 (Sentinel-1: Float32) samples of the expected size. Decoding
+// the strips or tiles is tiff-blocks.ts's job. Every check names the patch, the file, what was expected and what
+// was found.
 import { PatchError } from "../core/errors.js";
 
 /** Where a band comes from, for error messages. */
@@ -109,14 +110,23 @@ export function parseTiff(buf: Uint8Array, place: BandPlace): TiffInfo {
   };
 }
 
-/** Checks that the file holds one band of UInt16 samples of the expected size. */
-export function checkBand(info: TiffInfo, side: number, place: BandPlace): void {
+/** The sample types ben19 reads: UInt16 (Sentinel-2 bands, reference maps) and Float32 (Sentinel-1 VV/VH). */
+export type SampleKind = "UInt16" | "Float32";
+const SAMPLE: Readonly<Record<SampleKind, { bits: number; format: number }>> = {
+  UInt16: { bits: 16, format: 1 },
+  Float32: { bits: 32, format: 3 },
+};
+
+/** Checks that the file holds one band of `kind` samples (UInt16 unless given) of the expected size. */
+export function checkBand(info: TiffInfo, side: number, place: BandPlace, kind: SampleKind = "UInt16"): void {
   if (info.samplesPerPixel !== 1) {
     throw bad("E_BAND_COUNT", place, `expected 1 band, found ${info.samplesPerPixel}`, "BigEarthNet stores one band per file: use the archive's own files");
   }
-  if (info.bitsPerSample !== 16 || info.sampleFormat !== 1) {
-    const kind = `${info.sampleFormat === 2 ? "Int" : info.sampleFormat === 3 ? "Float" : "UInt"}${info.bitsPerSample}`;
-    throw bad("E_SAMPLE_TYPE", place, `expected UInt16 samples, found ${kind}`, "convert the band to UInt16 (e.g. gdal_translate -ot UInt16)");
+  const want = SAMPLE[kind];
+  if (info.bitsPerSample !== want.bits || info.sampleFormat !== want.format) {
+    const found = `${info.sampleFormat === 2 ? "Int" : info.sampleFormat === 3 ? "Float" : "UInt"}${info.bitsPerSample}`;
+    const hint = `convert the band to ${kind} (e.g. gdal_translate -ot ${kind})`;
+    throw bad("E_SAMPLE_TYPE", place, `expected ${kind} samples, found ${found}`, hint);
   }
   if (info.width !== side || info.height !== side) {
     throw bad("E_BAD_SIZE", place, `expected ${side}×${side} pixels, found ${info.width}×${info.height}`, "each band must keep its native resolution (120, 60 or 20 px)");

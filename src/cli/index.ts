@@ -1,7 +1,7 @@
 // The CLI as a function: run(argv, io) parses, dispatches to a command and returns the exit code.
 // It never calls process.exit, so tests drive it in-process; bin/ben19.js is a thin shim around it.
 import { Command, CommanderError } from "commander";
-import { Ben19Error } from "../core/errors.js";
+import { Ben19Error, OptionError } from "../core/errors.js";
 import { osError } from "../core/os-errors.js";
 import { VERSION } from "../core/version.js";
 import type { CommandContext, CommandModule } from "./command.js";
@@ -32,15 +32,21 @@ function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): 
   return program;
 }
 
-/** An unknown option of the sub-command in `argv`, with the known option it most likely meant. */
-function unknownOption(program: Command, argv: readonly string[]): string | undefined {
-  // The innermost command named (e.g. `ckpt list`): its options are the ones that apply.
+/** The innermost command named in `argv` (e.g. `ckpt list`: its options are the ones that apply), and where its
+ * own arguments start. */
+function commandIn(program: Command, argv: readonly string[]): { sub: Command | undefined; at: number } {
   let sub: Command | undefined;
   let at = 0;
   for (let next = program.commands.find((c) => c.name() === argv[0]); next !== undefined; at++) {
     sub = next;
     next = sub.commands.find((c) => c.name() === argv[at + 1]);
   }
+  return { sub, at };
+}
+
+/** An unknown option of the sub-command in `argv`, with the known option it most likely meant. */
+function unknownOption(program: Command, argv: readonly string[]): string | undefined {
+  const { sub, at } = commandIn(program, argv);
   if (sub === undefined) return undefined;
   const known = sub.options.flatMap((o) => [o.long, o.short]).filter((n): n is string => n !== undefined);
   known.push("--help", "-h");
@@ -52,6 +58,20 @@ function unknownOption(program: Command, argv: readonly string[]): string | unde
     return `unknown option '${name}'${near !== undefined ? ` (did you mean ${near}?)` : ""}`;
   }
   return undefined;
+}
+
+/** Ignoring case, - and _: `batchSize`, `--batch-size` and `--batch_size` are the same name. */
+const optionKey = (s: string): string => s.replace(/^-+/, "").replace(/[-_]/g, "").toLowerCase();
+
+/**
+ * A library OptionError names an option by its key (`batchSize`); on the command line the user set it with a flag,
+ * so the message names the flag of the running command whose key it is (`--batch-size`), when there is one.
+ */
+function asFlag(e: Ben19Error, program: Command, argv: readonly string[]): Ben19Error {
+  if (!(e instanceof OptionError) || e.option.startsWith("-")) return e;
+  const key = optionKey(e.option);
+  const flag = commandIn(program, argv).sub?.options.find((o) => o.long !== undefined && optionKey(o.long) === key);
+  return flag?.long !== undefined ? e.withLabel(flag.long) : e;
 }
 
 /** The candidate nearest to `typed` (a prefix either way, or a few edits apart, ignoring - and _), if any is near. */
@@ -105,7 +125,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     // An OS error on a file (full disk, read-only, no permission, a file for a folder) is the user's to fix.
-    const named = e instanceof Ben19Error ? e : osError(e);
+    const found = e instanceof Ben19Error ? e : osError(e);
+    const named = found !== undefined ? asFlag(found, program, argv) : undefined;
     if (named !== undefined) {
       io.err(`ben19: error: ${named.describe()}\n`);
       return USAGE_CODES.has(named.code) ? EXIT.usage : EXIT.failed;

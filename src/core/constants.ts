@@ -93,3 +93,26 @@ export const STATUS_BAD_ARGUMENT = 11;
 export const MAX_LAYOUT_SIDE = 128;
 /** Most channels of one model input tensor (stack12 has 12). */
 export const MAX_LAYOUT_CHANNELS = 12;
+
+// Sentinel-1 and multi-modal (MM) records: ../shared/bigearthnet/V2-AND-S1.md. VV and VH are float_list features
+// of 120×120 float32 backscatter values (dB); reference_map (v2) is an int64_list of 120×120 CLC level-3 codes.
+/** Side in pixels of the Sentinel-1 bands and of a reference map. */
+export const S1_SIDE = 120;
+/** Pixels of one Sentinel-1 band (and of a reference map). */
+export const S1_PIXELS = 14400;
+/** Layout channel number of VV at the core's ABI (after the 12 S2 bands 0–11). */
+export const CHANNEL_VV = 12;
+/** Layout channel number of VH. */
+export const CHANNEL_VH = 13;
+/** The reference MM models' Sentinel-1 statistics (mean, std of the dB values). */
+export const S1_VV_MEAN = -12.619993741972035;
+export const S1_VV_STD = 5.115911777546365;
+export const S1_VH_MEAN = -19.29044597721542;
+export const S1_VH_STD = 5.464428464912864;
+// Bits of the MM flags word the decoder sets for the optional MM features a record holds.
+export const MM_HAS_VV = 1;
+export const MM_HAS_VH = 2;
+export const MM_HAS_REFERENCE_MAP = 4;
+export const MM_HAS_NAME_S1 = 8;
+/** The 19-class mask value of a reference-map pixel whose CLC code maps to no 19-class label (or is 0, NoData). */
+export const MASK_UNMAPPED = 255;

@@ -56,12 +56,27 @@ export class Ben19Error extends Error {
   }
 }
 
-/** A command-line option or API argument has a value it cannot take. */
+/**
+ * An option or argument has a value it cannot take. The library names options by their key (`batchSize`); the
+ * CLI re-labels the error with the flag that set it (`--batch-size`, see `withLabel`). Flags are "option --x",
+ * keys "option x", positional arguments (named in capitals, e.g. SHARDS) "argument SHARDS".
+ */
 export class OptionError extends Ben19Error {
   override name = "OptionError";
+  readonly option: string;
+  readonly value: unknown;
+  readonly constraint: string;
   constructor(option: string, value: unknown, constraint: string) {
-    // Flags are "option --x"; positional arguments (named in capitals, e.g. SHARDS) are "argument SHARDS".
-    super("E_OPTION", `${option.startsWith("-") ? "option" : "argument"} ${option}: got ${clip(JSON.stringify(value) ?? String(value))}, ${constraint}`);
+    const kind = /^[A-Z][A-Z0-9_]*$/.test(option) ? "argument" : "option";
+    super("E_OPTION", `${kind} ${option}: got ${clip(JSON.stringify(value) ?? String(value))}, ${constraint}`);
+    this.option = option;
+    this.value = value;
+    this.constraint = constraint;
+  }
+
+  /** The same error naming the option `label` (a CLI flag) instead of its key. */
+  withLabel(label: string): OptionError {
+    return new OptionError(label, this.value, this.constraint);
   }
 }
 

@@ -1,6 +1,7 @@
 // Per-band normalisation statistics. The defaults are the reference's (bigearthnet-models-tf, as listed in
 // ../shared/bigearthnet/FACTS.md): mean and standard deviation of the raw values over the training archive.
-import type { BandName } from "./bands.js";
+import type { BandName, ChannelName, S1BandName } from "./bands.js";
+import { S1_VH_MEAN, S1_VH_STD, S1_VV_MEAN, S1_VV_STD } from "./constants.js";
 
 export interface BandStat {
   mean: number;
@@ -22,3 +23,17 @@ export const REFERENCE_STATS: BandStats = {
   B11: { mean: 1594.42694882, std: 1079.19066363 },
   B12: { mean: 1009.32729131, std: 818.86747235 },
 };
+
+/** The reference MM models' Sentinel-1 statistics (dB values; V2-AND-S1.md), shared with the core's constants. */
+export const S1_REFERENCE_STATS: Readonly<Record<S1BandName, BandStat>> = {
+  VV: { mean: S1_VV_MEAN, std: S1_VV_STD },
+  VH: { mean: S1_VH_MEAN, std: S1_VH_STD },
+};
+
+/** S2 statistics, optionally with VV/VH ones (from `ben19 stats` on MM records); the reference's fill the gaps. */
+export type ChannelStats = BandStats & Partial<Readonly<Record<S1BandName, BandStat>>>;
+
+/** The statistics of one channel: the given ones, or for VV/VH the reference's when none are given. */
+export function channelStat(stats: ChannelStats, c: ChannelName): BandStat {
+  return (stats as Partial<Record<ChannelName, BandStat>>)[c] ?? S1_REFERENCE_STATS[c as S1BandName];
+}

@@ -1,6 +1,6 @@
 // Decoded pieces → batches. A batch of one piece (the usual case: batch ≤ piece size) takes the worker's moved
 // buffers as they are; a larger batch is copied together piece by piece, in order.
-import { CLASS_COUNT_19 } from "../core/constants.js";
+import { CLASS_COUNT_19, S1_PIXELS } from "../core/constants.js";
 import { reviveError } from "../core/errors.js";
 import { LAYOUTS, type LayoutName } from "../contract/layouts.js";
 import type { DecodedPiece } from "./protocol.js";
@@ -21,6 +21,8 @@ export interface Batch {
   names: string[];
   inputs: BatchInput[];
   labels: Float32Array;
+  /** With the referenceMasks option: [size, 120, 120] 19-class indices per pixel (255: no class). */
+  masks?: Uint8Array;
 }
 
 /** A piece with what the decoder made of it. */
@@ -48,11 +50,17 @@ export async function* assembleBatches(pieces: AsyncIterable<PieceResult>, layou
     }
     const { batch: index, batchSize: size, at } = piece;
     if (at === 0 && piece.records.length === size) {
-      yield { index, size, names: result.names, inputs: inputsOf(layout, size, result.inputs), labels: result.labels };
+      const whole: Batch = { index, size, names: result.names, inputs: inputsOf(layout, size, result.inputs), labels: result.labels };
+      if (result.masks !== undefined) whole.masks = result.masks;
+      yield whole;
       continue;
     }
-    if (at === 0) cur = { index, size, names: [], inputs: inputsOf(layout, size), labels: new Float32Array(size * CLASS_COUNT_19) };
+    if (at === 0) {
+      cur = { index, size, names: [], inputs: inputsOf(layout, size), labels: new Float32Array(size * CLASS_COUNT_19) };
+      if (result.masks !== undefined) cur.masks = new Uint8Array(size * S1_PIXELS);
+    }
     const b = cur as Batch;
+    if (result.masks !== undefined) b.masks?.set(result.masks, at * S1_PIXELS);
     b.inputs.forEach((t, k) => t.data.set(result.inputs[k] as Float32Array, (t.data.length / size) * at));
     b.labels.set(result.labels, at * CLASS_COUNT_19);
     b.names.push(...result.names);

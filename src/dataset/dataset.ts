@@ -24,6 +24,8 @@ export interface Dataset {
   readonly options: Readonly<ResolvedDatasetOptions>;
   /** The batches of epoch `e` (an integer ≥ 0), in order. */
   epoch(e: number, opts?: EpochOptions): AsyncIterable<Batch>;
+  /** Seconds the decoders (workers, or this thread with workers: 0) have spent so far, over all epochs. */
+  readonly decodeSeconds: number;
   /** Stops the worker threads; the dataset cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -36,7 +38,8 @@ function pieceSize(batchSize: number): number {
 }
 
 function taskOf(piece: RawPiece, o: ResolvedDatasetOptions): DecodeTask {
-  return { records: piece.records.map((r) => r.data), crcs: piece.records.map((r) => r.crc), layout: o.layout, resample: o.resample, stats: o.stats };
+  return { records: piece.records.map((r) => r.data), crcs: piece.records.map((r) => r.crc), layout: o.layout, resample: o.resample, stats: o.stats,
+    referenceMasks: o.referenceMasks };
 }
 
 /** Decodes pieces on this thread (workers: 0). */
@@ -80,8 +83,18 @@ export function createDataset(options: DatasetOptions): Dataset {
   // This thread's core (length CRCs; decoding too with workers: 0) and the record buffers, kept across epochs.
   let core: Promise<Core> | undefined;
   const buffers = new BufferPool();
+  let decodeSeconds = 0;
+  async function* counted(results: AsyncIterable<PieceResult>): AsyncGenerator<PieceResult> {
+    for await (const r of results) {
+      decodeSeconds += r.result.seconds;
+      yield r;
+    }
+  }
   return {
     options: o,
+    get decodeSeconds() {
+      return decodeSeconds;
+    },
     async *epoch(e: number, opts: EpochOptions = {}): AsyncGenerator<Batch> {
       if (!Number.isSafeInteger(e) || e < 0) throw new RangeError(`epoch(): expected an integer ≥ 0, got ${e}`);
       const skipBatches = opts.skipBatches ?? 0;
@@ -90,7 +103,7 @@ export function createDataset(options: DatasetOptions): Dataset {
       const pieces = epochPieces({ ...o, pieceSize: pieceSize(o.batchSize), skipBatches }, epochRandom(o.seed, e), { core: c, pool: buffers });
       try {
         const decoded = pool === undefined ? inProcess(pieces, c, buffers, o) : onPool(pieces, pool, buffers, o, o.workers * 2);
-        yield* assembleBatches(decoded, o.layout);
+        yield* assembleBatches(counted(decoded), o.layout);
       } finally {
         await pieces.return(undefined);
       }

@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import { BAND_NAMES } from "../core/bands.js";
 import { intOption, OptionError } from "../core/errors.js";
-import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
+import { REFERENCE_STATS, type ChannelStats } from "../core/stats.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../wasm/core.js";
 import { expandShards } from "./files.js";
 import { DEFAULT_RESAMPLE, LAYOUTS, type LayoutName } from "../contract/layouts.js";
@@ -22,9 +22,14 @@ export interface DatasetOptions {
   /** Decode worker threads; 0 decodes on the calling thread. Default: the number of cores. */
   workers?: number | undefined;
   resample?: ResampleMethod | undefined;
-  stats?: BandStats | undefined;
+  stats?: ChannelStats | undefined;
   /** Leave out the last batch of an epoch when it has fewer than batchSize records. Default false. */
   dropRemainder?: boolean | undefined;
+  /**
+   * Give each batch `masks`: every record's reference_map (reBEN, 120×120 CLC codes) as a 19-class index per pixel
+   * (255 where the code maps to no class), for segmentation. Records without a reference map are an error.
+   */
+  referenceMasks?: boolean | undefined;
 }
 
 export interface ResolvedDatasetOptions {
@@ -35,8 +40,9 @@ export interface ResolvedDatasetOptions {
   shuffleBuffer: number;
   workers: number;
   resample: ResampleMethod;
-  stats: BandStats;
+  stats: ChannelStats;
   dropRemainder: boolean;
+  referenceMasks: boolean;
 }
 
 /** Most decode workers: beyond a few per core the pool only adds memory. */
@@ -62,5 +68,6 @@ export function resolveDatasetOptions(o: DatasetOptions): ResolvedDatasetOptions
     resample,
     stats,
     dropRemainder: o.dropRemainder ?? false,
+    referenceMasks: o.referenceMasks ?? false,
   };
 }

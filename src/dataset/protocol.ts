@@ -1,5 +1,5 @@
 // The typed messages between the dataset's main thread and its decode workers. Buffers are moved, not cloned.
-import type { BandStats } from "../core/stats.js";
+import type { ChannelStats } from "../core/stats.js";
 import type { SerializedError } from "../core/errors.js";
 import type { ResampleMethod } from "../wasm/core.js";
 import type { LayoutName } from "../contract/layouts.js";
@@ -11,7 +11,9 @@ export interface DecodeTask {
   crcs: number[];
   layout: LayoutName;
   resample: ResampleMethod;
-  stats: BandStats;
+  stats: ChannelStats;
+  /** Also make each record's 19-class reference mask. */
+  referenceMasks: boolean;
 }
 
 /** The decoded piece: per layout tensor one NHWC Float32Array of all its records, labels [n,19], names. */
@@ -19,8 +21,12 @@ export interface DecodedPiece {
   names: string[];
   inputs: Float32Array[];
   labels: Float32Array;
+  /** With referenceMasks: [n, 120, 120] 19-class indices (255 unmapped). */
+  masks?: Uint8Array | undefined;
   /** The first record that failed (index in the task) and why; the arrays are then incomplete. */
   error: { index: number; error: SerializedError } | null;
   /** The task's record buffers, handed back for reuse. */
   spent: ArrayBufferLike[];
+  /** Wall time the decoder spent on the piece (for `train --profile`). */
+  seconds: number;
 }

@@ -10,6 +10,7 @@ let core: Promise<Core> | undefined;
 
 export default async function decode(task: DecodeTask): Promise<DecodedPiece> {
   const result = decodePiece(await (core ??= createCore()), task);
-  const buffers = [...result.inputs.map((a) => a.buffer), result.labels.buffer, ...result.spent];
+  const masks = result.masks === undefined ? [] : [result.masks.buffer];
+  const buffers = [...result.inputs.map((a) => a.buffer), result.labels.buffer, ...masks, ...result.spent];
   return moving(result, buffers);
 }

@@ -1,7 +1,7 @@
 // The six reference networks, what each takes as input and how the reference trains it. Everything that
 // chooses a model by name (CLI, trainer, loader) goes through MODELS.
 import { inputSpecs, type InputSpec, type LayoutName } from "../contract/layouts.js";
-import { MODEL_LAYOUTS, type ModelName } from "../contract/models.js";
+import { modelLayout, type ModelName } from "../contract/models.js";
 import { kbranch } from "./kbranch.js";
 import { resnet } from "./resnet.js";
 import { tfl } from "../runtime/tf.js";
@@ -12,22 +12,24 @@ export { isModelName, MODEL_NAMES, type ModelName } from "../contract/models.js"
 export interface ModelSpec {
   name: ModelName;
   title: string;
+  /** The default input layout (build() takes another one the network accepts: contract/models.ts). */
   layout: LayoutName;
   /** The reference's batch size (bigearthnet-models-tf). */
   batchSize: number;
   /** The largest batch whose training steps and validation pass fit the wasm backend's 4 GB heap (measured on
    * 2 threads by `npm run bench:wasm-limits`); `train` refuses larger batches there and defaults to this one. */
   wasmMaxBatch: number;
-  build(seed: number): tfl.LayersModel;
+  /** The network for `layout` (default: its default layout); ModelError E_MODEL_LAYOUT for one it cannot take. */
+  build(seed: number, layout?: LayoutName): tfl.LayersModel;
 }
 
-/** A spec whose builder gets the input specs of the network's layout (contract/models.ts). */
+/** A spec whose builder gets the input specs of the layout asked for (contract/models.ts). */
 function spec(
   name: ModelName, title: string, batchSize: number, wasmMaxBatch: number,
   builder: (seed: number, inputs: readonly InputSpec[]) => tfl.LayersModel,
 ): ModelSpec {
-  const layout = MODEL_LAYOUTS[name];
-  return { name, title, layout, batchSize, wasmMaxBatch, build: (seed) => builder(seed, inputSpecs(layout)) };
+  const layout = modelLayout(name);
+  return { name, title, layout, batchSize, wasmMaxBatch, build: (seed, l) => builder(seed, inputSpecs(modelLayout(name, l))) };
 }
 
 export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {

@@ -116,7 +116,7 @@ function handle(req: IncomingMessage, res: ServerResponse, roots: RouteRoots, ho
 
 /** Starts the demo server; resolves once it listens. A port in use is a Ben19Error naming it. */
 export async function startServer(o: ServeOptions): Promise<WebServer> {
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new OptionError("--port", o.port, "expected an integer from 0 to 65535");
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new OptionError("port", o.port, "expected an integer from 0 to 65535");
   const roots: RouteRoots = { root: o.root ?? PACKAGE_ROOT, modelDir: o.model === undefined ? undefined : checkedModelDir(o.model) };
   const hosts = allowedHosts(o.host, o.allowHosts ?? []);
   const server = createServer((req, res) => handle(req, res, roots, hosts));

@@ -1,5 +1,6 @@
 // `synth`: a deterministic synthetic BigEarthNet-S2 v1 archive: one folder per patch with 12 GeoTIFFs and the
-// label JSON (Python json.dumps format, as the real files), split CSVs (CRLF, no header) and snow/cloud lists.
+// label JSON (Python json.dumps format, as the real files), split CSVs (CRLF, no header) and snow/cloud lists;
+// optionally the paired BigEarthNet-S1 archive and the MM split CSVs (synth/s1.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
@@ -8,6 +9,7 @@ import { bandFile, labelFile } from "../archive/patch.js";
 import { pythonJsonDumps } from "../archive/pyjson.js";
 import { LABELS_43, TARGET_19 } from "../labels/nomenclature.js";
 import { synthPatch } from "./patch.js";
+import { s1NameOf, writeS1Patch } from "./s1.js";
 import { itemRng } from "./random.js";
 import { writeTiff, type TiffLayout } from "./tiff-writer.js";
 
@@ -19,6 +21,14 @@ export interface SynthOptions {
   patches: number;
   seed: number;
   layout: SynthLayout;
+  /**
+   * Also write each patch's Sentinel-1 partner (synth/s1.ts) under this folder: v1, one folder per S1 patch with its
+   * label JSON, plus two-column MM split CSVs (`<s2>,<s1>`) in `<out>/splits-mm/`; v2, BigEarthNet-S1's
+   * `<tile>/<patch>/` folders (the metadata's s1_name).
+   */
+  s1?: string | undefined;
+  /** reBEN only: also write each patch's reference map under this folder (`<tile>/<patch>/`). */
+  referenceMaps?: string | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
@@ -29,11 +39,13 @@ export interface SynthSummary {
   splits: { train: string; val: string; test: string };
   lists: { snow: string; cloud: string };
   counts: { train: number; val: number; test: number; snow: number; cloud: number; noLabel19: number };
+  /** With `s1`: the S1 root and the MM split CSVs. */
+  mm?: { s1: string; splits: { train: string; val: string; test: string } };
 }
 
 const PIXEL_SIZE = [60, 10, 10, 10, 20, 20, 20, 10, 20, 60, 20, 20];
 
-function wkt(epsg: number): string {
+export function wkt(epsg: number): string {
   const zone = epsg - 32600;
   return `PROJCS["WGS 84 / UTM zone ${zone}N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",${zone * 6 - 183}],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","${epsg}"]]`;
 }
@@ -55,7 +67,11 @@ export function patchLayout(o: SynthOptions, i: number): TiffLayout {
 /** Writes the archive; see the module comment. */
 export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
   checkSynthOptions(o);
+  if (o.referenceMaps !== undefined) {
+    throw new OptionError("--reference-maps", o.referenceMaps, "reference maps exist in reBEN only: add --archive v2");
+  }
   mkdirSync(o.out, { recursive: true });
+  const s1Of = new Map<string, string>();
   const names: string[] = [];
   const snow: string[] = [];
   const cloud: string[] = [];
@@ -79,6 +95,10 @@ export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
       acquisition_date: p.date,
     };
     writeFileSync(labelFile(dir, p.name), pythonJsonDumps(meta));
+    if (o.s1 !== undefined) {
+      const s1 = s1NameOf(p);
+      s1Of.set(p.name, writeS1Patch(join(o.s1, s1), o.seed, i, p, layout, { wkt: meta.projection }));
+    }
     names.push(p.name);
     // As in the official splits: snow (~5 %), cloud/shadow (~2 %) and no-19-label patches are left out.
     const r = itemRng(o.seed, i, 0x5a0)();
@@ -105,11 +125,21 @@ export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
   writeFileSync(files.test, csv(usable.slice(nTrain + nVal)));
   writeFileSync(files.snow, csv(snow));
   writeFileSync(files.cloud, csv(cloud));
-  return {
+  const summary: SynthSummary = {
     out: o.out,
     patches: names,
     splits: { train: files.train, val: files.val, test: files.test },
     lists: { snow: files.snow, cloud: files.cloud },
     counts: { train: nTrain, val: nVal, test: usable.length - nTrain - nVal, snow: snow.length, cloud: cloud.length, noLabel19 },
   };
+  if (o.s1 === undefined) return summary;
+  // The MM split CSVs: the same patches, each line `<s2 patch>,<s1 patch>` (CRLF, as the S2 CSVs).
+  const mmDir = join(o.out, "splits-mm");
+  mkdirSync(mmDir, { recursive: true });
+  const pairs = (names2: readonly string[]): string[] => names2.map((n) => `${n},${s1Of.get(n) as string}`);
+  const mm = { train: join(mmDir, "train.csv"), val: join(mmDir, "val.csv"), test: join(mmDir, "test.csv") };
+  writeFileSync(mm.train, csv(pairs(usable.slice(0, nTrain))));
+  writeFileSync(mm.val, csv(pairs(usable.slice(nTrain, nTrain + nVal))));
+  writeFileSync(mm.test, csv(pairs(usable.slice(nTrain + nVal))));
+  return { ...summary, mm: { s1: o.s1, splits: mm } };
 }

@@ -1,6 +1,6 @@
-// A GeoTIFF writer for one UInt16 band in the layouts a reader must handle: the archive's own (uncompressed,
-// little-endian, strips of ~8 KiB as GDAL writes them), tiles, big-endian, BigTIFF, DEFLATE and LZW with the
-// horizontal predictor. Used by synth to make test archives that GDAL and geotiff.js read.
+// A GeoTIFF writer for one UInt16 (or Sentinel-1 Float32) band in the layouts a reader must handle: the archive's
+// own (uncompressed, little-endian, strips of ~8 KiB as GDAL writes them), tiles, big-endian, BigTIFF, DEFLATE and
+// LZW with a predictor. Used by synth to make test archives that GDAL and geotiff.js read.
 import { deflateSync } from "node:zlib";
 import { lzwEncode } from "./lzw.js";
 
@@ -24,41 +24,70 @@ interface Entry {
 
 const TYPE_SIZE: Record<number, number> = { 2: 1, 3: 2, 4: 4, 12: 8, 16: 8 };
 
-/** The horizontal predictor: each sample minus its left neighbour (mod 2^16), row by row within a block. */
-function predict(block: Uint16Array, width: number): Uint16Array {
-  const out = new Uint16Array(block.length);
-  for (let i = 0; i < block.length; i++) out[i] = i % width === 0 ? (block[i] as number) : ((block[i] as number) - (block[i - 1] as number)) & 0xffff;
+type Words = Uint16Array | Uint32Array;
+
+/** The horizontal predictor: each sample minus its left neighbour (modulo the word size), row by row in a block. */
+function predict(block: Words, width: number): Words {
+  const out = block.slice();
+  for (let i = out.length - 1; i >= 0; i--) if (i % width !== 0) out[i] = (block[i] as number) - (block[i - 1] as number);
   return out;
 }
 
-function toBytes(samples: Uint16Array, le: boolean): Uint8Array {
+/**
+ * TIFF's floating-point predictor (libtiff's fpDiff) for a little-endian file: each row's words split into byte
+ * planes, most significant first, then every byte minus its left neighbour.
+ */
+function floatPredict(block: Uint32Array, width: number): Uint8Array {
+  const out = new Uint8Array(block.length * 4);
+  for (let r = 0; r < block.length / width; r++) {
+    const row = out.subarray(r * width * 4, (r + 1) * width * 4);
+    for (let c = 0; c < width; c++) {
+      const w = block[r * width + c] as number;
+      for (let k = 0; k < 4; k++) row[k * width + c] = (w >>> (8 * (3 - k))) & 0xff;
+    }
+    for (let i = row.length - 1; i > 0; i--) row[i] = (row[i] as number) - (row[i - 1] as number);
+  }
+  return out;
+}
+
+function toBytes(samples: Words, le: boolean): Uint8Array {
   // Node runs on little-endian hosts only, so little-endian output is the samples' own bytes.
   if (le) return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
-  const out = new Uint8Array(samples.length * 2);
+  const size = samples.BYTES_PER_ELEMENT;
+  const out = new Uint8Array(samples.length * size);
   const dv = new DataView(out.buffer);
-  for (let i = 0; i < samples.length; i++) dv.setUint16(i * 2, samples[i] as number, le);
+  for (let i = 0; i < samples.length; i++) {
+    if (size === 2) dv.setUint16(i * 2, samples[i] as number, false);
+    else dv.setUint32(i * 4, samples[i] as number, false);
+  }
   return out;
 }
 
-/** Encodes one side×side UInt16 band as a GeoTIFF file in the given layout. */
-export function writeTiff(pixels: Uint16Array, side: number, layout: TiffLayout, geo: GeoRef): Uint8Array {
+/**
+ * Encodes one side×side band as a GeoTIFF file in the given layout: UInt16 samples, or Float32 for a Float32Array
+ * (Sentinel-1), whose DEFLATE layout uses the floating-point predictor (3) and LZW the horizontal one on words.
+ */
+export function writeTiff(pixels: Uint16Array | Float32Array, side: number, layout: TiffLayout, geo: GeoRef): Uint8Array {
+  const float = pixels instanceof Float32Array;
+  const words: Words = float ? new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length) : pixels;
+  const size = float ? 4 : 2;
   const le = layout !== "big-endian";
   const big = layout === "bigtiff";
   const tiled = layout === "tiled";
   const compression = layout === "deflate" ? 8 : layout === "lzw" ? 5 : 1;
-  const predictor = compression !== 1;
+  const predictor = compression === 1 ? 1 : float && compression === 8 ? 3 : 2;
   // Blocks: 16×16 tiles, or strips of as many rows as fit in 8 KiB (GDAL's default: 34 rows of a 120-px band).
   const bw = tiled ? 16 : side;
-  const bh = tiled ? 16 : Math.min(side, Math.max(1, Math.floor(8192 / (side * 2))));
+  const bh = tiled ? 16 : Math.min(side, Math.max(1, Math.floor(8192 / (side * size))));
   const blocks: Uint8Array[] = [];
   for (let y = 0; y < side; y += bh) {
     for (let x = 0; x < side; x += bw) {
       const rows = tiled ? bh : Math.min(bh, side - y);
-      const block = new Uint16Array(bw * rows); // tiles are padded with zeros past the image edge
+      const block = float ? new Uint32Array(bw * rows) : new Uint16Array(bw * rows); // tiles: zeros past the edge
       for (let r = 0; r < rows && y + r < side; r++) {
-        for (let c = 0; c < bw && x + c < side; c++) block[r * bw + c] = pixels[(y + r) * side + x + c] as number;
+        for (let c = 0; c < bw && x + c < side; c++) block[r * bw + c] = words[(y + r) * side + x + c] as number;
       }
-      const raw = toBytes(predictor ? predict(block, bw) : block, le);
+      const raw = predictor === 3 ? floatPredict(block as Uint32Array, bw) : toBytes(predictor === 2 ? predict(block, bw) : block, le);
       blocks.push(compression === 8 ? deflateSync(raw) : compression === 5 ? lzwEncode(raw) : raw);
     }
   }
@@ -66,14 +95,14 @@ export function writeTiff(pixels: Uint16Array, side: number, layout: TiffLayout,
   const entries: Entry[] = [
     { tag: 256, type: 3, values: [side] },
     { tag: 257, type: 3, values: [side] },
-    { tag: 258, type: 3, values: [16] },
+    { tag: 258, type: 3, values: [size * 8] },
     { tag: 259, type: 3, values: [compression] },
     { tag: 262, type: 3, values: [1] },
     ...(tiled ? [] : [{ tag: 273, type: offType, values: blocks.map(() => 0) }]),
     { tag: 277, type: 3, values: [1] },
     ...(tiled ? [] : [{ tag: 278, type: 3, values: [bh] }, { tag: 279, type: offType, values: blocks.map((b) => b.length) }]),
     { tag: 284, type: 3, values: [1] },
-    ...(predictor ? [{ tag: 317, type: 3, values: [2] }] : []),
+    ...(predictor !== 1 ? [{ tag: 317, type: 3, values: [predictor] }] : []),
     ...(tiled
       ? [
           { tag: 322, type: 3, values: [bw] },
@@ -82,7 +111,7 @@ export function writeTiff(pixels: Uint16Array, side: number, layout: TiffLayout,
           { tag: 325, type: offType, values: blocks.map((b) => b.length) },
         ]
       : []),
-    { tag: 339, type: 3, values: [1] },
+    { tag: 339, type: 3, values: [float ? 3 : 1] },
     { tag: 33550, type: 12, values: [geo.pixelSize, geo.pixelSize, 0] },
     { tag: 33922, type: 12, values: [0, 0, 0, geo.ulx, geo.uly, 0] },
     // GeoKeyDirectory: version 1.1.0, 3 keys: model type projected, raster type PixelIsArea, projected CRS = EPSG.

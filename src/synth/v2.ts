@@ -10,11 +10,13 @@ import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
 import { bandFile } from "../archive/patch.js";
+import { v2S1PatchDir } from "../archive/s1.js";
 import { tileOf, V2_S2_FOLDER } from "../archive/v2/layout.js";
 import { METADATA_FILE, SNOW_CLOUD_FILE, V2_SPLITS } from "../archive/v2/metadata.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { checkSynthOptions, patchLayout, type SynthOptions } from "./index.js";
 import { synthPatch, type SynthPatch } from "./patch.js";
+import { s1NameOf, writeReferenceMap, writeS1Patch } from "./s1.js";
 import { itemRng } from "./random.js";
 import { writeTiff, type TiffLayout } from "./tiff-writer.js";
 
@@ -75,7 +77,7 @@ export interface V2SynthSummary extends V2Synth {
 /** Writes the archive; see the module comment. */
 export async function synthArchiveV2(o: SynthOptions): Promise<V2SynthSummary> {
   checkSynthOptions(o);
-  const s = synthV2(o.out, o.patches, o.seed, (i) => patchLayout(o, i), o.onProgress);
+  const s = synthV2(o, (i) => patchLayout(o, i));
   const count = (split: string): number => s.rows.filter((r) => r.split === split).length;
   const counts = {
     train: count("train"), validation: count("validation"), test: count("test"),
@@ -84,11 +86,12 @@ export async function synthArchiveV2(o: SynthOptions): Promise<V2SynthSummary> {
   return { ...s, out: o.out, counts };
 }
 
-/** Writes patches 0 … n-1 of `seed` in the reBEN layout under `out`, and the two metadata tables. */
-type Progress = (done: number, total: number) => void;
-
-function synthV2(out: string, n: number, seed: number, layout: (i: number) => TiffLayout, onProgress?: Progress,
-): V2Synth {
+/**
+ * Writes patches 0 … n-1 of `seed` in the reBEN layout under `out`, and the two metadata tables; with o.s1 and
+ * o.referenceMaps also each patch's S1 partner and reference map.
+ */
+function synthV2(o: SynthOptions, layout: (i: number) => TiffLayout): V2Synth {
+  const { out, patches: n, seed, onProgress } = o;
   const s2 = join(out, V2_S2_FOLDER);
   const rows: V2Row[] = [];
   const snowCloudRows: V2Row[] = [];
@@ -111,18 +114,19 @@ function synthV2(out: string, n: number, seed: number, layout: (i: number) => Ti
     });
     const tileNo = Math.floor(i / 40);
     const r = itemRng(seed, i, 0x5a0)();
-    const [col, row] = name.split("_").slice(-2);
     const row_: V2Row = {
       patch_id: name,
       labels: names19(hot).sort(),
       split: V2_SPLITS[STRIP_SPLIT[(i + tileNo) % 8] as number] as string,
       country: COUNTRIES[tileNo % COUNTRIES.length] as string,
-      s1_name: `S1A_IW_GRDH_1SDV_${name.split("_")[2]}_${tileOf(name).slice(-5)}_${col}_${row}`,
+      s1_name: s1NameOf(p),
       s2v1_name: p.name,
       contains_seasonal_snow: r < 0.05,
       contains_cloud_or_shadow: r >= 0.05 && r < 0.07,
     };
     (r < 0.07 ? snowCloudRows : rows).push(row_);
+    if (o.s1 !== undefined) writeS1Patch(v2S1PatchDir(o.s1, row_.s1_name), seed, i, p, layout(i));
+    if (o.referenceMaps !== undefined) writeReferenceMap(join(o.referenceMaps, tileOf(name), name), name, p);
   }
   const metadata = join(out, METADATA_FILE);
   const snowCloud = join(out, SNOW_CLOUD_FILE);

@@ -1,6 +1,6 @@
 // Decoding records with their place named (the core knows no file), and the check that each file's first record
 // has the schema, run before a command creates any output.
-import { Ben19Error, type ErrorPlace } from "../core/errors.js";
+import { Ben19Error, CorruptRecordError, type ErrorPlace } from "../core/errors.js";
 import type { Core, DecodedPatch } from "../wasm/core.js";
 import { readRecords } from "./reader.js";
 
@@ -23,11 +23,19 @@ export function decodeAt(core: Core, data: Uint8Array, place: { file: string; re
   }
 }
 
-/** Decodes the first record of each file: a wrong-schema or damaged file fails here, named, before any work. */
-export async function checkFirstRecords(files: readonly string[], core: Core): Promise<void> {
+/**
+ * Decodes the first record of each file: a wrong-schema or damaged file fails here, named, before any work. With
+ * `needsS1` (the mm layout) the record must be multi-modal (VV and VH).
+ */
+export async function checkFirstRecords(files: readonly string[], core: Core, needsS1 = false): Promise<void> {
   for (const file of files) {
     for await (const r of readRecords(file, core)) {
-      decodeAt(core, r.data, { file, record: r.index, offset: r.offset });
+      const p = decodeAt(core, r.data, { file, record: r.index, offset: r.offset });
+      if (needsS1 && !p.hasS1) {
+        throw new CorruptRecordError("E_NOT_MM", `record ${r.index} (${p.patchName}) has no VV/VH features: the mm layout takes multi-modal records`,
+          { file, record: r.index, offset: r.offset },
+          "write MM records with `ben19 prep -r1 S1ROOT -r2 S2ROOT` (v1) or `prep --s1` (v2), or train an S2 layout (leave --layout out)");
+      }
       break;
     }
   }

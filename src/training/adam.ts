@@ -54,10 +54,14 @@ export class Adam {
     this.accBeta2 = this.beta2;
   }
 
-  /** One step on the gradients of `loss` with respect to `variables`; returns the loss (the caller disposes it). */
-  minimize(loss: () => tf.Scalar, variables: tf.Variable[]): tf.Scalar {
+  /**
+   * One step on the gradients of `loss` with respect to `variables`; returns the loss (the caller disposes it).
+   * `onGradients` is called between the gradients and the updates (for `train --profile`).
+   */
+  minimize(loss: () => tf.Scalar, variables: tf.Variable[], onGradients?: () => void): tf.Scalar {
     this.host ??= 8 * variables.reduce((n, v) => n + v.size, 0) > HOST_MOMENTS_BYTES;
     const { value, grads } = tf.variableGrads(loss, variables);
+    onGradients?.();
     const gradients = variables.map((v) => grads[v.name] as tf.Tensor);
     try {
       variables.forEach((v, i) => {

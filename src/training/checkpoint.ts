@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
+import { camelKeys, snakeKeys } from "../core/keys.js";
 import { tf, type tfl } from "../runtime/tf.js";
 import { writeFileDurable } from "../io/durable.js";
 import type { Adam, StateArray } from "./adam.js";
@@ -34,7 +35,8 @@ interface TensorEntry {
 interface CheckpointIndex {
   format: typeof FORMAT;
   version: number;
-  state: TrainState;
+  /** The TrainState with snake_case keys, as in every JSON file ben19 writes. */
+  state: Record<string, unknown>;
   /** A fingerprint of the options that must not change on resume (model, data, seed, batch size…). */
   fingerprint: string;
   file: string;
@@ -58,7 +60,7 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
   }
   const file = `ckpt-${state.step}.bin`;
   writeFileDurable(join(dir, file), bytes);
-  const index: CheckpointIndex = { format: FORMAT, version: VERSION, state, fingerprint, file, sha256: createHash("sha256").update(bytes).digest("hex"), tensors };
+  const index: CheckpointIndex = { format: FORMAT, version: VERSION, state: snakeKeys(state), fingerprint, file, sha256: createHash("sha256").update(bytes).digest("hex"), tensors };
   writeFileDurable(join(dir, CHECKPOINT_FILE), `${JSON.stringify(index)}\n`);
   for (const f of readdirSync(dir)) if (/^ckpt-\d+\.bin$/.test(f) && f !== file) rmSync(join(dir, f), { force: true });
 }
@@ -99,5 +101,5 @@ export async function loadCheckpoint(dir: string, model: tfl.LayersModel, optimi
   }
   model.setWeights(modelEntries.map((e) => tf.tensor(values(e), e.shape)));
   optimizer.restore(index.tensors.filter((t) => t.group === "optimizer").map((e) => ({ name: e.name, values: values(e) })));
-  return index.state;
+  return camelKeys(index.state) as unknown as TrainState;
 }

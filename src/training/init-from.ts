@@ -13,18 +13,18 @@ import type { tfl } from "../runtime/tf.js";
 export function checkInit(path: string, model: ModelName): void {
   const file = join(modelDir(path), METADATA_FILE);
   if (!existsSync(file)) {
-    throw new OptionError("--init", path,
+    throw new OptionError("init", path,
       `expected a model folder with ${METADATA_FILE} (from ben19 train or ben19 import-tf1)`);
   }
   let meta: { model?: unknown };
   try {
     meta = JSON.parse(readFileSync(file, "utf8")) as { model?: unknown };
   } catch {
-    throw new OptionError("--init", path, `${METADATA_FILE} is not valid JSON`);
+    throw new OptionError("init", path, `${METADATA_FILE} is not valid JSON`);
   }
   if (meta.model !== model) {
     const found = String(meta.model);
-    throw new OptionError("--init", path, `holds a ${found} model, not ${model}: pass --model ${found}`);
+    throw new OptionError("init", path, `holds a ${found} model, not ${model}: pass --model ${found}`);
   }
 }
 
@@ -37,7 +37,7 @@ export async function initFrom(model: tfl.LayersModel, path: string): Promise<vo
       const s = byName.get(w.originalName);
       if (s === undefined || JSON.stringify(s.shape) !== JSON.stringify(w.shape)) {
         const want = `${w.originalName} ${JSON.stringify(w.shape)}`;
-        throw new OptionError("--init", path, `has no weight ${want}: it was saved by another network`);
+        throw new OptionError("init", path, `has no weight ${want}: it was saved by another network`);
       }
       w.write(s.read());
     }

@@ -14,7 +14,7 @@ import { tf } from "../runtime/tf.js";
 import { Ben19Error } from "../core/errors.js";
 import { readRecords } from "../tfrecord/reader.js";
 import { decodeAt } from "../tfrecord/schema.js";
-import { createCore, type Core } from "../wasm/core.js";
+import { createCore, type Core, type S1Bands } from "../wasm/core.js";
 
 export interface Prediction {
   patch: string;
@@ -32,6 +32,8 @@ interface PatchInput {
   patch: string;
   source: string;
   bands: Uint16Array[];
+  /** VV and VH of an MM record, for the mm layout. */
+  s1?: S1Bands | undefined;
   trueLabels?: string[];
 }
 
@@ -62,7 +64,7 @@ async function* patchesOfInput(input: string, core: Core): AsyncGenerator<PatchI
   }
   for await (const r of readRecords(input, core)) {
     const p = decodeAt(core, r.data, { file: input, record: r.index, offset: r.offset });
-    yield { patch: p.patchName, source: `${input}#${r.index}`, bands: p.bands, trueLabels: LABELS_19.filter((_, i) => p.multiHot[i] === 1) };
+    yield { patch: p.patchName, source: `${input}#${r.index}`, bands: p.bands, s1: p.s1, trueLabels: LABELS_19.filter((_, i) => p.multiHot[i] === 1) };
   }
 }
 
@@ -104,7 +106,8 @@ export async function* predict(loaded: LoadedModel, inputs: readonly string[], o
     if (pending.length === 0) return;
     // Each patch is laid out straight into the batch buffers, as the training pipeline does.
     const outs = meta.inputs.map((input) => new Float32Array(pending.length * input.shape[0] * input.shape[1] * input.shape[2]));
-    pending.forEach((p, i) => buildInputInto(core, p.bands, { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats }, outs, i));
+    const how = { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats };
+    pending.forEach((p, i) => buildInputInto(core, p.bands, how, outs, i, p.s1));
     const probs = await forward(loaded, outs, pending.length, o.onnx);
     for (const [i, p] of pending.entries()) {
       const row = Array.from(probs.subarray(i * CLASS_COUNT_19, (i + 1) * CLASS_COUNT_19));

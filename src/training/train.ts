@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { Ben19Error, OptionError } from "../core/errors.js";
-import { REFERENCE_STATS, type BandStats } from "../core/stats.js";
+import { REFERENCE_STATS, type ChannelStats } from "../core/stats.js";
+import { snakeKeys } from "../core/keys.js";
 import { VERSION } from "../core/version.js";
 import { createDataset, type Dataset } from "../dataset/dataset.js";
 import { expandShards } from "../dataset/files.js";
@@ -13,7 +14,8 @@ import { batchToTensors } from "../dataset/tensors.js";
 import { selectBackend, type BackendChoice, type BackendInfo } from "../runtime/backend.js";
 import { setDropoutStep } from "../models/dropout.js";
 import { saveModel } from "../models/io.js";
-import { DEFAULT_RESAMPLE } from "../contract/layouts.js";
+import { DEFAULT_RESAMPLE, layoutNeedsS1, type LayoutName } from "../contract/layouts.js";
+import { modelLayout } from "../contract/models.js";
 import { makeMetadata } from "../contract/metadata.js";
 import { MODELS, type ModelName } from "../models/registry.js";
 import { tf } from "../runtime/tf.js";
@@ -28,6 +30,7 @@ import { logitsModel } from "./logits.js";
 import { meanSigmoidCrossEntropy } from "./loss.js";
 import { curvesSvg, type EpochLog, type StepLog } from "./plot.js";
 import { writeFileDurable } from "../io/durable.js";
+import { Profiler, type TrainProfile } from "./profile.js";
 
 /** What train() uses for an option left out (or undefined); the CLI shows these as its flags' defaults. */
 export const TRAIN_DEFAULTS = {
@@ -48,6 +51,8 @@ export type TrainInput = Omit<TrainOptions, keyof typeof TRAIN_DEFAULTS> & {
 
 export interface TrainOptions {
   model: ModelName;
+  /** The input layout, if not the model's default: `mm` (S2 + VV + VH from MM records) for VGG/ResNet. */
+  layout?: LayoutName | undefined;
   train: string[];
   val?: string[] | undefined;
   out: string;
@@ -59,7 +64,7 @@ export interface TrainOptions {
   backend: BackendChoice;
   /** Threads of the wasm backend (default: BEN19_WASM_THREADS, else every core). */
   threads?: number | undefined;
-  stats?: BandStats | undefined;
+  stats?: ChannelStats | undefined;
   resample: ResampleMethod;
   shuffleBuffer: number;
   /** Save a checkpoint every this many steps (0: only at the end of each epoch). */
@@ -72,6 +77,8 @@ export interface TrainOptions {
   maxSteps?: number | undefined;
   /** Start from the weights of this model folder (fine-tuning), e.g. one made by `ben19 import-tf1`. */
   init?: string | undefined;
+  /** Report where the run's time went (TrainResult.profile, and a last line of log.jsonl). */
+  profile?: boolean | undefined;
 }
 
 export interface StepInfo {
@@ -97,6 +104,8 @@ export interface TrainResult {
   backend: BackendInfo;
   /** True when maxSteps stopped training before the last epoch ended. */
   interrupted: boolean;
+  /** With the profile option: where the time went, from process start (see profile.ts). */
+  profile?: TrainProfile;
 }
 
 export const RUN_FILES = { config: "config.json", log: "log.jsonl", steps: "steps.jsonl", plot: "curves.svg", model: "model" } as const;
@@ -128,9 +137,9 @@ interface EpochProgress extends TrainState {
 }
 
 /** What must not change between a run and its resumption (epochs, checkpointing and workers may). */
-function fingerprint(o: Resolved, stats: BandStats): string {
+function fingerprint(o: Resolved, stats: ChannelStats): string {
   const files = (fs: readonly string[]): { path: string; bytes: number }[] => fs.map((f) => ({ path: resolve(f), bytes: statSync(f).size }));
-  const key = { model: o.model, train: files(o.train), val: files(o.val ?? []), batchSize: o.batchSize, lr: o.lr, seed: o.seed, stats, resample: o.resample, shuffleBuffer: o.shuffleBuffer };
+  const key = { model: o.model, layout: o.layout, train: files(o.train), val: files(o.val ?? []), batchSize: o.batchSize, lr: o.lr, seed: o.seed, stats, resample: o.resample, shuffleBuffer: o.shuffleBuffer };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex");
 }
 
@@ -163,7 +172,7 @@ function outOfMemory(e: unknown, backend: BackendInfo, o: Resolved): Ben19Error 
 }
 
 /** The options with the batch size settled. */
-type Resolved = TrainOptions & { batchSize: number };
+type Resolved = TrainOptions & { batchSize: number; layout: LayoutName };
 
 /**
  * The batch size: as asked, else the reference's. On the wasm backend a batch past what its heap holds would fail
@@ -181,13 +190,13 @@ function batchSizeFor(o: TrainOptions, backend: BackendInfo): number {
 }
 
 function check(o: TrainOptions): void {
-  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError("--epochs", o.epochs, "expected an integer ≥ 1");
-  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new OptionError("--batch-size", o.batchSize, "expected an integer ≥ 1");
-  if (!(o.lr > 0)) throw new OptionError("--lr", o.lr, "expected a learning rate > 0, e.g. 1e-3");
-  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new OptionError("--checkpoint-every", o.checkpointEvery, "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
-  if (o.train.length === 0) throw new OptionError("--train", o.train, "expected one or more TFRecord shards");
-  if (o.resume && o.overwrite === true) throw new OptionError("--overwrite", true, "cannot be combined with --resume (one continues the run, the other deletes it)");
-  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new OptionError("--out", o.out, "is a file: expected a run folder (new or from ben19 train)");
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError("epochs", o.epochs, "expected an integer ≥ 1");
+  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new OptionError("batchSize", o.batchSize, "expected an integer ≥ 1");
+  if (!(o.lr > 0)) throw new OptionError("lr", o.lr, "expected a learning rate > 0, e.g. 1e-3");
+  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new OptionError("checkpointEvery", o.checkpointEvery, "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
+  if (o.train.length === 0) throw new OptionError("train", o.train, "expected one or more TFRecord shards");
+  if (o.resume && o.overwrite === true) throw new OptionError("overwrite", true, "cannot be combined with --resume (one continues the run, the other deletes it)");
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new OptionError("out", o.out, "is a file: expected a run folder (new or from ben19 train)");
   const configFile = join(o.out, RUN_FILES.config);
   if (!o.resume && o.overwrite !== true && existsSync(configFile)) {
     const resumable = hasCheckpoint(o.out);
@@ -208,31 +217,36 @@ export function withDefaults<D extends object, O extends object>(defaults: D, o:
 
 /** Trains a model; see the module comment. Errors name the option (its TrainOptions key, or the CLI flag). */
 export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const profiler = new Profiler(input.profile === true);
   const options: TrainOptions = withDefaults(TRAIN_DEFAULTS, input) as TrainOptions;
   check(options);
+  const layout = modelLayout(options.model, options.layout);
   const stats = options.stats ?? REFERENCE_STATS;
+  profiler.lap("setup");
   const backend = await selectBackend(options.backend, { threads: options.threads });
+  profiler.lap("backend_init");
   // Globs are expanded once, here, so the fingerprint, the record count and the datasets see the same files.
   const o: Resolved = {
     ...options,
+    layout,
     batchSize: batchSizeFor(options, backend),
     train: expandShards(options.train, "--train"),
     val: options.val !== undefined && options.val.length > 0 ? expandShards(options.val, "--val") : undefined,
   };
   // Every check that can fail on the user's input runs before the run folder is touched.
   const records = o.train.reduce((n, f) => n + countRecords(f), 0);
-  if (records === 0) throw new OptionError("--train", options.train, "the shards hold no records");
-  await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore());
+  if (records === 0) throw new OptionError("train", options.train, "the shards hold no records");
+  await checkFirstRecords([...o.train, ...(o.val ?? [])], await createCore(), layoutNeedsS1(layout));
   if (o.init !== undefined && !o.resume) checkInit(o.init, o.model);
   // The options as recorded in config.json and in the model's metadata: absolute paths, snake_case keys as in every
   // JSON file ben19 writes (batch_size, shuffle_buffer, …).
   const absolute = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
-  const recorded = Object.fromEntries(Object.entries(absolute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  const recorded = snakeKeys(absolute);
   const created = !existsSync(o.out);
   if (o.overwrite === true) removeRun(o.out, false);
   mkdirSync(o.out, { recursive: true });
   try {
-    return await trainIn(o, recorded, stats, backend, records, hooks);
+    return await trainIn(o, recorded, stats, backend, records, hooks, profiler);
   } catch (e) {
     // A run that never reached a checkpoint cannot be resumed: leave nothing of it, so rerunning just works.
     if (!hasCheckpoint(o.out)) removeRun(o.out, created);
@@ -240,9 +254,10 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   }
 }
 
-async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: BandStats, backend: BackendInfo, records: number, hooks: TrainHooks): Promise<TrainResult> {
+async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: ChannelStats, backend: BackendInfo, records: number,
+  hooks: TrainHooks, profiler: Profiler): Promise<TrainResult> {
   const spec = MODELS[o.model];
-  const model = spec.build(o.seed);
+  const model = spec.build(o.seed, o.layout);
   const print = fingerprint(o, stats);
   const logits = logitsModel(model);
   const optimizer = adam(o.lr);
@@ -265,29 +280,45 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
   writeLog();
   writeSteps();
 
-  const common = { layout: spec.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
+  const common = { layout: o.layout, batchSize: o.batchSize, resample: o.resample, stats, workers: o.workers };
   const batchesPerEpoch = Math.ceil(records / o.batchSize);
   const window = Math.max(1, Math.ceil(batchesPerEpoch / STEP_POINTS_PER_EPOCH));
   const [title, subtitle] = plotTitles(o, records, (o.val ?? []).reduce((n, f) => n + countRecords(f), 0), backend);
   hooks.onStart?.({ backend, batchSize: o.batchSize, records, batchesPerEpoch, resumedFrom });
   const trainSet = createDataset({ ...common, files: o.train, seed: o.seed, shuffleBuffer: o.shuffleBuffer });
   const valSet: Dataset | undefined = o.val !== undefined ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 }) : undefined;
-  const ckpt = async (): Promise<void> => saveCheckpoint(o.out, model, optimizer, state, print);
+  const ckpt = async (): Promise<void> => {
+    await saveCheckpoint(o.out, model, optimizer, state, print);
+    profiler.lap("checkpoint");
+  };
   let interrupted = false;
+  let result: TrainResult;
+  profiler.lap("setup");
   try {
     while (state.epoch < o.epochs && !interrupted) {
       const started = performance.now() - state.seconds * 1000;
       for await (const batch of trainSet.epoch(state.epoch, { skipBatches: state.batch })) {
+        profiler.lap("input_wait");
         setDropoutStep(state.step);
         const t = batchToTensors(tf, batch);
+        profiler.lap("batch_to_tensors");
+        // The backends run kernels as they are called, so the laps fall between forward, backward and Adam.
+        const first = profiler.steps === 0;
         let lossT: tf.Scalar;
         try {
-          lossT = optimizer.minimize(() => meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+          lossT = optimizer.minimize(() => {
+            const l = meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor) as tf.Scalar;
+            profiler.lap(first ? "first_step" : "forward");
+            return l;
+          }, variables, () => profiler.lap(first ? "first_step" : "backward"));
         } catch (e) {
           throw outOfMemory(e, backend, o) ?? e;
         }
+        profiler.lap(first ? "first_step" : "optimizer");
+        profiler.steps++;
         const loss = (await lossT.data())[0] as number;
         tf.dispose([lossT, ...t.inputs, t.labels]);
+        profiler.lap("loss_read");
         state.batch++;
         state.step++;
         state.lossSum += loss * batch.size;
@@ -302,6 +333,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
         }
         const done = Math.min(records, state.batch * o.batchSize);
         hooks.onStep?.({ epoch: state.epoch, batch: state.batch, batches: batchesPerEpoch, step: state.step, loss, patchesPerSecond: done / Math.max(state.seconds, 1e-9) });
+        profiler.lap("logging");
         if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await ckpt();
         if (o.maxSteps !== undefined && state.step >= o.maxSteps) {
           interrupted = state.batch < batchesPerEpoch || state.epoch + 1 < o.epochs;
@@ -312,7 +344,9 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
         await ckpt();
         break;
       }
+      profiler.lap("input_wait");
       const val = valSet !== undefined ? await evaluateDataset(logits, valSet) : undefined;
+      profiler.lap("validation");
       const entry: EpochLog = {
         epoch: state.epoch + 1,
         step: state.step,
@@ -327,6 +361,7 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
       writeLog();
       writeFileDurable(join(o.out, RUN_FILES.plot), curvesSvg(log, steps, title, subtitle));
       hooks.onEpoch?.(entry);
+      profiler.lap("logging");
       state = { epoch: state.epoch + 1, batch: 0, step: state.step, lossSum: 0, seconds: 0 };
       await ckpt();
     }
@@ -334,13 +369,20 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ba
     if (!interrupted) {
       modelDir = join(o.out, RUN_FILES.model);
       const training = { ...recorded, stats: undefined, steps: state.step, backend: backend.name, final: log.at(-1) ?? null };
-      await saveModel(model, makeMetadata(o.model, { stats, resample: o.resample, training }), modelDir);
+      await saveModel(model, makeMetadata(o.model, { stats, layout: o.layout, resample: o.resample, training }), modelDir);
+      profiler.lap("save_model");
     }
-    return { out: o.out, modelDir, state: { epoch: state.epoch, batch: state.batch, step: state.step }, log, backend, interrupted };
+    result = { out: o.out, modelDir, state: { epoch: state.epoch, batch: state.batch, step: state.step }, log, backend, interrupted };
   } finally {
     await trainSet.close();
     await valSet?.close();
     optimizer.dispose();
     model.dispose();
+    profiler.lap("teardown");
   }
+  if (!profiler.enabled) return result;
+  profiler.decodeSeconds = trainSet.decodeSeconds + (valSet?.decodeSeconds ?? 0);
+  const profile = profiler.finish(backend.threads);
+  writeFileDurable(join(o.out, RUN_FILES.log), jsonLines([...log, { profile }]));
+  return { ...result, profile };
 }

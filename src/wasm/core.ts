@@ -3,8 +3,9 @@
 // regions), but views are still re-made whenever the buffer object changes, so no stale view can be read.
 import { BAND_PIXELS } from "../core/bands.js";
 import {
-  CLASS_COUNT_19, MAX_NAME_BYTES, MAX_RESAMPLE_SIDE, PATCH_PIXELS, RESAMPLE_BICUBIC, RESAMPLE_BILINEAR, RESAMPLE_NEAREST,
-  RESAMPLE_TF1_BICUBIC, STATUS_OK, TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES,
+  CLASS_COUNT_19, MAX_NAME_BYTES, MAX_RESAMPLE_SIDE, MM_HAS_NAME_S1, MM_HAS_REFERENCE_MAP, MM_HAS_VH, MM_HAS_VV,
+  PATCH_PIXELS, RESAMPLE_BICUBIC, RESAMPLE_BILINEAR, RESAMPLE_NEAREST, RESAMPLE_TF1_BICUBIC, S1_PIXELS,
+  STATUS_MISSING_FEATURE, STATUS_OK, TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES,
 } from "../core/constants.js";
 import { CorruptRecordError, DAMAGED_RECORD_HINT, OptionError, WasmError } from "../core/errors.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
@@ -20,19 +21,38 @@ export interface ExampleInput {
   multiHot: ArrayLike<number>;
 }
 
-/** A decoded BigEarthNet-19 record. */
+/** A decoded BigEarthNet-19 record (S2, or multi-modal: S2 + S1, maybe with a reference map). */
 export interface DecodedPatch {
+  /** patch_name, or an MM record's patch_name_s2. */
   patchName: string;
   bands: Uint16Array[];
   multiHot: Uint8Array;
   /** The names of the record's `BigEarthNet-19_labels` list, as stored. */
   labels: string[];
+  /** An MM record's patch_name_s1. */
+  patchNameS1?: string;
+  /** An MM record's VV and VH (120×120 float32 dB values each). */
+  s1?: S1Bands;
+  /** A record's reference_map: 14,400 CLC level-3 codes. */
+  referenceMap?: Uint16Array;
+  /** Which MM features the record holds (VV and VH; reference_map). */
+  hasS1: boolean;
+  hasReferenceMap: boolean;
 }
 
-/** A decoded record's name and labels; its bands stay in the core for layoutInto (see decodePatchInPlace). */
-export type PatchMeta = Omit<DecodedPatch, "bands">;
+/** The two Sentinel-1 bands of a patch, row-major 120×120 float32. */
+export interface S1Bands {
+  vv: Float32Array;
+  vh: Float32Array;
+}
 
-/** One channel of a model input tensor: a band (0–11, archive order) and its z-score statistics. */
+/** A decoded record's names, labels and flags; its bands stay in the core for layoutInto (see decodePatchInPlace). */
+export type PatchMeta = Omit<DecodedPatch, "bands" | "s1" | "referenceMap">;
+
+/**
+ * One channel of a model input tensor: a band (0–11 in archive order, or CHANNEL_VV/CHANNEL_VH for an MM record's
+ * Sentinel-1 bands) and its z-score statistics.
+ */
 export interface LayoutChannel {
   band: number;
   mean: number;
@@ -82,8 +102,12 @@ export interface Core {
    * TFRecord footer) the data CRC is checked first, on the copy already in the core, so the bytes cross once.
    */
   decodePatchInPlace(data: Uint8Array, maskedCrc?: number): PatchMeta;
-  /** Puts 12 bands (archive order, native sizes) into the core for layoutInto. */
+  /** Puts 12 bands (archive order, native sizes) into the core for layoutInto; forgets any S1 bands. */
   setBands(bands: readonly Uint16Array[]): void;
+  /** Puts VV and VH (14,400 values each) into the core for layoutInto's S1 channels (after setBands). */
+  setS1(s1: S1Bands): void;
+  /** The reference map of the record last decoded in place (14,400 CLC codes), or undefined if it had none. */
+  referenceMap(): Uint16Array | undefined;
   /**
    * Writes the side × side × channels.length HWC tensor of the bands in the core (each z-scored, then resampled
    * when its side differs) into out at offset: the model input of one patch, in one pass per channel.
@@ -93,6 +117,13 @@ export interface Core {
   resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array;
   /** (x − mean) / std of each value, in float64, rounded once to float32 (the reference's z-score). */
   normalize(values: Uint16Array, mean: number, std: number): Float32Array;
+}
+
+/** A layout asked for VV/VH (the mm layout) of a record or patch that has none. */
+function missingS1(feature: number): Error {
+  const e = statusError(STATUS_MISSING_FEATURE, feature);
+  return new CorruptRecordError(e.code, `${e.message}: the mm layout takes multi-modal records (S2 + VV + VH)`, {},
+    "write MM records with `ben19 prep -r1 S1ROOT -r2 S2ROOT` (v1) or `prep --s1` (v2), or use an S2 layout (stack10)");
 }
 
 const KINDS: readonly FeatureKind[] = ["none", "bytes_list", "float_list", "int64_list"];
@@ -259,7 +290,14 @@ class WasmCore implements Core {
       bands.push(this.u16.slice(at, at + n));
       at += n;
     }
-    return { patchName: meta.patchName, bands, multiHot: meta.multiHot, labels: meta.labels };
+    const out: DecodedPatch = { ...meta, bands };
+    if (meta.hasS1) {
+      const f32 = new Float32Array(this.x.memory.buffer, this.x.s1Ptr(), 2 * S1_PIXELS);
+      out.s1 = { vv: f32.slice(0, S1_PIXELS), vh: f32.slice(S1_PIXELS) };
+    }
+    const map = this.referenceMap();
+    if (map !== undefined) out.referenceMap = map;
+    return out;
   }
 
   decodePatchInPlace(data: Uint8Array, maskedCrc?: number): PatchMeta {
@@ -280,11 +318,39 @@ class WasmCore implements Core {
       labelAt += n;
     }
     const hot = this.x.multiHotPtr();
-    return {
+    const mm = this.x.mmCountsPtr() >>> 2;
+    const flags = this.u32[mm] as number;
+    const meta: PatchMeta = {
       patchName: fromUtf8.decode(this.u8.subarray(name, name + (this.u32[counts] as number))),
       multiHot: this.u8.slice(hot, hot + CLASS_COUNT_19),
       labels,
+      hasS1: (flags & (MM_HAS_VV | MM_HAS_VH)) === (MM_HAS_VV | MM_HAS_VH),
+      hasReferenceMap: (flags & MM_HAS_REFERENCE_MAP) !== 0,
     };
+    if ((flags & MM_HAS_NAME_S1) !== 0) {
+      const at = this.x.nameS1Ptr();
+      meta.patchNameS1 = fromUtf8.decode(this.u8.subarray(at, at + (this.u32[mm + 1] as number)));
+    }
+    return meta;
+  }
+
+  referenceMap(): Uint16Array | undefined {
+    this.views();
+    if (((this.u32[this.x.mmCountsPtr() >>> 2] as number) & MM_HAS_REFERENCE_MAP) === 0) return undefined;
+    const at = this.x.referenceMapPtr() >>> 1;
+    return this.u16.slice(at, at + S1_PIXELS);
+  }
+
+  setS1(s1: S1Bands): void {
+    for (const [key, band] of [["vv", s1.vv], ["vh", s1.vh]] as const) {
+      if (band.length !== S1_PIXELS) throw new OptionError(`s1.${key}`, `${band.length} values`, `expected ${S1_PIXELS} (120×120)`);
+    }
+    this.views();
+    const f32 = new Float32Array(this.x.memory.buffer, this.x.s1Ptr(), 2 * S1_PIXELS);
+    f32.set(s1.vv, 0);
+    f32.set(s1.vh, S1_PIXELS);
+    const mm = this.x.mmCountsPtr() >>> 2;
+    this.u32[mm] = ((this.u32[mm] as number) | MM_HAS_VV | MM_HAS_VH) >>> 0;
   }
 
   setBands(bands: readonly Uint16Array[]): void {
@@ -296,23 +362,25 @@ class WasmCore implements Core {
       this.u16.set(b, at);
       at += b.length;
     });
+    this.u32[this.x.mmCountsPtr() >>> 2] = 0;
   }
 
   layoutInto(channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number): void {
     const code = RESAMPLE_METHODS[method];
-    if (code === undefined) throw new OptionError("--resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    if (code === undefined) throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
     const n = side * side * channels.length;
     if (offset < 0 || offset + n > out.length) throw new OptionError("out", `${out.length} values from ${offset}`, `expected room for ${side}×${side}×${channels.length}`);
     channels.forEach((c, k) => {
       const status = this.x.layoutChannel(c.band, c.mean, c.std, side, code, k, channels.length);
-      if (status !== STATUS_OK) throw new OptionError("layout", { band: c.band, side, channel: k, channels: channels.length, mean: c.mean, std: c.std }, "expected a band 0–11, std > 0, side ≤ 128 and ≤ 12 channels");
+      if (status === STATUS_MISSING_FEATURE) throw missingS1(this.u32[(this.x.countsPtr() >>> 2) + 3] as number);
+      if (status !== STATUS_OK) throw new OptionError("layout", { band: c.band, side, channel: k, channels: channels.length, mean: c.mean, std: c.std }, "expected a band 0–13, std > 0, side ≤ 128 and ≤ 12 channels");
     });
     out.set(new Float32Array(this.x.memory.buffer, this.x.outF32Ptr(), n), offset);
   }
 
   resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array {
     const code = RESAMPLE_METHODS[method];
-    if (code === undefined) throw new OptionError("--resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    if (code === undefined) throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
     for (const [name, v] of [["inH", inH], ["inW", inW], ["outH", outH], ["outW", outW]] as const) {
       if (!Number.isInteger(v) || v < 1 || v > MAX_RESAMPLE_SIDE) throw new OptionError(name, v, `expected an integer from 1 to ${MAX_RESAMPLE_SIDE}`);
     }

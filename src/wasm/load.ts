@@ -47,10 +47,14 @@ export interface CoreExports {
   normalize(src: number, n: number, mean: number, std: number, dst: number): number;
   outF32Ptr(): number;
   layoutChannel(band: number, mean: number, std: number, outSide: number, method: number, channel: number, channels: number): number;
+  s1Ptr(): number;
+  referenceMapPtr(): number;
+  nameS1Ptr(): number;
+  mmCountsPtr(): number;
 }
 
 /** The ABI version this facade speaks; a core with another one is refused. */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);

@@ -8,6 +8,10 @@ export const SORTED_KEYS = [
   "BigEarthNet-19_labels", "BigEarthNet-19_labels_multi_hot", "patch_name",
 ] as const;
 
+/** The optional features of multi-modal records, numbered after SORTED_KEYS in the order of assembly/keys.ts. */
+export const MM_KEYS = ["VV", "VH", "patch_name_s1", "patch_name_s2", "reference_map"] as const;
+const FEATURE_KEYS: readonly string[] = [...SORTED_KEYS, ...MM_KEYS];
+
 const MESSAGES: Record<number, [code: string, message: (feature: string) => string]> = {
   [C.STATUS_TOO_LARGE]: ["E_TOO_LARGE", () => "the record does not fit the core's arena"],
   [C.STATUS_BAD_VARINT]: ["E_BAD_VARINT", () => "a protobuf varint runs past its message or over 10 bytes"],
@@ -25,7 +29,7 @@ const MESSAGES: Record<number, [code: string, message: (feature: string) => stri
 /** The error for a non-ok status; decoding errors are CorruptRecordError, others WasmError. */
 export function statusError(status: number, detail: number, place: ErrorPlace = {}): Ben19Error {
   const entry = MESSAGES[status];
-  const feature = SORTED_KEYS[detail] ?? `#${detail}`;
+  const feature = FEATURE_KEYS[detail] ?? `#${detail}`;
   if (entry === undefined) return new WasmError("E_WASM_STATUS", `the WASM core returned unknown status ${status}`, place);
   const [code, message] = entry;
   const cls = status === C.STATUS_TOO_LARGE || status === C.STATUS_BAD_ARGUMENT ? WasmError : CorruptRecordError;

@@ -13,6 +13,7 @@ import { makeMetadata } from "../../src/contract/metadata.js";
 import { MODELS } from "../../src/models/registry.js";
 import { REFERENCE_STATS } from "../../src/core/stats.js";
 import { prep } from "../../src/prep/run.js";
+import { train } from "../../src/training/train.js";
 import { TFRecordWriter } from "../../src/tfrecord/writer.js";
 import { synthFixture, tempDir } from "../helpers/fixtures.js";
 import { foreignExample } from "../helpers/foreign.js";
@@ -124,6 +125,10 @@ test("option values out of range and misspelt options are usage errors (exit 2) 
   await expectError(["predict", "--model", fx.model, "--threads", "0", fx.train], 2, /option --threads: got 0, expected an integer from 1 to 8/);
   await expectError(["train", "--model", "kbranch", "--train", fx.train, "--out", join(fx.dir, "r1"), "--epochs", "two"], 2, /option --epochs: got "two", expected an integer/);
   await expectError(["train", "--model", "kbranch", "--train", fx.train, "--out", join(fx.dir, "r1"), "--resume", "--overwrite"], 2, /--overwrite.*cannot be combined with --resume/);
+  // The library names the option by its key; the CLI names the flag the user typed.
+  await expectError(["train", "--model", "kbranch", "--train", fx.train, "--out", join(fx.dir, "r1"), "--checkpoint-every", "-1"],
+    2, /option --checkpoint-every: got -1, expected an integer ≥ 0/);
+  await assert.rejects(train({ model: "kbranch", train: [fx.train], out: join(fx.dir, "r2"), checkpointEvery: -1 }), /^OptionError: option checkpointEvery: got -1, expected an integer ≥ 0/);
   await expectError(["train", "--model", "alexnet", "--train", fx.train, "--out", join(fx.dir, "r1")], 2, /alexnet/);
   await expectError(["synth", "-o", join(fx.dir, "s"), "--patches", "0"], 2, /option --patches/);
   await expectError(["models", "--bogus"], 2, /unknown option '--bogus'/);

@@ -1,9 +1,10 @@
-// Our wasm training kernels (Conv2DBackpropFilter, Conv2DBackpropInput) and the broadcasting FusedBatchNorm
-// gradient, against tfjs's cpu backend on random shapes: strides 1–3, same/valid padding, odd and even kernels.
+// Our wasm training kernels (Conv2DBackpropFilter, Conv2DBackpropInput, BatchMatMul, MaxPoolGrad, Sum, Mean) and
+// the broadcasting FusedBatchNorm gradient, against tfjs's cpu backend on random shapes: strides 1–3, same/valid padding, odd and even kernels.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import "@tensorflow/tfjs-backend-cpu";
 import { selectBackend } from "../../src/runtime/backend.js";
+import { leadingAxes } from "../../src/runtime/kernels/reduce.js";
 import { tf } from "../../src/runtime/tf.js";
 
 /** Largest |a−b| relative to the largest |b| (a scale-aware relative error for whole tensors). */
@@ -159,5 +160,35 @@ test("wasm MaxPoolGrad (ours, in JS) equals the cpu backend, ties after ReLU inc
     assert.deepEqual(Array.from(ours, (v) => v !== 0), Array.from(cpu, (v) => v !== 0), `${where}: gradient routed elsewhere`);
     assert.ok(relError(ours, cpu) <= 1e-6, `${where}: values differ`);
     tf.dispose([x, y, dy]);
+  }
+});
+
+test("wasm Sum and Mean (ours over leading axes, the backend's otherwise) equal the cpu backend", async () => {
+  assert.equal(leadingAxes([2, 0, 1], [4, 5, 6, 7]), 3);
+  assert.equal(leadingAxes(-4, [4, 5, 6, 7]), 1);
+  assert.equal(leadingAxes([0, 2], [4, 5, 6, 7]), 0);
+  assert.equal(leadingAxes([0, 1, 2, 3], [4, 5, 6, 7]), 0, "a full reduction is not a per-channel one");
+  const r = rng(11);
+  for (let i = 0; i < 24; i++) {
+    const shape = Array.from({ length: r(2, 4) }, () => r(1, 12));
+    // Mostly leading prefixes (ours), some trailing or scattered axes (the backend's), in any order and sign.
+    const k = r(1, shape.length - 1);
+    const axis = i % 4 === 3 ? [shape.length - 1] : Array.from({ length: k }, (_, a) => (r(0, 1) === 0 ? a : a - shape.length)).reverse();
+    const keepDims = r(0, 1) === 1;
+    const x = tf.randomUniform(shape, -1, 1, "float32", 90 + i);
+    for (const op of ["sum", "mean"] as const) {
+      const results: tf.Tensor[] = [];
+      for (const backend of ["wasm", "cpu"]) {
+        await tf.setBackend(backend);
+        results.push(tf[op](x, axis, keepDims));
+      }
+      const [ours, cpu] = results as [tf.Tensor, tf.Tensor];
+      const where = `${op} of ${shape.join("×")} over ${axis.join(",")}${keepDims ? ", keepDims" : ""}`;
+      assert.deepEqual(ours.shape, cpu.shape, where);
+      assert.ok(relError(await ours.data(), await cpu.data()) <= 1e-5, where);
+      tf.dispose(results);
+    }
+    await tf.setBackend("wasm");
+    x.dispose();
   }
 });

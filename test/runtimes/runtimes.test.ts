@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { crc32cBitwise } from "../../src/wasm/reference.js";
 import { need, PROJECT_ROOT } from "../helpers/env.js";
-import { RUNTIMES, runIn, serveProject, whyUnavailable } from "../helpers/runtimes.js";
+import { RUNTIMES, runIn, serveProject, whyUnavailable } from "../../scripts/runtimes/harness.js";
 
 const SUITE = "test/runtimes/suite.mjs";
 const CHECKS = 14; // every check of the suite, with the loads from a URL, bytes and a module

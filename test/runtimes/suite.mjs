@@ -1,6 +1,6 @@
 // The runtime-neutral suite of `ben19/wasm`: known answers and round trips that must hold in every JavaScript host
 // (Node, bun, deno, browsers). Plain JavaScript on the built dist/ with no Node built-ins and no test framework, so
-// each runtime imports it unchanged; `run()` returns a JSON-able report and test/runtimes/cli.mjs prints it.
+// each runtime imports it unchanged; `run()` returns a JSON-able report and scripts/runtimes/cli.mjs prints it.
 // The truths are independent of the core: published CRC32C vectors, a hand-written protobuf encoder framed with the
 // bitwise CRC twin, and hand-derived resampling and z-score values.
 import { BAND_NAMES, BAND_PIXELS, LABELS_19, SORTED_KEYS, createCore } from "../../dist/wasm/index.js";

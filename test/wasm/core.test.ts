@@ -3,14 +3,14 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import protobuf from "protobufjs";
-import { BAND_NAMES, BAND_PIXELS } from "../../src/core/bands.js";
+import { BAND_PIXELS } from "../../src/core/bands.js";
 import { CorruptRecordError } from "../../src/core/errors.js";
 import { LABELS_19 } from "../../src/labels/nomenclature.js";
 import { createCore, type ExampleInput } from "../../src/wasm/core.js";
 import { crc32cBitwise, maskReference } from "../../src/wasm/reference.js";
 import { SORTED_KEYS } from "../../src/wasm/status.js";
 import { needShared, PROJECT_ROOT, SHARED_DIR } from "../helpers/env.js";
+import { encodeEntries, s2Entries } from "../helpers/example-proto.js";
 
 const core = await createCore();
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -50,31 +50,7 @@ test("CRC32C over lengths straddling the 393,216-byte I/O window", () => {
   }
 });
 
-// An independent encoder: protobufjs with a schema written from the field numbers. Map entries are declared
-// as a repeated message (key = 1, value = 2) and given in sorted key order, which is what protobuf's
-// deterministic serialization writes.
-const root = protobuf.Root.fromJSON({
-  nested: {
-    BytesList: { fields: { value: { rule: "repeated", type: "bytes", id: 1 } } },
-    FloatList: { fields: { value: { rule: "repeated", type: "float", id: 1, options: { packed: true } } } },
-    Int64List: { fields: { value: { rule: "repeated", type: "int64", id: 1, options: { packed: true } } } },
-    Feature: { oneofs: { kind: { oneof: ["bytesList", "floatList", "int64List"] } }, fields: { bytesList: { type: "BytesList", id: 1 }, floatList: { type: "FloatList", id: 2 }, int64List: { type: "Int64List", id: 3 } } },
-    Entry: { fields: { key: { type: "string", id: 1 }, value: { type: "Feature", id: 2 } } },
-    Features: { fields: { feature: { rule: "repeated", type: "Entry", id: 1 } } },
-    Example: { fields: { features: { type: "Features", id: 1 } } },
-  },
-});
-const Example = root.lookupType("Example");
-
-function protobufjsEncode(x: ExampleInput): Uint8Array {
-  const entries: { key: string; value: object }[] = BAND_NAMES.map((b, i) => ({ key: b as string, value: { int64List: { value: Array.from(x.bands[i] as Uint16Array) } } }));
-  const labels = LABELS_19.filter((_, k) => x.multiHot[k] === 1).map((n) => ascii(n));
-  entries.push({ key: "BigEarthNet-19_labels", value: { bytesList: { value: labels } } });
-  entries.push({ key: "BigEarthNet-19_labels_multi_hot", value: { int64List: { value: Array.from(x.multiHot) } } });
-  entries.push({ key: "patch_name", value: { bytesList: { value: [ascii(x.patchName)] } } });
-  entries.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-  return Example.encode(Example.fromObject({ features: { feature: entries } })).finish();
-}
+const protobufjsEncode = (x: ExampleInput): Uint8Array => encodeEntries(s2Entries(x));
 
 const BOUNDARY = [0, 127, 128, 16383, 16384, 65535];
 const patchArb = fc.record({
@@ -153,7 +129,7 @@ test("bad Examples give named CorruptRecordErrors, never a trap", () => {
   const bad = { ...x, bands: x.bands.map((b, i) => (i === 0 ? b.subarray(0, 399) : b)) };
   const short = protobufjsEncode({ ...bad, bands: bad.bands });
   assert.equal(code(short), "E_BAD_FEATURE");
-  const big = Example.encode(Example.fromObject({ features: { feature: [{ key: "B01", value: { int64List: { value: [70000] } } }] } })).finish();
+  const big = encodeEntries([{ key: "B01", value: { int64List: { value: [70000] } } }]);
   assert.equal(code(big), "E_BAD_VALUE");
   fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (junk) => void code(junk)), { numRuns: 500 });
 });

@@ -21,7 +21,7 @@ import { train } from "../../src/training/train.js";
 import { createCore } from "../../src/wasm/core.js";
 import { need, PROJECT_ROOT } from "../helpers/env.js";
 import { synthFixture, tempDir } from "../helpers/fixtures.js";
-import { chromiumPath, whyUnavailable } from "../helpers/runtimes.js";
+import { chromiumPath, whyUnavailable } from "../../scripts/runtimes/harness.js";
 
 const TIMEOUT_MS = 120_000;
 

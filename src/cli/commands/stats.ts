@@ -1,7 +1,7 @@
 // `ben19 stats SHARDS...`: per-band mean and standard deviation, usable as --stats everywhere.
 import type { Command } from "commander";
 import { writeFileDurable } from "../../io/durable.js";
-import { BAND_NAMES } from "../../core/bands.js";
+import { BAND_NAMES, S1_BAND_NAMES } from "../../core/bands.js";
 import { expandShards } from "../../dataset/files.js";
 import { bandStats } from "../../dataset/stats.js";
 import type { CommandContext, CommandModule } from "../command.js";
@@ -27,7 +27,10 @@ export const command: CommandModule = {
         if (f.json === true) ctx.io.out(text);
         else {
           ctx.io.out(`band   mean          std           (${s.provenance.records} records)\n`);
-          for (const b of BAND_NAMES) ctx.io.out(`${b.padEnd(6)} ${s.bands[b].mean.toFixed(4).padStart(12)}  ${s.bands[b].std.toFixed(4).padStart(12)}\n`);
+          for (const b of [...BAND_NAMES, ...S1_BAND_NAMES]) {
+            const v = s.bands[b];
+            if (v !== undefined) ctx.io.out(`${b.padEnd(6)} ${v.mean.toFixed(4).padStart(12)}  ${v.std.toFixed(4).padStart(12)}\n`);
+          }
           if (f.out !== undefined) ctx.io.out(`wrote ${f.out}\n`);
         }
         ctx.exit(0);

@@ -12,6 +12,8 @@ interface SynthFlags {
   seed: number;
   layout: SynthLayout;
   archive: "v1" | "v2";
+  s1?: string;
+  referenceMaps?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -31,15 +33,21 @@ export const command: CommandModule = {
       .option("--seed <s>", "random seed", parseInteger("--seed"), 1)
       .addOption(new Option("--layout <layout>", "GeoTIFF layout of the band files (mixed varies it per patch)").choices([...SYNTH_LAYOUTS]).default("default"))
       .addOption(new Option("--archive <version>", "v1: BigEarthNet-v1.0 (folder per patch, JSON, split CSVs); v2: reBEN (BigEarthNet-S2/<tile>/<patch>/, NoData tag, metadata.parquet and the snow/cloud table)").choices(["v1", "v2"]).default("v1"))
+      .option("--s1 <dir>", "also write each patch's Sentinel-1 partner (Float32 VV/VH) under this folder; " +
+        "v1 adds the S1 label JSON and MM split CSVs (<s2>,<s1>) in <out>/splits-mm/")
+      .option("--reference-maps <dir>",
+        "v2: also write each patch's reference map (UInt16 CORINE codes, DEFLATE) under this folder")
       .option("--json", "print a machine-readable summary on stdout")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: SynthFlags) => {
         const bar = progress(ctx.io, "synth", "patches", f.quiet === true || f.json === true);
+        const { out, patches, seed, layout, s1, referenceMaps } = f;
+        const opts = { out, patches, seed, layout, s1, referenceMaps };
         if (f.archive === "v2") {
-          const s = await synthArchiveV2({ out: f.out, patches: f.patches, seed: f.seed, layout: f.layout, onProgress: (d, t) => bar.update(d, t) });
+          const s = await synthArchiveV2({ ...opts, onProgress: (d, t) => bar.update(d, t) });
           bar.finish(`${f.patches} patches`);
           const c = s.counts;
-          if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, archive: "v2", patches: s.rows.length + s.snowCloudRows.length, seed: f.seed, layout: f.layout, metadata: s.metadata, snow_cloud_metadata: s.snowCloud, counts: { train: c.train, validation: c.validation, test: c.test, snow_cloud: c.snowCloud, no_label_19: c.noLabel19 } }, null, 2)}\n`);
+          if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, archive: "v2", patches: s.rows.length + s.snowCloudRows.length, seed: f.seed, layout: f.layout, metadata: s.metadata, snow_cloud_metadata: s.snowCloud, s1: f.s1 ?? null, reference_maps: f.referenceMaps ?? null, counts: { train: c.train, validation: c.validation, test: c.test, snow_cloud: c.snowCloud, no_label_19: c.noLabel19 } }, null, 2)}\n`);
           else {
             ctx.io.out(`wrote ${s.rows.length + s.snowCloudRows.length} reBEN (v2.0) patches (${f.layout} layout, seed ${f.seed}) to ${s.out}\n`);
             ctx.io.out(`metadata.parquet: train ${c.train}, validation ${c.validation}, test ${c.test}; ${c.snowCloud} snow/cloud/shadow patches in the companion table; ${c.noLabel19} no-19-label patches left out\n`);
@@ -47,9 +55,9 @@ export const command: CommandModule = {
           ctx.exit(0);
           return;
         }
-        const s = await synthArchive({ out: f.out, patches: f.patches, seed: f.seed, layout: f.layout, onProgress: (d, t) => bar.update(d, t) });
+        const s = await synthArchive({ ...opts, onProgress: (d, t) => bar.update(d, t) });
         bar.finish(`${s.patches.length} patches`);
-        if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists, counts: { train: s.counts.train, val: s.counts.val, test: s.counts.test, snow: s.counts.snow, cloud: s.counts.cloud, no_label_19: s.counts.noLabel19 } }, null, 2)}\n`);
+        if (f.json === true) ctx.io.out(`${JSON.stringify({ out: s.out, patches: s.patches.length, seed: f.seed, layout: f.layout, splits: s.splits, lists: s.lists, s1: s.mm?.s1 ?? null, mm_splits: s.mm?.splits ?? null, counts: { train: s.counts.train, val: s.counts.val, test: s.counts.test, snow: s.counts.snow, cloud: s.counts.cloud, no_label_19: s.counts.noLabel19 } }, null, 2)}\n`);
         else {
           const c = s.counts;
           ctx.io.out(`wrote ${s.patches.length} patches (${f.layout} layout, seed ${f.seed}) to ${s.out}\n`);

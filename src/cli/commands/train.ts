@@ -5,6 +5,8 @@ import { loadStats } from "../../io/stats-file.js";
 import { addBackendOptions, type BackendFlags } from "./backend-options.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../../models/registry.js";
 import { RUN_FILES, train, TRAIN_DEFAULTS } from "../../training/train.js";
+import { formatProfile } from "../../training/profile.js";
+import { LAYOUTS, type LayoutName } from "../../contract/layouts.js";
 import { RESAMPLE_METHODS, type ResampleMethod } from "../../wasm/core.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { formatRate, progress, type Progress } from "../progress.js";
@@ -12,6 +14,7 @@ import { parseInteger, parseNumber } from "./parse.js";
 
 interface TrainFlags extends BackendFlags {
   model: ModelName;
+  layout?: LayoutName;
   train: string[];
   val?: string[];
   out: string;
@@ -28,6 +31,7 @@ interface TrainFlags extends BackendFlags {
   workers?: number;
   maxSteps?: number;
   init?: string;
+  profile?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -39,6 +43,8 @@ export const command: CommandModule = {
     addBackendOptions(program.command("train"))
       .summary("train a reference model on TFRecord shards (Adam, mean sigmoid cross-entropy), with validation and checkpoints")
       .addOption(new Option("--model <name>", "network to train").choices(MODEL_NAMES).makeOptionMandatory())
+      .addOption(new Option("--layout <layout>", "input layout, if not the model's own: mm (S2 + VV + VH of MM records) " +
+        "for vgg16/19 and resnet50/101/152").choices(Object.keys(LAYOUTS)))
       .requiredOption("--train <shards...>", "training shards (paths or globs such as out/train_*.tfrecord)")
       .option("--val <shards...>", "validation shards: loss and micro/macro F1 after every epoch")
       .requiredOption("--out <run>", "run folder: config.json, log.jsonl, curves.svg, checkpoint, model/")
@@ -55,17 +61,18 @@ export const command: CommandModule = {
       .option("--overwrite", "delete the run already in --out (its config, logs, curves, checkpoint and model) and start again")
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
       .option("--max-steps <n>", "stop after this many steps in total (checkpointed; continue with --resume)", parseInteger("--max-steps"))
+      .option("--profile", "report where the run's time went (start-up, input, forward, backward, …), also in log.jsonl")
       .option("--json", "print the result as JSON")
       .option("-q, --quiet", "no progress on stderr")
       .action(async (f: TrainFlags) => {
         const quiet = f.quiet === true || f.json === true;
         let bar: Progress | undefined;
         const result = await train({
-          model: f.model, train: f.train, val: f.val, out: f.out, epochs: f.epochs,
+          model: f.model, layout: f.layout, train: f.train, val: f.val, out: f.out, epochs: f.epochs,
           batchSize: f.batchSize, lr: f.lr, seed: f.seed, backend: f.backend, threads: f.threads,
           stats: f.stats === undefined ? undefined : loadStats(f.stats), resample: f.resample,
           shuffleBuffer: f.shuffleBuffer, checkpointEvery: f.checkpointEvery, resume: f.resume === true, overwrite: f.overwrite === true,
-          workers: f.workers, maxSteps: f.maxSteps, init: f.init,
+          workers: f.workers, maxSteps: f.maxSteps, init: f.init, profile: f.profile === true,
         }, {
           onStart: ({ backend, batchSize, records, batchesPerEpoch, resumedFrom }) => {
             if (quiet) return;
@@ -90,6 +97,7 @@ export const command: CommandModule = {
         }
         else if (result.interrupted) ctx.io.out(`stopped at step ${result.state.step} (epoch ${result.state.epoch + 1}, batch ${result.state.batch}); continue with --resume\n`);
         else ctx.io.out(`trained ${result.state.step} steps; model in ${result.modelDir}; log ${join(f.out, RUN_FILES.log)}, curves ${join(f.out, RUN_FILES.plot)}\n`);
+        if (f.json !== true && result.profile !== undefined) ctx.io.out(`${formatProfile(result.profile)}\n`);
         ctx.exit(0);
       });
   },

@@ -7,17 +7,24 @@ import { fusedBatchNormGradConfig } from "./batchnorm-grad.js";
 import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
+import { leadingReduceConfig } from "./reduce.js";
 
 const WASM = "wasm";
 
-/** The backend's own BatchMatMul, kept before ours replaces it (ours calls it for plain products). */
-let plainBatchMatMul: KernelConfig | undefined;
+/** The backend's own kernels that ours wrap, kept before ours replace them (ours call them for what they leave). */
+const originals = new Map<string, KernelConfig>();
+
+function original(name: string): KernelConfig {
+  const kernel = originals.get(name) ?? getKernel(name, WASM);
+  if (kernel === undefined) throw new Error(`the wasm backend has no ${name} kernel`);
+  originals.set(name, kernel);
+  return kernel;
+}
 
 /** Registers (or replaces) our training kernels for the wasm backend. Idempotent. */
 export function registerWasmTrainingKernels(): void {
-  plainBatchMatMul ??= getKernel("BatchMatMul", WASM);
-  if (plainBatchMatMul === undefined) throw new Error("the wasm backend has no BatchMatMul kernel");
-  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM), batchMatMulConfig(plainBatchMatMul)]) {
+  const wrapped = [batchMatMulConfig(original("BatchMatMul")), leadingReduceConfig(original("Sum")), leadingReduceConfig(original("Mean"))];
+  for (const config of [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM), ...wrapped]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
     registerKernel(config);
   }

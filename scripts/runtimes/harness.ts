@@ -1,15 +1,18 @@
 // Runs a runtime-neutral module (one that exports `run(options)` returning a JSON-able report, e.g.
 // test/runtimes/suite.mjs) in Node, bun, deno or headless Chromium, on the built dist/. The project's files are
 // served read-only over HTTP on 127.0.0.1, so that every runtime can also load the core from a URL and Chromium can
-// import the modules. Used by test/runtimes/runtimes.test.ts and bench/runtimes.bench.ts.
+// import the modules. Shared by test/runtimes/runtimes.test.ts and bench/runtimes.bench.ts, so that neither
+// imports the other.
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { delimiter, extname, join, normalize, sep } from "node:path";
-import { PROJECT_ROOT } from "./env.js";
+import { delimiter, dirname, extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export const RUNTIMES = ["node", "bun", "deno", "chromium"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
@@ -22,7 +25,7 @@ export interface RuntimeReport {
 }
 
 const BIN = join(PROJECT_ROOT, "node_modules", ".bin");
-const CLI = join(PROJECT_ROOT, "test", "runtimes", "cli.mjs");
+const CLI = join(PROJECT_ROOT, "scripts", "runtimes", "cli.mjs");
 /** Served folders: the built library and core, and the runtime-neutral modules. */
 const SERVED = ["dist", "build", join("test", "runtimes"), "bench"];
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".map": "application/json" };
@@ -37,7 +40,7 @@ export function chromiumPath(): string | undefined {
   return undefined;
 }
 
-/** The command line that runs test/runtimes/cli.mjs under a JavaScript runtime. */
+/** The command line that runs scripts/runtimes/cli.mjs under a JavaScript runtime. */
 function commandLine(rt: Exclude<Runtime, "chromium">): [string, string[]] {
   if (rt === "node") return [process.execPath, [CLI]];
   if (rt === "bun") return [join(BIN, "bun"), [CLI]];

@@ -1,7 +1,7 @@
 // Runs one runtime-neutral module's `run(options)` and prints its report as one JSON line; exits 1 when the report
 // says `ok: false` (or the module throws). The same file works under node, bun and deno:
-//   node|bun test/runtimes/cli.mjs MODULE [OPTIONS_JSON]
-//   deno run --allow-read --allow-net=127.0.0.1 test/runtimes/cli.mjs MODULE [OPTIONS_JSON]
+//   node|bun scripts/runtimes/cli.mjs MODULE [OPTIONS_JSON]
+//   deno run --allow-read --allow-net=127.0.0.1 scripts/runtimes/cli.mjs MODULE [OPTIONS_JSON]
 // MODULE is resolved against this folder's parent's parent (the project root); OPTIONS_JSON defaults to {}.
 const deno = globalThis.Deno;
 const args = deno !== undefined ? deno.args : globalThis.process.argv.slice(2);
