@@ -15,6 +15,7 @@ import type { SkippedPatch } from "./manifest.js";
 import type { ArchiveInfo } from "./source.js";
 import { tempName } from "./naming.js";
 import type { Part } from "./partition.js";
+import type { ShardState } from "./shards.js";
 
 export const JOURNAL_FORMAT = "ben19-prep-journal/1";
 
@@ -34,12 +35,6 @@ export interface JournalOptions {
   archive?: ArchiveInfo;
   /** MM records: the S1 (and reference-map) roots. */
   mm?: MmInfo;
-}
-
-/** One temporary shard as far as it is durable. */
-export interface ShardState {
-  records: number;
-  bytes: number;
 }
 
 export interface JournalSplit {
@@ -82,7 +77,8 @@ export function readJournal(file: string): Journal | undefined {
     if (j.format !== JOURNAL_FORMAT) throw new Error(`format ${JSON.stringify(j.format)}, expected ${JOURNAL_FORMAT}`);
     return j;
   } catch (e) {
-    throw new Ben19Error("E_RESUME", `the resume journal cannot be read: ${(e as Error).message}`, { file }, "rerun without --resume and with --overwrite to start over");
+    const hint = "rerun without --resume and with --overwrite to start over";
+    throw new Ben19Error("E_RESUME", `the resume journal cannot be read: ${(e as Error).message}`, { file }, hint);
   }
 }
 

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { intOption, OptionError } from "../core/errors.js";
 import { checkListName, type BundledListName } from "./exclude.js";
-import { checkPart, checkPartOptions, type Part } from "./partition.js";
+import { checkPart, PART_OPTION, type Part } from "./partition.js";
 
 /** What to do with a patch that cannot be read: stop the run (default) or leave it out and list it. */
 export type OnError = "fail" | "skip";
@@ -84,7 +84,9 @@ export const MAX_WORKERS = 64;
 /** Fills defaults and validates; throws OptionError naming the option, its value and the constraint. */
 export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly string[]): ResolvedPrepOptions {
   const onError = o.onError ?? PREP_DEFAULTS.onError;
-  if (onError !== "fail" && onError !== "skip") throw new OptionError("--on-error", onError, 'expected "fail" or "skip"');
+  if (onError !== "fail" && onError !== "skip") {
+    throw new OptionError("--on-error", onError, 'expected "fail" or "skip"');
+  }
   const splits = o.splits !== undefined && o.splits.length > 0 ? o.splits : defaultSplits();
   const shards = intOption("--shards", o.shards ?? PREP_DEFAULTS.shards, 1, MAX_SHARDS);
   const part = o.part === undefined ? undefined : checkPart(o.part);
@@ -111,6 +113,24 @@ export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly
 }
 
 function journalSeconds(v: number): number {
-  if (!Number.isFinite(v) || v < 0 || v > 3600) throw new OptionError("--journal-interval", v, "expected seconds from 0 to 3600");
+  if (!Number.isFinite(v) || v < 0 || v > 3600) {
+    throw new OptionError("--journal-interval", v, "expected seconds from 0 to 3600");
+  }
   return v;
+}
+
+/** Checks that a --part can reproduce a single run's shards (see partition.ts). */
+export function checkPartOptions(p: Part, shards: number, onError: OnError): void {
+  if (shards % p.count !== 0) {
+    const hint =
+      `K must divide --shards (${shards}) so that every shard file belongs to one part; use --shards ${p.count} ` +
+      `or a multiple of ${p.count}, or --part i/K with K a divisor of ${shards}`;
+    throw new OptionError(PART_OPTION, `${p.index}/${p.count}`, hint);
+  }
+  if (onError === "skip") {
+    const hint =
+      "cannot be combined with --part: a skipped patch moves every later record to another shard, which the " +
+      "other parts cannot know; list the bad patches in a CSV and pass --exclude-list FILE.csv instead";
+    throw new OptionError("--on-error", onError, hint);
+  }
 }

@@ -5,7 +5,6 @@
 // files are the single run's files byte for byte. i is 0-based, as Kubernetes' JOB_COMPLETION_INDEX and a Slurm
 // array declared --array=0-(K-1).
 import { OptionError } from "../core/errors.js";
-import type { OnError } from "./options.js";
 
 /** Part `index` (0-based) of `count`. */
 export interface Part {
@@ -13,7 +12,7 @@ export interface Part {
   count: number;
 }
 
-const PART_OPTION = "--part";
+export const PART_OPTION = "--part";
 
 /** Parses "i/K" (0 ≤ i < K). */
 export function parsePart(text: string): Part {
@@ -24,21 +23,18 @@ export function parsePart(text: string): Part {
 
 /** Checks the numbers of a part given as data. */
 export function checkPart(p: Part): Part {
-  if (!Number.isSafeInteger(p.count) || p.count < 1) throw new OptionError(PART_OPTION, `${p.index}/${p.count}`, "K must be an integer of at least 1");
+  const text = `${p.index}/${p.count}`;
+  if (!Number.isSafeInteger(p.count) || p.count < 1) {
+    throw new OptionError(PART_OPTION, text, "K must be an integer of at least 1");
+  }
   if (!Number.isSafeInteger(p.index) || p.index < 0 || p.index >= p.count) {
-    throw new OptionError(PART_OPTION, `${p.index}/${p.count}`, `i is 0-based and must be from 0 to ${p.count - 1} (Slurm: --array=0-${p.count - 1}; Kubernetes Indexed Job: $JOB_COMPLETION_INDEX)`);
+    const last = p.count - 1;
+    const hint =
+      `i is 0-based and must be from 0 to ${last} ` +
+      `(Slurm: --array=0-${last}; Kubernetes Indexed Job: $JOB_COMPLETION_INDEX)`;
+    throw new OptionError(PART_OPTION, text, hint);
   }
   return p;
-}
-
-/** Checks that the part can reproduce a single run's shards; see the module comment. */
-export function checkPartOptions(p: Part, shards: number, onError: OnError): void {
-  if (shards % p.count !== 0) {
-    throw new OptionError(PART_OPTION, `${p.index}/${p.count}`, `K must divide --shards (${shards}) so that every shard file belongs to one part; use --shards ${p.count} or a multiple of ${p.count}, or --part i/K with K a divisor of ${shards}`);
-  }
-  if (onError === "skip") {
-    throw new OptionError("--on-error", onError, "cannot be combined with --part: a skipped patch moves every later record to another shard, which the other parts cannot know; list the bad patches in a CSV and pass --exclude-list FILE.csv instead");
-  }
 }
 
 /** The shard indices part p owns, in increasing order. */

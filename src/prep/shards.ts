@@ -5,9 +5,14 @@ import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSyn
 import { join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
 import { publish, writeAll } from "../io/durable.js";
-import type { ShardState } from "./journal.js";
 import { shardFileName, tempName } from "./naming.js";
 import { reframePrefix, type MaskedCrc } from "./reframe.js";
+
+/** One temporary shard as far as it is durable (as the journal records it). */
+export interface ShardState {
+  records: number;
+  bytes: number;
+}
 
 /** An unfinished run's shards to continue: each one's journalled state (in `indices` order), and the checks' needs. */
 export interface ShardResume {
@@ -58,7 +63,11 @@ export class ShardSet {
       indices.forEach((k, i) => {
         const name = shardFileName(split, k, count);
         const state = resume?.states[i];
-        this.shards.push(state === undefined || resume === undefined ? { name, fd: openSync(join(dir, tempName(name)), "w"), hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined } : this.reopen(name, state, resume));
+        const fresh = (): OpenShard => {
+          const fd = openSync(join(dir, tempName(name)), "w");
+          return { name, fd, hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined };
+        };
+        this.shards.push(state === undefined || resume === undefined ? fresh() : this.reopen(name, state, resume));
       });
     } catch (e) {
       // A resumed run's files hold its durable progress: close them but keep them for another try.
@@ -81,7 +90,13 @@ export class ShardSet {
     if (!existsSync(tmp) && existsSync(final)) renameSync(final, tmp);
     const size = existsSync(tmp) ? statSync(tmp).size : -1;
     if (size < state.bytes) {
-      throw new Ben19Error("E_RESUME", `the unfinished run's ${tempName(name)} is ${size < 0 ? "missing" : `${size} bytes`}, its journal says ${state.bytes} were written`, { file: tmp }, "the output folder was changed since: rerun without --resume and with --overwrite to start over");
+      const has = size < 0 ? "missing" : `${size} bytes`;
+      throw new Ben19Error(
+        "E_RESUME",
+        `the unfinished run's ${tempName(name)} is ${has}, its journal says ${state.bytes} were written`,
+        { file: tmp },
+        "the output folder was changed since: rerun without --resume and with --overwrite to start over",
+      );
     }
     const hash = reframePrefix(tmp, state.bytes, state.records, resume.crc, resume.tick);
     truncateSync(tmp, state.bytes);
@@ -134,7 +149,8 @@ export class ShardSet {
       f();
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (typeof err === "object" && err !== null && err.path === undefined) err.path = join(this.dir, tempName(s.name));
+      const named = typeof err !== "object" || err === null || err.path !== undefined;
+      if (!named) err.path = join(this.dir, tempName(s.name));
       throw e;
     }
   }
