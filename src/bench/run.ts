@@ -245,11 +245,11 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
   const cores = machineInfo().cores;
   const workers = o.workers ?? [...new Set([1, cores])];
   for (const w of workers) {
-    if (!Number.isInteger(w) || w < 1 || w > 64) throw new OptionError("--workers", w, "expected 1 to 64 workers");
+    if (!Number.isInteger(w) || w < 1 || w > 64) throw new OptionError("workers", w, "expected 1 to 64 workers");
   }
   const n = o.synth ?? 2000;
   if (o.root === undefined && (!Number.isInteger(n) || n < 10 || n > 144000)) {
-    throw new OptionError("--synth", n, "expected an integer from 10 to 144000");
+    throw new OptionError("synth", n, "expected an integer from 10 to 144000");
   }
   if (o.root !== undefined && statSync(o.root, { throwIfNoEntry: false })?.isDirectory() !== true) {
     throw new OptionError("-r/--root_folder", o.root, "expected a v1.0 archive folder (bench does not read tarballs)");

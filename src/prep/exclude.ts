@@ -35,7 +35,7 @@ export interface SplitExclusion {
 /** Checks a bundled list name; an unknown one is an OptionError listing the known ones. */
 export function checkListName(n: string): BundledListName {
   if (!(BUNDLED_LIST_NAMES as string[]).includes(n)) {
-    throw new OptionError("--exclude", n, `expected a comma-separated list of ${BUNDLED_LIST_NAMES.join(", ")} (for your own list use --exclude-list FILE.csv)`);
+    throw new OptionError("exclude", n, `expected a comma-separated list of ${BUNDLED_LIST_NAMES.join(", ")} (for your own list use --exclude-list FILE.csv)`);
   }
   return n as BundledListName;
 }
@@ -60,7 +60,7 @@ export async function readExclusions(bundled: readonly BundledListName[], files:
   ]);
   const seen = new Set<string>();
   for (const l of lists) {
-    if (seen.has(l.list)) throw new OptionError("--exclude-list", l.file, `a list named "${l.list}" (the file name up to its first dot) is given twice; rename one`);
+    if (seen.has(l.list)) throw new OptionError("excludeList", l.file, `a list named "${l.list}" (the file name up to its first dot) is given twice; rename one`);
     seen.add(l.list);
   }
   return lists;

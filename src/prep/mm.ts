@@ -95,14 +95,14 @@ export async function openMm(o: MmOptions, source: PrepSource): Promise<MmSource
   if (o.s1 === undefined) {
     if (o.referenceMaps !== undefined) {
       const why = "needs --s1 (the Sentinel-1 archive): reference maps go into MM records";
-      throw new OptionError("--reference-maps", o.referenceMaps, why);
+      throw new OptionError("referenceMaps", o.referenceMaps, why);
     }
     return undefined;
   }
   const s1Of = new Map<string, string>();
   if (source.layout.version === 1) {
     if (o.referenceMaps !== undefined) {
-      throw new OptionError("--reference-maps", o.referenceMaps, "reference maps exist in reBEN (v2.0) only");
+      throw new OptionError("referenceMaps", o.referenceMaps, "reference maps exist in reBEN (v2.0) only");
     }
     for (const s of source.splits) readPairs(s.file, s1Of);
     const s1Root = folder("-r1/--root_folder_s1", o.s1);
@@ -114,7 +114,8 @@ export async function openMm(o: MmOptions, source: PrepSource): Promise<MmSource
   const maps = o.referenceMaps === undefined
     ? undefined
     : descend(folder("--reference-maps", o.referenceMaps), "Reference_Maps");
-  return { s1Root, version: 2, s1Of, referenceMaps: maps, info: { s1_root: s1Root, ...(maps !== undefined ? { reference_maps: maps } : {}) } };
+  const info = { s1_root: s1Root, ...(maps !== undefined ? { reference_maps: maps } : {}) };
+  return { s1Root, version: 2, s1Of, referenceMaps: maps, info };
 }
 
 /** The MmTask of a run of patches. */

@@ -85,7 +85,7 @@ export const MAX_WORKERS = 64;
 export function resolvePrepOptions(o: PrepOptions, defaultSplits: () => readonly string[]): ResolvedPrepOptions {
   const onError = o.onError ?? PREP_DEFAULTS.onError;
   if (onError !== "fail" && onError !== "skip") {
-    throw new OptionError("--on-error", onError, 'expected "fail" or "skip"');
+    throw new OptionError("onError", onError, 'expected "fail" or "skip"');
   }
   const splits = o.splits !== undefined && o.splits.length > 0 ? o.splits : defaultSplits();
   const shards = intOption("--shards", o.shards ?? PREP_DEFAULTS.shards, 1, MAX_SHARDS);
@@ -131,6 +131,6 @@ export function checkPartOptions(p: Part, shards: number, onError: OnError): voi
     const hint =
       "cannot be combined with --part: a skipped patch moves every later record to another shard, which the " +
       "other parts cannot know; list the bad patches in a CSV and pass --exclude-list FILE.csv instead";
-    throw new OptionError("--on-error", onError, hint);
+    throw new OptionError("onError", onError, hint);
   }
 }

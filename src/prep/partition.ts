@@ -12,7 +12,7 @@ export interface Part {
   count: number;
 }
 
-export const PART_OPTION = "--part";
+export const PART_OPTION = "part";
 
 /** Parses "i/K" (0 ≤ i < K). */
 export function parsePart(text: string): Part {

@@ -45,11 +45,11 @@ export async function planPrep(options: PrepOptions): Promise<PrepPlan> {
   const source = await openSource(o);
   const mm = await openMm(o, source);
   const kind = inputKind(source.layout.root);
-  if (kind !== "folder" && o.updateJson) throw new OptionError("--update_json", true, "cannot update the JSON files inside a tarball: extract the archive to a folder first, or leave --update_json out");
-  if (source.archive !== undefined && o.updateJson) throw new OptionError("--update_json", true, "a reBEN (v2.0) archive has no per-patch JSON to update: leave --update_json out");
+  if (kind !== "folder" && o.updateJson) throw new OptionError("updateJson", true, "cannot update the JSON files inside a tarball: extract the archive to a folder first, or leave --update_json out");
+  if (source.archive !== undefined && o.updateJson) throw new OptionError("updateJson", true, "a reBEN (v2.0) archive has no per-patch JSON to update: leave --update_json out");
   if (streamed(kind) && o.part !== undefined) {
     // Each part would record the order of its own records only; merge-manifests cannot rebuild the single run's.
-    throw new OptionError("--part", `${o.part.index}/${o.part.count}`, "cannot be used with a .tar.gz input (records in archive order); gunzip it once to a .tar (read in CSV order at offsets) or extract it");
+    throw new OptionError("part", `${o.part.index}/${o.part.count}`, "cannot be used with a .tar.gz input (records in archive order); gunzip it once to a .tar (read in CSV order at offsets) or extract it");
   }
   const splits = source.splits;
   splitNames(splits);

@@ -52,7 +52,7 @@ export async function openSource(o: SourceOptions): Promise<PrepSource> {
   if (layout.version === 1) {
     if (o.includeSnowCloud) {
       const why = "applies to a reBEN (v2.0) archive only; for v1.0 choose the split CSVs and --exclude lists";
-      throw new OptionError("--include-snow-cloud", true, why);
+      throw new OptionError("includeSnowCloud", true, why);
     }
     const files = o.splits.length > 0 ? o.splits : [BUNDLED_SPLITS.train, BUNDLED_SPLITS.val, BUNDLED_SPLITS.test];
     const splits = await Promise.all(files.map((f) => readSplit(f)));

@@ -54,9 +54,9 @@ const csv = (names: readonly string[]): string => names.map((n) => `${n}\r\n`).j
 
 /** Checks the options both archive versions share. */
 export function checkSynthOptions(o: SynthOptions): void {
-  if (!Number.isInteger(o.patches) || o.patches < 1 || o.patches > 144000) throw new OptionError("--patches", o.patches, "expected an integer from 1 to 144000");
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new OptionError("--seed", o.seed, "expected an integer from 0 to 4294967295");
-  if (!(SYNTH_LAYOUTS as readonly string[]).includes(o.layout)) throw new OptionError("--layout", o.layout, `expected one of ${SYNTH_LAYOUTS.join(", ")}`);
+  if (!Number.isInteger(o.patches) || o.patches < 1 || o.patches > 144000) throw new OptionError("patches", o.patches, "expected an integer from 1 to 144000");
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new OptionError("seed", o.seed, "expected an integer from 0 to 4294967295");
+  if (!(SYNTH_LAYOUTS as readonly string[]).includes(o.layout)) throw new OptionError("layout", o.layout, `expected one of ${SYNTH_LAYOUTS.join(", ")}`);
 }
 
 /** Patch i's band file layout (mixed: drawn per patch from the other six). */
@@ -68,7 +68,7 @@ export function patchLayout(o: SynthOptions, i: number): TiffLayout {
 export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
   checkSynthOptions(o);
   if (o.referenceMaps !== undefined) {
-    throw new OptionError("--reference-maps", o.referenceMaps, "reference maps exist in reBEN only: add --archive v2");
+    throw new OptionError("referenceMaps", o.referenceMaps, "reference maps exist in reBEN only: add --archive v2");
   }
   mkdirSync(o.out, { recursive: true });
   const s1Of = new Map<string, string>();

@@ -40,7 +40,8 @@ async function ok(...argv: string[]): Promise<string> {
 function realPairsCsv(dir: string): string {
   const partner = new Map<string, string>();
   for (const s1 of readdirSync(S1())) {
-    const meta = JSON.parse(readFileSync(join(S1(), s1, `${s1}_labels_metadata.json`), "utf8")) as { corresponding_s2_patch: string };
+    const metaFile = join(S1(), s1, `${s1}_labels_metadata.json`);
+    const meta = JSON.parse(readFileSync(metaFile, "utf8")) as { corresponding_s2_patch: string };
     partner.set(meta.corresponding_s2_patch, s1);
   }
   const order = readFileSync(join(SHARED_DIR, "golden", "real-v1.csv"), "utf8").split(/\r?\n/).filter((l) => l !== "");
@@ -67,23 +68,27 @@ test("MM prep v1 on the 6 real pairs: S2 part = golden S2 records, VV/VH = GDAL,
   const core = await createCore();
   for (const [i, data] of mm.entries()) {
     const keys = exampleEntries(data).map((e) => e.key);
-    assert.deepEqual(keys, [...keys].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)), "bytewise-sorted keys");
+    const bytewise = (a: string, b: string): number => (Buffer.from(a) < Buffer.from(b) ? -1 : 1);
+    assert.deepEqual(keys, [...keys].sort(bytewise), "bytewise-sorted keys");
     assert.deepEqual(keys.slice(-4), ["VH", "VV", "patch_name_s1", "patch_name_s2"]);
     // The core's independent decoder sees float_lists of 14,400 values.
     const kinds = Object.fromEntries(core.decodeExample(data).map((f) => [f.key, `${f.kind}/${f.count}`]));
     assert.equal(kinds.VV, "float_list/14400");
     assert.equal(kinds.VH, "float_list/14400");
     const { s2, mm: parts } = splitMmExample(data);
-    assert.deepEqual(Buffer.from(s2), Buffer.from(golden[i] as Uint8Array), `record ${i}: S2 part = the reference's S2 record`);
+    assert.deepEqual(Buffer.from(s2), Buffer.from(golden[i] as Uint8Array),
+      `record ${i}: S2 part = the reference's S2 record`);
     for (const band of ["VV", "VH"] as const) {
       const raw = join(dir, "gdal.raw");
       const tif = join(S1(), parts.s1Name, `${parts.s1Name}_${band}.tif`);
       assert.equal(spawnSync("gdal_translate", ["-q", "-of", "ENVI", tif, raw]).status, 0);
       const got = band === "VV" ? parts.vv : parts.vh;
-      assert.deepEqual(Buffer.from(got.buffer, got.byteOffset, got.byteLength), readFileSync(raw), `${parts.s1Name} ${band}`);
+      assert.deepEqual(Buffer.from(got.buffer, got.byteOffset, got.byteLength), readFileSync(raw),
+        `${parts.s1Name} ${band}`);
     }
   }
-  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { schema: { features: Record<string, { kind: string }> }; options: { mm?: unknown } };
+  type Manifest = { schema: { features: Record<string, { kind: string }> }; options: { mm?: unknown } };
+  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;
   assert.equal(manifest.schema.features.VV?.kind, "float_list");
   assert.equal(manifest.schema.features.patch_name, undefined);
   assert.ok(manifest.options.mm !== undefined);
@@ -94,14 +99,15 @@ test("MM prep v1 on the 6 real pairs: S2 part = golden S2 records, VV/VH = GDAL,
   writeFileSync(tar, writeTar(patchEntries(S2(), readdirSync(S2()))));
   for (const [root, workers] of [[S2(), "2"], [tar, "2"]] as const) {
     const o2 = join(dir, `w${workers}-${root === tar ? "tar" : "dir"}`);
-    await ok("prep", "-r1", S1(), "--root_folder_s2", root, "-n", csv, "-o", o2, "--workers", workers, "--shards", "2", "--quiet");
+    await ok("prep", "-r1", S1(), "--root_folder_s2", root, "-n", csv, "-o", o2, "--workers", workers, "--shards", "2",
+      "--quiet");
     const [a, b] = [await records(join(o2, "real_00.tfrecord")), await records(join(o2, "real_01.tfrecord"))];
     const merged = mm.map((_, i) => ((i % 2 === 0 ? a : b)[Math.floor(i / 2)] as Uint8Array));
     merged.forEach((r, i) => assert.deepEqual(Buffer.from(r), Buffer.from(mm[i] as Uint8Array), `${o2} record ${i}`));
   }
 });
 
-test("MM prep v1: a pair whose labels differ stops with E_LABEL_MISMATCH; fixed, --resume ends with the same bytes", async (t) => {
+test("MM prep v1: differing labels stop with E_LABEL_MISMATCH; fixed, --resume gives the same bytes", async (t) => {
   if (!needShared(t)) return;
   const dir = tempDir();
   const csv = realPairsCsv(dir);
@@ -114,7 +120,8 @@ test("MM prep v1: a pair whose labels differ stops with E_LABEL_MISMATCH; fixed,
   const json = join(s1, fourth, `${fourth}_labels_metadata.json`);
   const original = readFileSync(json, "utf8");
   const meta = JSON.parse(original) as { labels: string[] };
-  writeFileSync(json, JSON.stringify({ ...meta, labels: [...meta.labels.filter((l) => l !== "Sea and ocean"), "Sea and ocean"] }));
+  const moved = [...meta.labels.filter((l) => l !== "Sea and ocean"), "Sea and ocean"];
+  writeFileSync(json, JSON.stringify({ ...meta, labels: moved }));
   const out = join(dir, "out");
   const failed = await cli("prep", "-r1", s1, "-r2", S2(), "-n", csv, "-o", out, "--workers", "1", "--quiet");
   assert.notEqual(failed.code, 0);
@@ -133,9 +140,12 @@ test("MM prep v1: a pair whose labels differ stops with E_LABEL_MISMATCH; fixed,
 
 test("MM prep v2 on synth: --s1 and --reference-maps add VV/VH and the reference map; verify -r", async () => {
   const dir = tempDir();
-  const s = await synthArchiveV2({ out: dir, s1: join(dir, "BigEarthNet-S1"), referenceMaps: join(dir, "Reference_Maps"), patches: 12, seed: 5, layout: "lzw" });
+  const s1 = join(dir, "BigEarthNet-S1");
+  const s = await synthArchiveV2({ out: dir, s1, referenceMaps: join(dir, "Reference_Maps"), patches: 12, seed: 5,
+    layout: "lzw" });
   const out = join(dir, "out");
-  await ok("prep", "-r", dir, "--s1", join(dir, "BigEarthNet-S1"), "--reference-maps", dir, "-o", out, "--workers", "2", "--quiet");
+  await ok("prep", "-r", dir, "--s1", join(dir, "BigEarthNet-S1"), "--reference-maps", dir, "-o", out, "--workers", "2",
+    "--quiet");
   const byName = new Map(Array.from({ length: 12 }, (_, i) => synthPatch(5, i)).map((p, i) => [p.name, { p, i }]));
   let n = 0;
   for (const split of ["train", "validation", "test"]) {

@@ -159,7 +159,7 @@ test("tarball input: --update_json and .tar.gz with --part are refused; a file t
   const tgz = join(dir, "a.tar.gz");
   writeFileSync(tgz, "not gzip at all");
   await assert.rejects(prep({ root: tgz, out: tempDir(), splits: [s.splits.val], updateJson: true }), /update_json/);
-  await assert.rejects(prep({ root: tgz, out: tempDir(), splits: [s.splits.val], shards: 2, part: { index: 0, count: 2 } }), /--part.*\.tar\.gz/);
+  await assert.rejects(prep({ root: tgz, out: tempDir(), splits: [s.splits.val], shards: 2, part: { index: 0, count: 2 } }), /option part: .*\.tar\.gz/);
   await assert.rejects(prep({ root: tgz, out: tempDir(), splits: [s.splits.val] }), (e: unknown) => e instanceof Ben19Error && e.code === "E_TAR_CORRUPT" && /gzip/.test(e.describe()));
   const zip = join(dir, "a.zip");
   writeFileSync(zip, "PK");

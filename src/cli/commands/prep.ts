@@ -189,7 +189,8 @@ export const command: CommandModule = {
       .option("-n, --splits <csv...>", "split CSVs (.csv or .csv.gz; split name = file name up to its first dot) (default: the bundled official train, val and test splits; reBEN: the metadata's train, validation and test)")
       .option("--metadata <file>", "reBEN (v2.0): the metadata.parquet (default: the one beside BigEarthNet-S2/ or the .tar.zst)")
       .option("--include-snow-cloud", "reBEN: keep the patches with seasonal snow, cloud or shadow")
-      .option("--root_folder_s1 <dir>", "MM records (v1.0, as BigEarthNet-MM's script: -r1): the BigEarthNet-S1 root; " +
+      .option("--root_folder_s1 <dir>",
+        "MM records (v1.0, as BigEarthNet-MM's script: -r1): the BigEarthNet-S1 root; " +
         "-n CSVs then have two columns, <S2 patch>,<S1 patch>; -r2/--root_folder_s2 is -r")
       .option("--s1 <dir>", "MM records (reBEN): BigEarthNet-S1/ (tile folders); each patch's partner is its s1_name")
       .option("--reference-maps <dir>", "reBEN MM records: Reference_Maps/, adding reference_map (CLC codes)")
