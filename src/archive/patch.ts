@@ -122,7 +122,9 @@ function readFile(file: string, patch: string, code: string, what: string): Uint
         folder = false;
       }
       if (!folder) {
-        throw new PatchError("E_MISSING_FOLDER", "the patch folder does not exist", { patch, file: dirname(file) }, "check -r (the archive root) and the patch name in the split CSV");
+        // One message for S2 and S1 folders: the root it names is the one to check (-r, or -r1/--s1 for S1).
+        const hint = `it was looked for in ${dirname(dirname(file))}: check the archive root and the patch name in the CSV`;
+        throw new PatchError("E_MISSING_FOLDER", "the patch folder does not exist", { patch, file: dirname(file) }, hint);
       }
       throw new PatchError(code, `${what} is missing`, { patch, file }, "the patch is incomplete: extract it again from the archive");
     }

@@ -15,7 +15,7 @@ async function ok(...args: string[]): Promise<string> {
   return io.stdout;
 }
 
-test("MM chain from the CLI: synth --s1 → prep -r1/-r2 → verify -r → train --layout mm → eval → predict", async () => {
+test("MM chain from the CLI: synth --s1, prep -r1/-r2, verify -r, train --layout mm, eval, predict", async () => {
   const d = tempDir("mm-chain");
   const [s2, s1, rec, runDir] = ["s2", "s1", "rec", "run"].map((n) => join(d, n)) as [string, string, string, string];
   await ok("synth", "-o", s2, "--s1", s1, "--patches", "8", "--seed", "3", "-q");
