@@ -35,6 +35,12 @@ export interface PatchGroup {
 
 const REPACK = "the tarball is not laid out like the archive's: extract it and pass the folder with -r (or repack it with each patch folder's files together, once each)";
 
+export interface GroupOptions {
+  window?: number | undefined;
+  json?: boolean | undefined;
+  files?: ((name: string) => Set<string>) | undefined;
+}
+
 /** What a reader knows of a patch at a member of it that is not in an open group. */
 export type Claim = "new" | "seen" | "unwanted";
 
@@ -43,17 +49,21 @@ export class PatchGroups {
   private readonly byName = new Map<string, PatchGroup>();
 
   private readonly window: number;
-  private readonly json: boolean;
+  private readonly files: (name: string) => Set<string>;
 
   constructor(
     private readonly where: string,
     /** Called for each patch handed on, in the order of its first member. */
     private readonly close: (g: PatchGroup) => void,
-    /** The window (default TAR_PATCH_WINDOW); json false: a patch has no label file (reBEN). */
-    o: { window?: number | undefined; json?: boolean | undefined } = {},
+    /**
+     * The window (default TAR_PATCH_WINDOW); json false: a patch has no label file (reBEN); `files`: the file names
+     * of a patch of another kind (an S1 patch, a reference map) instead of the 13 of an S2 patch.
+     */
+    o: GroupOptions = {},
   ) {
     this.window = o.window ?? TAR_PATCH_WINDOW;
-    this.json = o.json ?? true;
+    const json = o.json ?? true;
+    this.files = o.files ?? ((name) => patchFileNames(name, json));
   }
 
   /**
@@ -68,10 +78,10 @@ export class PatchGroups {
       const c = claim(patch);
       if (c === "unwanted") return undefined;
       if (c === "seen") {
-        if (!patchFileNames(patch, this.json).has(file)) return undefined;
+        if (!this.files(patch).has(file)) return undefined;
         throw new Ben19Error("E_TAR_STRAY", `member ${m.path} lies outside its patch's group, which was already complete or left behind: a patch's files must lie together (within ${this.window} patches)`, { file: this.where, offset: m.header }, REPACK);
       }
-      g = { name: patch, expected: patchFileNames(patch, this.json), seen: new Map(), start: m.header, end: m.header };
+      g = { name: patch, expected: this.files(patch), seen: new Map(), start: m.header, end: m.header };
       this.byName.set(patch, g);
       this.pending.push(g);
     }

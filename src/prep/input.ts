@@ -9,9 +9,9 @@
 // `from[s]` patches of split s are already done (a resumed run): the jobs start after them.
 import { existsSync, statSync } from "node:fs";
 import { decompressed, type Compression } from "../archive/decompress.js";
-import { PatchGroups, type Claim } from "../archive/tar-groups.js";
+import type { Claim } from "../archive/tar-groups.js";
+import { indexTarGroups, type TarIndex } from "../archive/tar-index.js";
 import { streamTarPatches } from "../archive/tar-patches.js";
-import { indexTar, paddedSize, patchMember } from "../archive/tar.js";
 import { PatchError } from "../core/errors.js";
 import { mmTask, type MmSource, type MmTask } from "./mm.js";
 import type { Part } from "./partition.js";
@@ -87,26 +87,11 @@ function* csvOrderJobs(work: readonly (readonly string[])[], from: readonly numb
   }
 }
 
-/** A .tar's wanted patches: each one's byte range (first header to last file's end) and the file names it holds. */
-export type TarIndex = Map<string, { range: [number, number]; files: Set<string> }>;
+export type { TarIndex };
 
-/**
- * Indexes the patches `work` of an uncompressed .tar under the grouping rule of archive/tar-groups.ts; `json`
- * false for reBEN, whose patches have no label file.
- */
+/** Indexes the patches `work` of an uncompressed .tar; `json` false for reBEN, whose patches have no label file. */
 export function indexTarPatches(file: string, work: readonly (readonly string[])[], json = true): TarIndex {
-  const wanted = new Set(work.flat());
-  const index: TarIndex = new Map();
-  const groups = new PatchGroups(file, (g) => index.set(g.name, { range: [g.start, g.end], files: new Set(g.seen.keys()) }), { json });
-  const claim = (name: string): Claim => (index.has(name) ? "seen" : wanted.delete(name) ? "new" : "unwanted");
-  indexTar(file, (m) => {
-    const pm = patchMember(m.path);
-    if (pm !== undefined) groups.member(m, pm.patch, pm.file, claim);
-  });
-  groups.finish();
-  // A range ends at the last file's data; the reader takes whole blocks.
-  for (const v of index.values()) v.range[1] = v.range[0] + paddedSize(v.range[1] - v.range[0]);
-  return index;
+  return indexTarGroups(file, work.flat(), { json });
 }
 
 /** What a task carries beside its names: reBEN label masks, MM partners. */

@@ -3,10 +3,10 @@
 // framed MM record from the core's S2 Example (tfrecord/mm-record.ts).
 import { join } from "node:path";
 import type { PatchData, PatchTiming } from "../archive/patch.js";
-import { dirSource } from "../archive/patch.js";
 import { readReferenceMap } from "../archive/reference-map.js";
 import { labelFileName } from "../archive/patch.js";
-import { readS1Dir, v2S1PatchDir, type S1PatchData } from "../archive/s1.js";
+import { readS1From, v2S1PatchDir, type S1PatchData } from "../archive/s1.js";
+import { partnerSource } from "../archive/s1-root.js";
 import { tileOf } from "../archive/v2/layout.js";
 import { PatchError } from "../core/errors.js";
 import { LABELS_43 } from "../labels/nomenclature.js";
@@ -47,11 +47,17 @@ export async function mmRecord(core: Core, mm: MmTask, i: number, s2: PatchData,
     throw new PatchError("E_NO_S1_PARTNER", why, { patch: s2.name }, "MM records need both patches of each pair");
   }
   const dir = mm.version === 1 ? join(mm.s1Root, s1Name) : v2S1PatchDir(mm.s1Root, s1Name);
-  const s1 = await readS1Dir(dir, s1Name, { labels: mm.version === 1, timing });
-  if (mm.version === 1) checkPair(s2, s1, join(dir, labelFileName(s1Name)));
-  const referenceMap = mm.referenceMaps === undefined
+  const tar = (file: string, ranges: MmTask["s1Ranges"], option: string) =>
+    ranges === undefined ? undefined : { file, range: ranges[i] ?? null, option };
+  const s1Tar = tar(mm.s1Root, mm.s1Ranges, mm.version === 1 ? "-r1/--root_folder_s1" : "--s1");
+  const s1Src = partnerSource(s1Name, dir, s1Tar);
+  const s1 = await readS1From(s1Src, { labels: mm.version === 1, timing });
+  if (mm.version === 1) checkPair(s2, s1, s1Src.path(labelFileName(s1Name)));
+  const maps = mm.referenceMaps;
+  const referenceMap = maps === undefined
     ? undefined
-    : await readReferenceMap(dirSource(join(mm.referenceMaps, tileOf(s2.name), s2.name), s2.name), timing);
+    : await readReferenceMap(partnerSource(s2.name, join(maps, tileOf(s2.name), s2.name),
+      tar(maps, mm.mapRanges, "--reference-maps")), timing);
   const example = core.encodeExample({ patchName: s2.name, bands: s2.bands, multiHot: hot });
   return core.frame(mmExample(example, { s1Name, s2Name: s2.name, vv: s1.vv, vh: s1.vh, referenceMap }));
 }

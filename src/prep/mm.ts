@@ -2,14 +2,17 @@
 // v1.0 (`-r1/--root_folder_s1`): the split CSVs have two columns, `<s2 patch>,<s1 patch>`, and S1 patches are
 // folders directly under the S1 root, each with its label JSON. reBEN (`--s1`): the metadata's `s1_name` names the
 // partner, which lies in `<S1 root>/<tile>/<patch>/`; `--reference-maps` adds each patch's reference map. The
-// workers get each task's partner names (MmTask) and build the records (mm-worker.ts).
-import { existsSync, readFileSync, statSync } from "node:fs";
+// workers get each task's partner names (MmTask) and build the records (mm-worker.ts). Either root may be an
+// uncompressed .tar, indexed here once (archive/s1-root.ts); tasks then carry each partner's byte range.
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parquetMetadata, parquetRead } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { badPatchName } from "../archive/splits.js";
 import { V2_S1_FOLDER } from "../archive/s1.js";
+import { indexPartnerTar, partnerRoot, type PartnerKind } from "../archive/s1-root.js";
+import type { TarIndex } from "../archive/tar-index.js";
 import { Ben19Error, clip, OptionError } from "../core/errors.js";
 import type { PrepSource } from "./source.js";
 
@@ -22,6 +25,10 @@ export interface MmTask {
   s1Names: (string | null)[];
   /** reBEN: the folder of the reference maps' tile folders (Reference_Maps/). */
   referenceMaps?: string | undefined;
+  /** A .tar S1 root: each partner's byte range in it (null: not in it). */
+  s1Ranges?: ([number, number] | null)[] | undefined;
+  /** A .tar reference-map root: each patch's map's byte range in it. */
+  mapRanges?: ([number, number] | null)[] | undefined;
 }
 
 /** The MM inputs of a run, as the manifest and the journal record them. */
@@ -36,6 +43,9 @@ export interface MmSource {
   s1Of: ReadonlyMap<string, string>;
   referenceMaps: string | undefined;
   info: MmInfo;
+  /** The indexes of .tar roots. */
+  s1Tar?: TarIndex | undefined;
+  mapsTar?: TarIndex | undefined;
 }
 
 export interface MmOptions {
@@ -77,17 +87,15 @@ async function readS1Names(files: readonly string[], into: Map<string, string>):
   }
 }
 
-/** `dir`, or its `sub` folder when it holds that and not the tile folders themselves (a reBEN download's root). */
-function descend(dir: string, sub: string): string {
-  return existsSync(join(dir, sub)) ? join(dir, sub) : dir;
-}
-
-function folder(option: string, dir: string): string {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    const why = "expected an existing folder (tarball S1 or reference-map roots are not read yet: extract them)";
-    throw new OptionError(option, dir, why);
-  }
-  return dir;
+/**
+ * A folder root (`sub` below it when it holds that and not the tile folders themselves, as a reBEN download's root),
+ * or a .tar root with its index of the `wanted` partners.
+ */
+function openRoot(option: string, path: string, kind: PartnerKind, wanted: Iterable<string>, sub?: string):
+  { root: string; tar?: TarIndex } {
+  const r = partnerRoot(option, path);
+  if (r.tar) return { root: r.path, tar: indexPartnerTar(r.path, kind, wanted) };
+  return { root: sub !== undefined && existsSync(join(path, sub)) ? join(path, sub) : path };
 }
 
 /** The MM side of a run, or undefined for an S2-only run; see the module comment. */
@@ -105,21 +113,29 @@ export async function openMm(o: MmOptions, source: PrepSource): Promise<MmSource
       throw new OptionError("referenceMaps", o.referenceMaps, "reference maps exist in reBEN (v2.0) only");
     }
     for (const s of source.splits) readPairs(s.file, s1Of);
-    const s1Root = folder("-r1/--root_folder_s1", o.s1);
-    return { s1Root, version: 1, s1Of, referenceMaps: undefined, info: { s1_root: s1Root } };
+    const s1 = openRoot("-r1/--root_folder_s1", o.s1, "s1-v1", s1Of.values());
+    return { s1Root: s1.root, version: 1, s1Of, referenceMaps: undefined, info: { s1_root: s1.root }, s1Tar: s1.tar };
   }
   const layout = source.layout;
   await readS1Names(layout.snowCloud === undefined ? [layout.metadata] : [layout.metadata, layout.snowCloud], s1Of);
-  const s1Root = descend(folder("--s1", o.s1), V2_S1_FOLDER);
+  // Both roots are checked before either is indexed: a bad second option costs no indexing pass.
+  partnerRoot("--s1", o.s1);
+  if (o.referenceMaps !== undefined) partnerRoot("--reference-maps", o.referenceMaps);
+  const s1 = openRoot("--s1", o.s1, "s1-v2", s1Of.values(), V2_S1_FOLDER);
   const maps = o.referenceMaps === undefined
     ? undefined
-    : descend(folder("--reference-maps", o.referenceMaps), "Reference_Maps");
-  const info = { s1_root: s1Root, ...(maps !== undefined ? { reference_maps: maps } : {}) };
-  return { s1Root, version: 2, s1Of, referenceMaps: maps, info };
+    : openRoot("--reference-maps", o.referenceMaps, "reference-map", s1Of.keys(), "Reference_Maps");
+  const info = { s1_root: s1.root, ...(maps !== undefined ? { reference_maps: maps.root } : {}) };
+  return { s1Root: s1.root, version: 2, s1Of, referenceMaps: maps?.root, info, s1Tar: s1.tar, mapsTar: maps?.tar };
 }
 
 /** The MmTask of a run of patches. */
 export function mmTask(mm: MmSource, names: readonly string[]): MmTask {
   const s1Names = names.map((n) => mm.s1Of.get(n) ?? null);
-  return { s1Root: mm.s1Root, version: mm.version, s1Names, referenceMaps: mm.referenceMaps };
+  const ranges = (index: TarIndex | undefined, of: (string | null)[]): MmTask["s1Ranges"] =>
+    index === undefined ? undefined : of.map((n) => (n === null ? null : index.get(n)?.range ?? null));
+  return {
+    s1Root: mm.s1Root, version: mm.version, s1Names, referenceMaps: mm.referenceMaps,
+    s1Ranges: ranges(mm.s1Tar, s1Names), mapRanges: ranges(mm.mapsTar, [...names]),
+  };
 }

@@ -2,7 +2,8 @@
 // index) and all 13 files. Under --on-error fail a missing patch would otherwise stop the run when its turn comes,
 // perhaps hours in; now every missing one is listed at once, before any work, with the ways on. `prep --check` runs
 // this check alone (for a .tar.gz it costs one pass through gunzip, so a normal run does not pre-check a .tar.gz:
-// its missing patches can only be known at the end of the pass anyway).
+// its missing patches can only be known at the end of the pass anyway). An MM run checks each patch's partners too:
+// its S1 patch (and reBEN reference map), in their folder or .tar index.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { patchFileNames } from "../archive/tar-groups.js";
@@ -10,7 +11,10 @@ import { streamTarPatches } from "../archive/tar-patches.js";
 import type { Claim } from "../archive/tar-groups.js";
 import { Ben19Error } from "../core/errors.js";
 import { decompressed } from "../archive/decompress.js";
-import { v2PatchDir } from "../archive/v2/layout.js";
+import { v2S1PatchDir } from "../archive/s1.js";
+import { partnerFileNames, type PartnerKind } from "../archive/s1-root.js";
+import type { TarIndex as PartnerIndex } from "../archive/tar-index.js";
+import { tileOf, v2PatchDir } from "../archive/v2/layout.js";
 import { indexTarPatches, streamed, type TarIndex } from "./input.js";
 import type { PrepOptions } from "./options.js";
 import { planPrep, type PrepPlan } from "./plan.js";
@@ -20,6 +24,8 @@ export interface MissingPatch {
   patch: string;
   /** The file names missing, or ["(folder)"] when the patch folder itself is. */
   missing: string[];
+  /** An MM partner that lacks them (not the S2 patch): the S1 patch (null when none is named) or reference map. */
+  partner?: { kind: "S1 patch" | "reference map"; name: string | null };
 }
 
 export const MISSING_FOLDER = "(folder)";
@@ -53,8 +59,44 @@ export function findMissing(plan: PrepPlan, from: readonly number[], tarIndex?: 
       const name = names[i] as string;
       const missing = missingFiles(name, tarIndex !== undefined ? tarIndex.get(name)?.files : folderFiles(plan, name), plan.source.labelMask === undefined);
       if (missing.length > 0) out.push({ split, patch: name, missing });
+      out.push(...missingPartners(plan, split, name));
     }
   });
+  return out;
+}
+
+/** The file names partner `name` lacks: in the .tar's index, or in folder `dir`. */
+function partnerMissing(kind: PartnerKind, name: string, dir: string, index: PartnerIndex | undefined): string[] {
+  let present: ReadonlySet<string> | undefined;
+  if (index !== undefined) present = index.get(name)?.files;
+  else {
+    try {
+      present = new Set(readdirSync(dir));
+    } catch {
+      present = undefined;
+    }
+  }
+  if (present === undefined) return [MISSING_FOLDER];
+  return [...partnerFileNames(kind, name)].filter((f) => !present.has(f));
+}
+
+/** What an MM run's S2 patch `name` lacks on the partners' side: its S1 patch, its reference map. */
+function missingPartners(plan: PrepPlan, split: string, name: string): MissingPatch[] {
+  const mm = plan.mm;
+  if (mm === undefined) return [];
+  const out: MissingPatch[] = [];
+  const s1 = mm.s1Of.get(name);
+  if (s1 === undefined) out.push({ split, patch: name, missing: [], partner: { kind: "S1 patch", name: null } });
+  else {
+    const dir = mm.version === 1 ? join(mm.s1Root, s1) : v2S1PatchDir(mm.s1Root, s1);
+    const missing = partnerMissing(mm.version === 1 ? "s1-v1" : "s1-v2", s1, dir, mm.s1Tar);
+    if (missing.length > 0) out.push({ split, patch: name, missing, partner: { kind: "S1 patch", name: s1 } });
+  }
+  if (mm.referenceMaps !== undefined) {
+    const dir = join(mm.referenceMaps, tileOf(name), name);
+    const missing = partnerMissing("reference-map", name, dir, mm.mapsTar);
+    if (missing.length > 0) out.push({ split, patch: name, missing, partner: { kind: "reference map", name } });
+  }
   return out;
 }
 
@@ -69,8 +111,10 @@ async function findMissingInTarGz(plan: PrepPlan): Promise<MissingPatch[]> {
   const out: MissingPatch[] = [];
   plan.work.forEach((names, s) => {
     for (const name of names) {
+      const split = plan.splits[s]?.name as string;
       const missing = missingFiles(name, seen.get(name), json);
-      if (missing.length > 0) out.push({ split: plan.splits[s]?.name as string, patch: name, missing });
+      if (missing.length > 0) out.push({ split, patch: name, missing });
+      out.push(...missingPartners(plan, split, name));
     }
   });
   return out;
@@ -78,8 +122,12 @@ async function findMissingInTarGz(plan: PrepPlan): Promise<MissingPatch[]> {
 
 /** One line per missing patch: split, patch and what it lacks. */
 export function missingLine(m: MissingPatch): string {
-  const what = m.missing[0] === MISSING_FOLDER ? "the patch folder is missing" : `missing ${m.missing.join(", ")}`;
-  return `${m.split}: ${m.patch}: ${what}`;
+  const p = m.partner;
+  if (p?.name === null) return `${m.split}: ${m.patch}: no S1 patch is named for it (split CSV or metadata)`;
+  const folder = p === undefined ? "the patch folder" : `the folder of its ${p.kind} ${p.name}`;
+  const what = m.missing[0] === MISSING_FOLDER ? `${folder} is missing` : `missing ${m.missing.join(", ")}`;
+  const of = p === undefined || m.missing[0] === MISSING_FOLDER ? "" : `its ${p.kind} ${p.name}: `;
+  return `${m.split}: ${m.patch}: ${of}${what}`;
 }
 
 /** The run's error for missing patches: the first LISTED of them, the count, and how to go on. */
@@ -90,7 +138,9 @@ export function missingPatchesError(missing: readonly MissingPatch[], root: stri
     "E_MISSING_PATCHES",
     `${missing.length} patch(es) of the split CSVs are incomplete or missing in the archive, found before any work: ${shown}${more}`,
     { file: root },
-    "restore them from the archive, or leave them out: rerun with --on-error skip (they are listed in errors.json), or put their names in a CSV and pass --exclude-list FILE.csv",
+    "restore them from the archive (an S1 partner from the S1 archive given with -r1/--s1, or fix the split CSV's S1 "
+      + "column), or leave them out: rerun with --on-error skip (they are listed in errors.json), or put their names "
+      + "in a CSV and pass --exclude-list FILE.csv",
   );
 }
 

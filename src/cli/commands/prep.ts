@@ -68,7 +68,12 @@ function s1Root(flags: PrepFlags): string | undefined {
 
 /** `--check`: every patch the run would read, checked for presence; all missing ones listed on stdout. */
 async function check(flags: PrepFlags, ctx: CommandContext): Promise<void> {
-  const r = await checkPrep({ root: flags.root_folder, out: flags.out_folder ?? ".", splits: flags.splits, exclude: flags.exclude, excludeLists: flags.excludeList, part: flags.part, shards: flags.shards, onError: flags.onError, metadata: flags.metadata, includeSnowCloud: flags.includeSnowCloud === true });
+  const r = await checkPrep({
+    root: flags.root_folder, out: flags.out_folder ?? ".", splits: flags.splits, exclude: flags.exclude,
+    excludeLists: flags.excludeList, part: flags.part, shards: flags.shards, onError: flags.onError,
+    metadata: flags.metadata, includeSnowCloud: flags.includeSnowCloud === true,
+    s1: s1Root(flags), referenceMaps: flags.referenceMaps,
+  });
   if (flags.json === true) ctx.io.out(`${JSON.stringify({ checked: r.checked, missing: r.missing }, null, 2)}\n`);
   else if (r.missing.length === 0) ctx.io.out(`OK: all ${r.checked} patches of the split CSVs are present with their 13 files\n`);
   else ctx.io.out(`${r.missing.map((m) => `${missingLine(m)}\n`).join("")}${r.missing.length} of ${r.checked} patches are incomplete or missing\n`);
