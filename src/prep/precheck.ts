@@ -134,13 +134,16 @@ export function missingLine(m: MissingPatch): string {
 export function missingPatchesError(missing: readonly MissingPatch[], root: string): Ben19Error {
   const shown = missing.slice(0, LISTED).map(missingLine).join("; ");
   const more = missing.length > LISTED ? `; … and ${missing.length - LISTED} more (ben19 prep --check lists them all)` : "";
+  const s1 = missing.some((m) => m.partner !== undefined)
+    ? " (an S1 partner or reference map from the root given with -r1/--s1/--reference-maps, or fix the split CSV's"
+      + " S1 column)"
+    : "";
   return new Ben19Error(
     "E_MISSING_PATCHES",
     `${missing.length} patch(es) of the split CSVs are incomplete or missing in the archive, found before any work: ${shown}${more}`,
     { file: root },
-    "restore them from the archive (an S1 partner from the S1 archive given with -r1/--s1, or fix the split CSV's S1 "
-      + "column), or leave them out: rerun with --on-error skip (they are listed in errors.json), or put their names "
-      + "in a CSV and pass --exclude-list FILE.csv",
+    `restore them from the archive${s1}, or leave them out: rerun with --on-error skip (they are listed in `
+      + "errors.json), or put their names in a CSV and pass --exclude-list FILE.csv",
   );
 }
 
