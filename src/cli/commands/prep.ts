@@ -76,8 +76,9 @@ async function check(flags: PrepFlags, ctx: CommandContext): Promise<void> {
     excludeLists: flags.excludeList, part: flags.part, shards: flags.shards, onError: flags.onError,
     metadata: flags.metadata, includeSnowCloud: flags.includeSnowCloud === true,
   });
-  if (flags.json === true) ctx.io.out(`${JSON.stringify({ checked: r.checked, missing: r.missing }, null, 2)}\n`);
-  else if (r.missing.length === 0) {
+  if (flags.json === true) {
+    ctx.io.out(`${JSON.stringify({ checked: r.checked, missing: r.missing }, null, 2)}\n`);
+  } else if (r.missing.length === 0) {
     ctx.io.out(`OK: all ${r.checked} patches of the split CSVs are present with their 13 files\n`);
   } else {
     const lines = r.missing.map((m) => `${missingLine(m)}\n`).join("");
