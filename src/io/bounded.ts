@@ -38,7 +38,8 @@ export function readBoundedFile(file: string, o: BoundedRead): Buffer {
       throw new E(o.code, `${o.what} is ${kind}, not a regular file`, place, o.hint);
     }
     if (st.size > o.maxBytes) {
-      throw new E("E_FILE_TOO_LARGE", `${o.what} is ${st.size} bytes, more than the ${o.maxBytes} accepted`, place, o.hint);
+      const message = `${o.what} is ${st.size} bytes, more than the ${o.maxBytes} accepted`;
+      throw new E("E_FILE_TOO_LARGE", message, place, o.hint);
     }
     const buf = Buffer.allocUnsafe(st.size);
     let got = 0;

@@ -19,7 +19,8 @@ export function countRecords(file: string): number {
       }
       const next = offset + TFRECORD_HEADER_BYTES + Number(header.readBigUInt64LE(0)) + TFRECORD_FOOTER_BYTES;
       if (next > size) {
-        throw new CorruptRecordError("E_TRUNCATED", `record ${n} runs past the end of the file`, { file, record: n, offset });
+        const place = { file, record: n, offset };
+        throw new CorruptRecordError("E_TRUNCATED", `record ${n} runs past the end of the file`, place);
       }
       offset = next;
       n++;
