@@ -80,7 +80,9 @@ export function inputJobs(
     ...(mm === undefined ? {} : { mm: mmTask(mm, names) }),
   });
   if (kind === "folder") {
-    return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: o.updateJson, ...masks(names) }));
+    return csvOrderJobs(work, from, size, (names) => ({
+      root: o.root, names, updateJson: o.updateJson, ...masks(names),
+    }));
   }
   if (kind === "tar") {
     const index = o.tarIndex ?? indexTarPatches(o.root, work, o.labelMask === undefined);
