@@ -10,8 +10,8 @@ import {
 import { BANDS, COUNTS, IO, LABEL_LENS, LABELS, MULTI_HOT, NAME, TABLE } from "./arena";
 import { crc32cUpdate, maskCrc } from "./crc32c";
 import {
-  bandPixels, bandStart, FEATURE_COUNT, F_LABELS, F_MULTI_HOT, F_NAME, F_NAME_S1, F_NAME_S2, F_REFERENCE_MAP, F_VH, F_VV,
-  keyIndex,
+  bandPixels, bandStart, FEATURE_COUNT, F_LABELS, F_MULTI_HOT, F_NAME, F_NAME_S1, F_NAME_S2, F_REFERENCE_MAP,
+  F_VH, F_VV, keyIndex,
 } from "./keys";
 import { clearMm, markMm, MM_COUNTS, NAME_S1, REFERENCE_MAP, s1Band } from "./mm";
 import { readVarint, varintEnd } from "./varint";
@@ -76,7 +76,8 @@ export function checkFrame(len: u32): i32 {
   const n = load<u64>(IO);
   if (n != <u64>(len - TFRECORD_HEADER_BYTES - TFRECORD_FOOTER_BYTES)) return STATUS_TRUNCATED;
   const d = <u32>n;
-  if (load<u32>(IO + TFRECORD_HEADER_BYTES + d) != maskCrc(crc32cUpdate(0, IO + TFRECORD_HEADER_BYTES, d))) return STATUS_BAD_DATA_CRC;
+  const crc = maskCrc(crc32cUpdate(0, IO + TFRECORD_HEADER_BYTES, d));
+  if (load<u32>(IO + TFRECORD_HEADER_BYTES + d) != crc) return STATUS_BAD_DATA_CRC;
   return STATUS_OK;
 }
 
@@ -381,7 +382,8 @@ export function decodePatch(len: u32): i32 {
  * Copies the values of a BytesList body; with lens = 0 exactly one value (a name) is expected, its length going to
  * COUNTS[0] (or MM_COUNTS[1] with countSlot 2); countSlot 1 stores the count of a list in COUNTS[1].
  */
-function bytesValues(start: usize, end: usize, dst: usize, lens: usize, maxCount: i32, maxBytes: i32, countSlot: i32): i32 {
+function bytesValues(start: usize, end: usize, dst: usize, lens: usize,
+  maxCount: i32, maxBytes: i32, countSlot: i32): i32 {
   pos = start;
   let count: i32 = 0;
   let bytes: i32 = 0;

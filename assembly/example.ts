@@ -46,9 +46,9 @@ function bandPayload(k: i32): u32 {
     extra = i16x8.sub(i16x8.sub(extra, i16x8.gt_u(v, one)), i16x8.gt_u(v, two));
     p += 16;
   }
-  return n + <u32>i16x8.extract_lane_u(extra, 0) + <u32>i16x8.extract_lane_u(extra, 1) + <u32>i16x8.extract_lane_u(extra, 2) +
-    <u32>i16x8.extract_lane_u(extra, 3) + <u32>i16x8.extract_lane_u(extra, 4) + <u32>i16x8.extract_lane_u(extra, 5) +
-    <u32>i16x8.extract_lane_u(extra, 6) + <u32>i16x8.extract_lane_u(extra, 7);
+  return n + <u32>i16x8.extract_lane_u(extra, 0) + <u32>i16x8.extract_lane_u(extra, 1) +
+    <u32>i16x8.extract_lane_u(extra, 2) + <u32>i16x8.extract_lane_u(extra, 3) + <u32>i16x8.extract_lane_u(extra, 4) +
+    <u32>i16x8.extract_lane_u(extra, 5) + <u32>i16x8.extract_lane_u(extra, 6) + <u32>i16x8.extract_lane_u(extra, 7);
 }
 
 /**
@@ -112,7 +112,8 @@ export function encodeRecord(nameLen: u32, labelCount: u32): i32 {
   const labelsBody = field(labelList);
   const hotBody = int64Feature(CLASS_COUNT_19);
   const nameBody = field(field(nameLen));
-  features += field(entrySize(F_LABELS, labelsBody)) + field(entrySize(F_MULTI_HOT, hotBody)) + field(entrySize(F_NAME, nameBody));
+  features += field(entrySize(F_LABELS, labelsBody)) + field(entrySize(F_MULTI_HOT, hotBody)) +
+    field(entrySize(F_NAME, nameBody));
   const example = field(features);
   // +1: writeU16Varint may store one spare byte past a value.
   if (<u64>example + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES + 1 > <u64>IO_BYTES) return -STATUS_TOO_LARGE;

@@ -26,7 +26,9 @@ const BAND_KEYS = "B01B02B03B04B05B06B07B08B09B11B12B8A";
 /** For sorted band position k, the band's index in archive order (B01 … B8A B09 B11 B12). */
 const ARCHIVE_INDEX: usize = memory.data<u32>([0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 8]);
 /** Offset (in pixels) of each band in the BANDS region, archive order, and one past the end. */
-const BAND_START: usize = memory.data<u32>([0, 400, 14800, 29200, 43600, 47200, 50800, 54400, 68800, 72400, 72800, 76400, PATCH_PIXELS]);
+const BAND_START: usize = memory.data<u32>([
+  0, 400, 14800, 29200, 43600, 47200, 50800, 54400, 68800, 72400, 72800, 76400, PATCH_PIXELS,
+]);
 
 const KEY_LABELS = "BigEarthNet-19_labels";
 const KEY_MULTI_HOT = "BigEarthNet-19_labels_multi_hot";

@@ -1,7 +1,8 @@
 // Model input in one pass per channel: z-score a band straight from the BANDS region (where decodePatch leaves
 // it), resample it when the tensor's side differs from the band's, and write it into channel `channel` of the
-// channel-last (HWC) tensor in OUT_F32; the mm layout's VV and VH come from the S1 region (mm.ts) the same way. The same arithmetic as normalize() and resample() called one after the
-// other (so the same bits), without copying each band and plane across the boundary.
+// channel-last (HWC) tensor in OUT_F32; the mm layout's VV and VH come from the S1 region (mm.ts) the same way.
+// The same arithmetic as normalize() and resample() called one after the other (so the same bits), without
+// copying each band and plane across the boundary.
 import {
   BAND_COUNT, CHANNEL_VH, CHANNEL_VV, MAX_LAYOUT_CHANNELS, MAX_LAYOUT_SIDE, MM_HAS_VH, MM_HAS_VV, S1_SIDE, SIDE_B01,
   SIDE_B02, SIDE_B03, SIDE_B04, SIDE_B05, SIDE_B06, SIDE_B07, SIDE_B08, SIDE_B09, SIDE_B11, SIDE_B12, SIDE_B8A,
@@ -68,16 +69,19 @@ function copyPlane(n: i32, dst: usize, stride: usize): void {
 }
 
 /**
- * Writes channel `band` (0–11: an S2 band in archive order; CHANNEL_VV, CHANNEL_VH: an MM record's S1 band) of the patch in BANDS, z-scored with mean/std (float64, rounded once
- * to float32) and resampled to outSide × outSide with `method` if needed, as channel `channel` of `channels`
+ * Writes channel `band` (0–11: an S2 band in archive order; CHANNEL_VV, CHANNEL_VH: an MM record's S1 band) of
+ * the patch in BANDS, z-scored with mean/std (float64, rounded once to float32) and resampled to
+ * outSide × outSide with `method` if needed, as channel `channel` of `channels`
  * in OUT_F32. Returns the status.
  */
-export function layoutChannel(band: i32, mean: f64, std: f64, outSide: i32, method: i32, channel: i32, channels: i32): i32 {
+export function layoutChannel(band: i32, mean: f64, std: f64, outSide: i32, method: i32,
+  channel: i32, channels: i32): i32 {
   if (band < 0 || band > CHANNEL_VH || !(std > 0)) return STATUS_BAD_ARGUMENT;
   if (channels < 1 || channels > MAX_LAYOUT_CHANNELS || channel < 0 || channel >= channels) return STATUS_BAD_ARGUMENT;
   if (outSide < 1 || outSide > MAX_LAYOUT_SIDE) return STATUS_BAD_ARGUMENT;
   if (band >= BAND_COUNT) {
-    return s1Channel(band - CHANNEL_VV, mean, std, outSide, method, OUT_F32 + (<usize>channel << 2), <usize>channels << 2);
+    const at = OUT_F32 + (<usize>channel << 2);
+    return s1Channel(band - CHANNEL_VV, mean, std, outSide, method, at, <usize>channels << 2);
   }
   const side = bandSide(band);
   let offset = 0;

@@ -106,7 +106,8 @@ function axis(inN: i32, outN: i32, method: i32): i32 {
  */
 export function resample(inH: i32, inW: i32, outH: i32, outW: i32, method: i32): i32 {
   if (inH < 1 || inW < 1 || outH < 1 || outW < 1) return STATUS_BAD_ARGUMENT;
-  if (inH > MAX_RESAMPLE_SIDE || inW > MAX_RESAMPLE_SIDE || outH > MAX_RESAMPLE_SIDE || outW > MAX_RESAMPLE_SIDE) return STATUS_BAD_ARGUMENT;
+  if (inH > MAX_RESAMPLE_SIDE || inW > MAX_RESAMPLE_SIDE) return STATUS_BAD_ARGUMENT;
+  if (outH > MAX_RESAMPLE_SIDE || outW > MAX_RESAMPLE_SIDE) return STATUS_BAD_ARGUMENT;
   if (method < RESAMPLE_TF1_BICUBIC || method > RESAMPLE_NEAREST) return STATUS_BAD_ARGUMENT;
   if (!tableReady) buildTable();
   // Vertical: TMP[o][x] = Σ_k w_k · SRC[idx_k][x] for every source column x. Four columns at a time with SIMD:

@@ -8,7 +8,9 @@ export { Ben19Error, ModelError, PatchError } from "./core/errors.js";
 export { labels43ToIndices, multiHot19, names19 } from "./labels/convert.js";
 export { checkBand, parseTiff, type BandPlace, type SampleKind, type TiffInfo } from "./archive/tiff.js";
 export { canDecode, decodeBand, decodeFloat32Band } from "./archive/tiff-blocks.js";
-export { DEFAULT_RESAMPLE, inputSpecs, LAYOUTS, type InputSpec, type LayoutName, type LayoutTensor } from "./contract/layouts.js";
+export {
+  DEFAULT_RESAMPLE, inputSpecs, LAYOUTS, type InputSpec, type LayoutName, type LayoutTensor,
+} from "./contract/layouts.js";
 export { isModelName, MODEL_LAYOUTS, MODEL_NAMES, type ModelName } from "./contract/models.js";
 export { checkMetadata, makeMetadata, METADATA_FILE, type ModelMetadata } from "./contract/metadata.js";
 export { buildInput, type InputOptions, type PatchTensor } from "./dataset/input.js";

@@ -26,7 +26,13 @@ export { DEFAULT_RESAMPLE, inputSpecs, LAYOUTS, type InputSpec, type LayoutName 
 export { checkMetadata, makeMetadata, METADATA_FILE, type ModelMetadata } from "./contract/metadata.js";
 export { MODELS, MODEL_NAMES, isModelName, modelSize, type ModelName, type ModelSpec } from "./models/registry.js";
 export { loadModel, saveModel, type LoadedModel } from "./models/io.js";
-export { selectBackend, BACKEND_CHOICES, type BackendChoice, type BackendInfo, type BackendOptions } from "./runtime/backend.js";
-export { train, TRAIN_DEFAULTS, type TrainHooks, type TrainInput, type TrainOptions, type TrainResult } from "./training/train.js";
-export { evaluate, EVAL_DEFAULTS, type EvaluateOptions, type Evaluation, type ModelEvaluation } from "./training/evaluate.js";
+export {
+  selectBackend, BACKEND_CHOICES, type BackendChoice, type BackendInfo, type BackendOptions,
+} from "./runtime/backend.js";
+export {
+  train, TRAIN_DEFAULTS, type TrainHooks, type TrainInput, type TrainOptions, type TrainResult,
+} from "./training/train.js";
+export {
+  evaluate, EVAL_DEFAULTS, type EvaluateOptions, type Evaluation, type ModelEvaluation,
+} from "./training/evaluate.js";
 export { predict, PREDICT_DEFAULTS, type Prediction, type PredictOptions } from "./training/predict.js";

@@ -88,11 +88,15 @@ function readInto(file: string, patch: string, what: string): Uint8Array {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) {
-      const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket" : "a device or other special file";
+      const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket"
+        : "a device or other special file";
       throw new PatchError("E_NOT_REGULAR", `${what} is ${kind}, not a regular file`, { patch, file }, HOSTILE_HINT);
     }
     const cap = maxPatchFileBytes(file);
-    if (st.size > cap) throw new PatchError("E_FILE_TOO_LARGE", `${what} is ${st.size} bytes, more than the ${cap} accepted`, { patch, file }, HOSTILE_HINT);
+    if (st.size > cap) {
+      const message = `${what} is ${st.size} bytes, more than the ${cap} accepted`;
+      throw new PatchError("E_FILE_TOO_LARGE", message, { patch, file }, HOSTILE_HINT);
+    }
     if (readBuffer.length < st.size) readBuffer = new Uint8Array(Math.max(st.size, readBuffer.length * 4));
     let n = 0;
     for (;;) {
@@ -101,7 +105,10 @@ function readInto(file: string, patch: string, what: string): Uint8Array {
       if (got === 0 || n >= readBuffer.length) break;
     }
     // The file grew while read past its cap: refused like a large one.
-    if (n > cap) throw new PatchError("E_FILE_TOO_LARGE", `${what} is more than the ${cap} bytes accepted`, { patch, file }, HOSTILE_HINT);
+    if (n > cap) {
+      const message = `${what} is more than the ${cap} bytes accepted`;
+      throw new PatchError("E_FILE_TOO_LARGE", message, { patch, file }, HOSTILE_HINT);
+    }
     return readBuffer.subarray(0, n);
   } finally {
     closeSync(fd);
@@ -123,13 +130,19 @@ function readFile(file: string, patch: string, code: string, what: string): Uint
       }
       if (!folder) {
         // One message for S2 and S1 folders: the root it names is the one to check (-r, or -r1/--s1 for S1).
-        const hint = `it was looked for in ${dirname(dirname(file))}: check the archive root and the patch name in the CSV`;
-        throw new PatchError("E_MISSING_FOLDER", "the patch folder does not exist", { patch, file: dirname(file) }, hint);
+        const hint = `it was looked for in ${dirname(dirname(file))}: ` +
+          "check the archive root and the patch name in the CSV";
+        const place = { patch, file: dirname(file) };
+        throw new PatchError("E_MISSING_FOLDER", "the patch folder does not exist", place, hint);
       }
-      throw new PatchError(code, `${what} is missing`, { patch, file }, "the patch is incomplete: extract it again from the archive");
+      const hint = "the patch is incomplete: extract it again from the archive";
+      throw new PatchError(code, `${what} is missing`, { patch, file }, hint);
     }
     if (e instanceof PatchError) throw e;
-    throw new PatchError("E_READ", `cannot read ${what}: ${err.message}`, { patch, file }, err.code === "EACCES" || err.code === "EPERM" ? "give this user read permission on the archive (chmod -R a+rX)" : undefined);
+    const hint = err.code === "EACCES" || err.code === "EPERM"
+      ? "give this user read permission on the archive (chmod -R a+rX)"
+      : undefined;
+    throw new PatchError("E_READ", `cannot read ${what}: ${err.message}`, { patch, file }, hint);
   }
 }
 
@@ -187,11 +200,14 @@ function readBand(src: PatchFileSource, b: number, timing: PatchTiming | undefin
 export function parseMetadata(text: string, patch: string, file: string): PatchMetadata {
   const data = parseJsonBounded(text, { file, patch, hint: "restore the file from the archive", error: PatchError });
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new PatchError("E_BAD_JSON", "the label file does not hold a JSON object", { patch, file }, "restore the file from the archive");
+    const hint = "restore the file from the archive";
+    throw new PatchError("E_BAD_JSON", "the label file does not hold a JSON object", { patch, file }, hint);
   }
   const labels = (data as { labels?: unknown }).labels;
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string")) {
-    throw new PatchError("E_NO_LABELS", `the label file has no "labels" list of strings (found ${clip(JSON.stringify(labels) ?? "nothing")})`, { patch, file }, "restore the file from the archive");
+    const found = clip(JSON.stringify(labels) ?? "nothing");
+    const message = `the label file has no "labels" list of strings (found ${found})`;
+    throw new PatchError("E_NO_LABELS", message, { patch, file }, "restore the file from the archive");
   }
   return data as PatchMetadata;
 }
@@ -206,7 +222,10 @@ export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions
   const file = src.path(fileName);
   const bytes = src.read(fileName, "E_MISSING_JSON", "the label file");
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  if (text.length === 0) throw new PatchError("E_EMPTY_FILE", "the label file is empty (0 bytes)", { patch: name, file }, "restore the file from the archive");
+  if (text.length === 0) {
+    const hint = "restore the file from the archive";
+    throw new PatchError("E_EMPTY_FILE", "the label file is empty (0 bytes)", { patch: name, file }, hint);
+  }
   const metadata = parseMetadata(text, name, file);
   return { name, bands, metadata, labels43: labels43ToIndices(metadata.labels, { patch: name, file }) };
 }
@@ -231,11 +250,15 @@ export function filesSource(name: string, files: ReadonlyMap<string, Uint8Array>
   const path = (f: string): string => `${where}:${name}/${f}`;
   if (files === undefined) {
     const hint = `check ${option} (the archive tarball) and the patch name in the split CSV`;
-    throw new PatchError("E_MISSING_FOLDER", "the patch folder is not in the tarball", { patch: name, file: `${where}:${name}/` }, hint);
+    const place = { patch: name, file: `${where}:${name}/` };
+    throw new PatchError("E_MISSING_FOLDER", "the patch folder is not in the tarball", place, hint);
   }
   const read = (f: string, code: string, what: string): Uint8Array => {
     const bytes = files.get(f);
-    if (bytes === undefined) throw new PatchError(code, `${what} is missing`, { patch: name, file: path(f) }, "the tarball's copy of the patch is incomplete: download it again");
+    if (bytes === undefined) {
+      const hint = "the tarball's copy of the patch is incomplete: download it again";
+      throw new PatchError(code, `${what} is missing`, { patch: name, file: path(f) }, hint);
+    }
     return bytes;
   };
   return { name, path, read };
@@ -264,6 +287,7 @@ export function patchNameInDir(dir: string): string {
     throw new PatchError("E_NOT_A_PATCH", "not a patch folder: it holds no <patch>_B01.tif", { file: dir },
       "pass folders holding one patch's 12 band files (<patch>_B01.tif … <patch>_B12.tif), or TFRecord files");
   }
-  throw new PatchError("E_NOT_A_PATCH", `the folder holds the band files of ${names.length} patches (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`,
+  const listed = `${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""}`;
+  throw new PatchError("E_NOT_A_PATCH", `the folder holds the band files of ${names.length} patches (${listed})`,
     { file: dir }, "pass one folder per patch");
 }

@@ -24,7 +24,9 @@ export function pythonJsonDumps(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string") return pyString(value);
   if (typeof value === "boolean") return value ? "true" : "false";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : value > 0 ? "Infinity" : value < 0 ? "-Infinity" : "NaN";
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? String(value) : value > 0 ? "Infinity" : value < 0 ? "-Infinity" : "NaN";
+  }
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
   if (typeof value === "object") {
     return `{${Object.entries(value as Record<string, unknown>)

@@ -75,7 +75,11 @@ export function checkPatchNames(text: string, file: string): void {
   });
   if (count > 0) {
     const more = count > LISTED ? `; … and ${count - LISTED} more` : "";
-    throw new Ben19Error("E_BAD_PATCH_NAME", `${count} line(s) do not hold a patch name (a folder name under the archive root): ${bad.join("; ")}${more}`, { file }, "fix the CSV: its first column must be patch names such as S2A_MSIL2A_20170613T101031_0_45, without paths");
+    const message = `${count} line(s) do not hold a patch name (a folder name under the archive root): ` +
+      `${bad.join("; ")}${more}`;
+    const hint = "fix the CSV: its first column must be patch names such as S2A_MSIL2A_20170613T101031_0_45, " +
+      "without paths";
+    throw new Ben19Error("E_BAD_PATCH_NAME", message, { file }, hint);
   }
 }
 

@@ -11,7 +11,9 @@ import { BlockError } from "./tiff-codecs.js";
 
 interface NativeZlib {
   /** Inflates input[inOff, +inLen) into out[at, +n); what is left of each lands in the write state. */
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, at: number, n: number): void;
+  writeSync(
+    flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, at: number, n: number,
+  ): void;
   reset(): void;
   onerror: (message: string, errno: number) => void;
 }

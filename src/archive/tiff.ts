@@ -52,11 +52,14 @@ export function parseTiff(buf: Uint8Array, place: BandPlace): TiffInfo {
   }
   const le = order === 0x4949;
   const magic = dv.getUint16(2, le);
-  if (magic !== 42 && magic !== 43) throw bad("E_NOT_TIFF", place, `not a TIFF: version ${magic}, expected 42 (TIFF) or 43 (BigTIFF)`, REDOWNLOAD);
+  if (magic !== 42 && magic !== 43) {
+    throw bad("E_NOT_TIFF", place, `not a TIFF: version ${magic}, expected 42 (TIFF) or 43 (BigTIFF)`, REDOWNLOAD);
+  }
   const big = magic === 43;
   const need = (off: number, n: number, what: string): void => {
     if (off < 0 || off + n > buf.length) {
-      throw bad("E_TRUNCATED", place, `truncated: ${what} at byte ${off} (+${n}) lies past the end of the ${buf.length}-byte file`, REDOWNLOAD);
+      const message = `truncated: ${what} at byte ${off} (+${n}) lies past the end of the ${buf.length}-byte file`;
+      throw bad("E_TRUNCATED", place, message, REDOWNLOAD);
     }
   };
   const u64 = (off: number): number => Number(dv.getBigUint64(off, le));
@@ -81,7 +84,8 @@ export function parseTiff(buf: Uint8Array, place: BandPlace): TiffInfo {
     const values: number[] = new Array<number>(n);
     for (let k = 0; k < n; k++) {
       const p = at + k * size;
-      values[k] = size === 1 ? dv.getUint8(p) : size === 2 ? dv.getUint16(p, le) : size === 4 ? dv.getUint32(p, le) : u64(p);
+      values[k] = size === 1 ? dv.getUint8(p) : size === 2 ? dv.getUint16(p, le)
+        : size === 4 ? dv.getUint32(p, le) : u64(p);
     }
     tags.set(tag, values);
   }
@@ -120,15 +124,18 @@ const SAMPLE: Readonly<Record<SampleKind, { bits: number; format: number }>> = {
 /** Checks that the file holds one band of `kind` samples (UInt16 unless given) of the expected size. */
 export function checkBand(info: TiffInfo, side: number, place: BandPlace, kind: SampleKind = "UInt16"): void {
   if (info.samplesPerPixel !== 1) {
-    throw bad("E_BAND_COUNT", place, `expected 1 band, found ${info.samplesPerPixel}`, "BigEarthNet stores one band per file: use the archive's own files");
+    const hint = "BigEarthNet stores one band per file: use the archive's own files";
+    throw bad("E_BAND_COUNT", place, `expected 1 band, found ${info.samplesPerPixel}`, hint);
   }
   const want = SAMPLE[kind];
   if (info.bitsPerSample !== want.bits || info.sampleFormat !== want.format) {
-    const found = `${info.sampleFormat === 2 ? "Int" : info.sampleFormat === 3 ? "Float" : "UInt"}${info.bitsPerSample}`;
+    const type = info.sampleFormat === 2 ? "Int" : info.sampleFormat === 3 ? "Float" : "UInt";
+    const found = `${type}${info.bitsPerSample}`;
     const hint = `convert the band to ${kind} (e.g. gdal_translate -ot ${kind})`;
     throw bad("E_SAMPLE_TYPE", place, `expected ${kind} samples, found ${found}`, hint);
   }
   if (info.width !== side || info.height !== side) {
-    throw bad("E_BAD_SIZE", place, `expected ${side}×${side} pixels, found ${info.width}×${info.height}`, "each band must keep its native resolution (120, 60 or 20 px)");
+    const hint = "each band must keep its native resolution (120, 60 or 20 px)";
+    throw bad("E_BAD_SIZE", place, `expected ${side}×${side} pixels, found ${info.width}×${info.height}`, hint);
   }
 }

@@ -46,7 +46,9 @@ export function progress(io: Io, label: string, unit: string, quiet = false): Pr
       const width = 24;
       const filled = total > 0 ? Math.round((width * done) / total) : width;
       const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-      io.err(`\r\x1b[2K${label} ${bar} ${done}/${total} ${unit} ${formatRate(rate, unit)} ETA ${duration(rate > 0 ? (total - done) / rate : Infinity)}${detail !== undefined ? ` ${detail}` : ""}`);
+      const eta = duration(rate > 0 ? (total - done) / rate : Infinity);
+      const extra = detail !== undefined ? ` ${detail}` : "";
+      io.err(`\r\x1b[2K${label} ${bar} ${done}/${total} ${unit} ${formatRate(rate, unit)} ETA ${eta}${extra}`);
       drawn = true;
     },
     finish(summary) {

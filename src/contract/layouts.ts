@@ -24,7 +24,10 @@ export const LAYOUTS: Readonly<Record<LayoutName, readonly LayoutTensor[]>> = {
     { name: "60m", side: 20, bands: ["B01", "B09"] },
   ],
   stack10: [{ name: "input", side: 120, bands: STACK10 }],
-  stack12: [{ name: "input", side: 120, bands: ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B11", "B12"] }],
+  stack12: [{
+    name: "input", side: 120,
+    bands: ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B11", "B12"],
+  }],
   mm: [{ name: "input", side: 120, bands: [...STACK10, "VV", "VH"] }],
 };
 

@@ -45,7 +45,9 @@ export interface MetadataOptions {
 export function makeMetadata(model: ModelName, o: MetadataOptions): ModelMetadata {
   const layout = modelLayout(model, o.layout);
   // The S1 statistics in force are written out, so that the model file alone says how its input was made.
-  const stats = layoutNeedsS1(layout) ? { ...o.stats, VV: channelStat(o.stats, "VV"), VH: channelStat(o.stats, "VH") } : o.stats;
+  const stats = layoutNeedsS1(layout)
+    ? { ...o.stats, VV: channelStat(o.stats, "VV"), VH: channelStat(o.stats, "VH") }
+    : o.stats;
   return {
     format: METADATA_FORMAT,
     format_version: METADATA_VERSION,
@@ -65,7 +67,9 @@ export function makeMetadata(model: ModelName, o: MetadataOptions): ModelMetadat
  * Checks parsed ben19.json against ben19's tables and the network's input shapes (`inputShapes`, NHWC without
  * the batch) and returns it typed; every inconsistency is a ModelError naming the field and the fix.
  */
-export function checkMetadata(data: unknown, file: string, inputShapes: readonly (readonly (number | null)[])[]): ModelMetadata {
+export function checkMetadata(
+  data: unknown, file: string, inputShapes: readonly (readonly (number | null)[])[],
+): ModelMetadata {
   const bad = (what: string): never => {
     throw new ModelError("E_MODEL_METADATA", `${METADATA_FILE}: ${what}`, { file },
       "re-save the model with `ben19 train` (or restore its ben19.json); preprocessing must match training");
@@ -74,11 +78,14 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
   if (m.format !== METADATA_FORMAT) bad(`format is ${JSON.stringify(m.format)}, expected "${METADATA_FORMAT}"`);
   // ben19 0.1.0 wrote `formatVersion` before every JSON key became snake_case; such models still load.
   const version = m.format_version ?? (m as { formatVersion?: unknown }).formatVersion;
-  if (version !== METADATA_VERSION) bad(`format_version ${String(version)} is not supported (this ben19 reads ${METADATA_VERSION})`);
+  if (version !== METADATA_VERSION) {
+    bad(`format_version ${String(version)} is not supported (this ben19 reads ${METADATA_VERSION})`);
+  }
   if (typeof m.model !== "string" || !isModelName(m.model)) bad(`unknown model ${JSON.stringify(m.model)}`);
   const layouts = MODEL_INPUT_LAYOUTS[m.model as ModelName] as readonly unknown[];
   if (!layouts.includes(m.layout)) {
-    bad(`layout ${JSON.stringify(m.layout)} does not match ${String(m.model)}'s input layout ${layouts.map((l) => JSON.stringify(l)).join(" or ")}`);
+    const names = layouts.map((l) => JSON.stringify(l)).join(" or ");
+    bad(`layout ${JSON.stringify(m.layout)} does not match ${String(m.model)}'s input layout ${names}`);
   }
   const layout = m.layout as LayoutName;
   const expected = inputSpecs(layout);
@@ -86,15 +93,25 @@ export function checkMetadata(data: unknown, file: string, inputShapes: readonly
     bad(`inputs ${JSON.stringify(m.inputs)} differ from the ${layout} layout ${JSON.stringify(expected)}`);
   }
   const shapes = JSON.stringify(inputShapes.map((s) => s.slice(1)));
-  if (shapes !== JSON.stringify(expected.map((i) => i.shape))) bad(`the network's input shapes ${shapes} do not match the metadata`);
-  if (JSON.stringify(m.classes) !== JSON.stringify(LABELS_19)) bad("classes differ from the 19-class nomenclature (names or order)");
+  if (shapes !== JSON.stringify(expected.map((i) => i.shape))) {
+    bad(`the network's input shapes ${shapes} do not match the metadata`);
+  }
+  if (JSON.stringify(m.classes) !== JSON.stringify(LABELS_19)) {
+    bad("classes differ from the 19-class nomenclature (names or order)");
+  }
   const stats = m.normalization?.stats as Record<string, { mean?: unknown; std?: unknown }> | undefined;
   for (const b of layoutNeedsS1(layout) ? [...BAND_NAMES, ...S1_BANDS] : BAND_NAMES) {
     const s = stats?.[b];
-    if (typeof s?.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) bad(`normalization.stats.${b} must be {mean, std > 0}`);
+    if (typeof s?.mean !== "number" || typeof s.std !== "number" || !(s.std > 0)) {
+      bad(`normalization.stats.${b} must be {mean, std > 0}`);
+    }
   }
-  if (typeof m.resample !== "string" || !(m.resample in RESAMPLE_METHODS)) bad(`resample ${JSON.stringify(m.resample)} is not one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
-  if (typeof m.threshold !== "number" || !(m.threshold > 0 && m.threshold < 1)) bad(`threshold ${JSON.stringify(m.threshold)} must be in (0, 1)`);
+  if (typeof m.resample !== "string" || !(m.resample in RESAMPLE_METHODS)) {
+    bad(`resample ${JSON.stringify(m.resample)} is not one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+  }
+  if (typeof m.threshold !== "number" || !(m.threshold > 0 && m.threshold < 1)) {
+    bad(`threshold ${JSON.stringify(m.threshold)} must be in (0, 1)`);
+  }
   const { formatVersion: _legacy, ...rest } = m as Partial<ModelMetadata> & { formatVersion?: unknown };
   return { ...rest, format_version: METADATA_VERSION } as ModelMetadata;
 }

@@ -40,8 +40,11 @@ export function modelLayout(model: ModelName, layout?: string): LayoutName {
   const allowed = MODEL_INPUT_LAYOUTS[model];
   if (!(allowed as readonly string[]).includes(layout)) {
     const takers = MODEL_NAMES.filter((m) => (MODEL_INPUT_LAYOUTS[m] as readonly string[]).includes(layout));
-    throw new ModelError("E_MODEL_LAYOUT", `${model} cannot take the ${JSON.stringify(layout)} input layout (it takes ${allowed.join(", ")})`, {},
-      takers.length > 0 ? `use --model ${takers.join("|")} for --layout ${layout}, or leave --layout out` : "leave --layout out");
+    throw new ModelError("E_MODEL_LAYOUT",
+      `${model} cannot take the ${JSON.stringify(layout)} input layout (it takes ${allowed.join(", ")})`, {},
+      takers.length > 0
+        ? `use --model ${takers.join("|")} for --layout ${layout}, or leave --layout out`
+        : "leave --layout out");
   }
   return layout as LayoutName;
 }

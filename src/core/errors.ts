@@ -92,9 +92,10 @@ export function intOption(name: string, value: number, min: number, max: number)
 export const DAMAGED_RECORD_HINT = "the file is damaged: regenerate it (ben19 prep) or restore it";
 
 /** The fix for a record that lacks a feature or has one of the wrong kind: the schema every ben19 reader expects. */
-export const SCHEMA_HINT = "expected BigEarthNet-19 records as ben19 prep and the reference prep_splits_19_classes.py " +
-  "write them: int64 features B01…B12 and B8A (band pixels), BigEarthNet-19_labels (bytes), " +
-  "BigEarthNet-19_labels_multi_hot (19 int64) and patch_name (bytes); ben19 inspect FILE lists what the file holds";
+export const SCHEMA_HINT = "expected BigEarthNet-19 records as ben19 prep and the reference " +
+  "prep_splits_19_classes.py write them: int64 features B01…B12 and B8A (band pixels), " +
+  "BigEarthNet-19_labels (bytes), BigEarthNet-19_labels_multi_hot (19 int64) and patch_name (bytes); " +
+  "ben19 inspect FILE lists what the file holds";
 
 /** A TFRecord file is damaged: bad length or data CRC, truncated frame, or an undecodable Example. */
 export class CorruptRecordError extends Ben19Error {
@@ -129,7 +130,9 @@ export class CheckpointError extends Ben19Error {
   override name = "CheckpointError";
 }
 
-const CLASSES = { Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError, ModelError, CheckpointError } as const;
+const CLASSES = {
+  Ben19Error, OptionError, CorruptRecordError, PatchError, WasmError, ModelError, CheckpointError,
+} as const;
 
 /** Rebuilds the error class from its serialised form (e.g. after crossing a worker boundary). */
 export function reviveError(e: SerializedError): Ben19Error {

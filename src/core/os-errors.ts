@@ -7,7 +7,8 @@ import { Ben19Error } from "./errors.js";
 const FIXES: Readonly<Record<string, string>> = {
   ENOSPC: "the disk is full: free space (or choose another folder) and rerun",
   EDQUOT: "the disk quota is used up: free space (or choose another folder) and rerun",
-  EFBIG: "the file exceeds the size this process may write (ulimit -f) or the file system's limit: raise the limit or choose another folder",
+  EFBIG: "the file exceeds the size this process may write (ulimit -f) or the file system's limit: " +
+    "raise the limit or choose another folder",
   EROFS: "the file system is read-only: choose a writable folder",
   EACCES: "no permission: choose a folder this user may write (or files it may read), or change the permissions",
   EPERM: "the operation is not permitted here: choose another folder or change the permissions",

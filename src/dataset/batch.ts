@@ -50,7 +50,8 @@ export async function* assembleBatches(pieces: AsyncIterable<PieceResult>, layou
     }
     const { batch: index, batchSize: size, at } = piece;
     if (at === 0 && piece.records.length === size) {
-      const whole: Batch = { index, size, names: result.names, inputs: inputsOf(layout, size, result.inputs), labels: result.labels };
+      const inputs = inputsOf(layout, size, result.inputs);
+      const whole: Batch = { index, size, names: result.names, inputs, labels: result.labels };
       if (result.masks !== undefined) whole.masks = result.masks;
       yield whole;
       continue;

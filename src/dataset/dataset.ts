@@ -38,12 +38,16 @@ function pieceSize(batchSize: number): number {
 }
 
 function taskOf(piece: RawPiece, o: ResolvedDatasetOptions): DecodeTask {
-  return { records: piece.records.map((r) => r.data), crcs: piece.records.map((r) => r.crc), layout: o.layout, resample: o.resample, stats: o.stats,
-    referenceMasks: o.referenceMasks };
+  return {
+    records: piece.records.map((r) => r.data), crcs: piece.records.map((r) => r.crc),
+    layout: o.layout, resample: o.resample, stats: o.stats, referenceMasks: o.referenceMasks,
+  };
 }
 
 /** Decodes pieces on this thread (workers: 0). */
-async function* inProcess(pieces: AsyncIterable<RawPiece>, core: Core, pool: BufferPool, o: ResolvedDatasetOptions): AsyncGenerator<PieceResult> {
+async function* inProcess(
+  pieces: AsyncIterable<RawPiece>, core: Core, pool: BufferPool, o: ResolvedDatasetOptions,
+): AsyncGenerator<PieceResult> {
   for await (const piece of pieces) {
     const result = decodePiece(core, taskOf(piece, o));
     pool.give(result.spent);
@@ -56,7 +60,10 @@ async function* inProcess(pieces: AsyncIterable<RawPiece>, core: Core, pool: Buf
  * each of its tasks is a pull of the next piece from the (asynchronous) source; async generators queue pulls in
  * call order, and the first pull that finds the source exhausted ends the stream.
  */
-async function* onPool(pieces: AsyncGenerator<RawPiece>, pool: Pool<DecodeTask, DecodedPiece>, buffers: BufferPool, o: ResolvedDatasetOptions, window: number): AsyncGenerator<PieceResult> {
+async function* onPool(
+  pieces: AsyncGenerator<RawPiece>, pool: Pool<DecodeTask, DecodedPiece>, buffers: BufferPool,
+  o: ResolvedDatasetOptions, window: number,
+): AsyncGenerator<PieceResult> {
   function* pulls(): Generator<Promise<IteratorResult<RawPiece>>> {
     for (;;) yield pieces.next();
   }
@@ -98,11 +105,16 @@ export function createDataset(options: DatasetOptions): Dataset {
     async *epoch(e: number, opts: EpochOptions = {}): AsyncGenerator<Batch> {
       if (!Number.isSafeInteger(e) || e < 0) throw new RangeError(`epoch(): expected an integer ≥ 0, got ${e}`);
       const skipBatches = opts.skipBatches ?? 0;
-      if (!Number.isSafeInteger(skipBatches) || skipBatches < 0) throw new RangeError(`epoch(): skipBatches must be an integer ≥ 0, got ${skipBatches}`);
+      if (!Number.isSafeInteger(skipBatches) || skipBatches < 0) {
+        throw new RangeError(`epoch(): skipBatches must be an integer ≥ 0, got ${skipBatches}`);
+      }
       const c = await (core ??= createCore());
-      const pieces = epochPieces({ ...o, pieceSize: pieceSize(o.batchSize), skipBatches }, epochRandom(o.seed, e), { core: c, pool: buffers });
+      const source = { ...o, pieceSize: pieceSize(o.batchSize), skipBatches };
+      const pieces = epochPieces(source, epochRandom(o.seed, e), { core: c, pool: buffers });
       try {
-        const decoded = pool === undefined ? inProcess(pieces, c, buffers, o) : onPool(pieces, pool, buffers, o, o.workers * 2);
+        const decoded = pool === undefined
+          ? inProcess(pieces, c, buffers, o)
+          : onPool(pieces, pool, buffers, o, o.workers * 2);
         yield* assembleBatches(counted(decoded), o.layout);
       } finally {
         await pieces.return(undefined);

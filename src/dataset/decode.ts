@@ -43,7 +43,8 @@ export function decodePiece(core: Core, task: DecodeTask): DecodedPiece {
       if (masks !== undefined) referenceMask(referenceMapOf(core, p.patchName), masks, i * S1_PIXELS);
       names.push(p.patchName);
     } catch (e) {
-      return { names, inputs, labels, masks, error: { index: i, error: serializeError(e) }, spent, seconds: since(started) };
+      const error = { index: i, error: serializeError(e) };
+      return { names, inputs, labels, masks, error, spent, seconds: since(started) };
     }
   }
   return { names, inputs, labels, masks, error: null, spent, seconds: since(started) };

@@ -19,9 +19,13 @@ export function expandShards(patterns: readonly string[], option = "files"): str
   if (patterns.length === 0) throw new OptionError(option, [], "expected at least one TFRecord file or glob");
   return patterns.flatMap((p) => {
     const dir = dirname(p);
-    if (WILDCARD.test(dir)) throw new OptionError(option, p, "wildcards are only supported in the file name, not in folders");
+    if (WILDCARD.test(dir)) {
+      throw new OptionError(option, p, "wildcards are only supported in the file name, not in folders");
+    }
     if (!WILDCARD.test(basename(p))) {
-      if (!existsSync(p) || !statSync(p).isFile()) throw new OptionError(option, p, existsSync(p) ? "expected a TFRecord file, not a folder" : "no such file");
+      if (!existsSync(p) || !statSync(p).isFile()) {
+        throw new OptionError(option, p, existsSync(p) ? "expected a TFRecord file, not a folder" : "no such file");
+      }
       return [p];
     }
     const re = globRegExp(basename(p));

@@ -32,14 +32,23 @@ export async function* readFrames(file: string, core: Core, pool: BufferPool): A
     let header = new Uint8Array(TFRECORD_HEADER_BYTES);
     let have = (await fh.read(header, 0, TFRECORD_HEADER_BYTES, 0)).bytesRead;
     while (have > 0) {
-      if (have < TFRECORD_HEADER_BYTES) fail("E_TRUNCATED", `the file ends inside a record header (${have} of ${TFRECORD_HEADER_BYTES} bytes)`);
+      if (have < TFRECORD_HEADER_BYTES) {
+        fail("E_TRUNCATED", `the file ends inside a record header (${have} of ${TFRECORD_HEADER_BYTES} bytes)`);
+      }
       const len = checkedRecordLength(header, core, fail);
       const total = TFRECORD_HEADER_BYTES + len + TFRECORD_FOOTER_BYTES;
       // Checked against the file's size before a buffer is taken, so a damaged length cannot ask for gigabytes.
-      if (offset + total > size) fail("E_TRUNCATED", `the file ends inside a record: it needs ${total} bytes from here, ${size - offset} remain`);
-      const buf = pool.take(len + TFRECORD_FOOTER_BYTES + TFRECORD_HEADER_BYTES);
-      const got = (await fh.read(buf, 0, len + TFRECORD_FOOTER_BYTES + TFRECORD_HEADER_BYTES, offset + TFRECORD_HEADER_BYTES)).bytesRead;
-      if (got < len + TFRECORD_FOOTER_BYTES) fail("E_TRUNCATED", `the file ends inside a record: it needs ${total} bytes from here, ${TFRECORD_HEADER_BYTES + got} remain`);
+      if (offset + total > size) {
+        const remain = size - offset;
+        fail("E_TRUNCATED", `the file ends inside a record: it needs ${total} bytes from here, ${remain} remain`);
+      }
+      const want = len + TFRECORD_FOOTER_BYTES + TFRECORD_HEADER_BYTES;
+      const buf = pool.take(want);
+      const got = (await fh.read(buf, 0, want, offset + TFRECORD_HEADER_BYTES)).bytesRead;
+      if (got < len + TFRECORD_FOOTER_BYTES) {
+        const remain = TFRECORD_HEADER_BYTES + got;
+        fail("E_TRUNCATED", `the file ends inside a record: it needs ${total} bytes from here, ${remain} remain`);
+      }
       // The next header is copied out now: the buffer leaves with the record.
       have = got - len - TFRECORD_FOOTER_BYTES;
       header = buf.slice(len + TFRECORD_FOOTER_BYTES, len + TFRECORD_FOOTER_BYTES + have);

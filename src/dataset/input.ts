@@ -28,7 +28,8 @@ const channelCache = new WeakMap<ChannelStats, Partial<Record<LayoutName, Layout
 function channelsOf(layout: LayoutName, stats: ChannelStats): LayoutChannel[][] {
   let byLayout = channelCache.get(stats);
   if (byLayout === undefined) channelCache.set(stats, (byLayout = {}));
-  return (byLayout[layout] ??= LAYOUTS[layout].map((t) => t.bands.map((c) => ({ band: CHANNEL_INDEX[c], ...channelStat(stats, c) }))));
+  return (byLayout[layout] ??= LAYOUTS[layout].map((t) =>
+    t.bands.map((c) => ({ band: CHANNEL_INDEX[c], ...channelStat(stats, c) }))));
 }
 
 /**
@@ -39,7 +40,9 @@ export function buildInputFromCore(core: Core, o: InputOptions, outs: readonly F
   const channels = channelsOf(o.layout, o.stats ?? REFERENCE_STATS);
   LAYOUTS[o.layout].forEach((t, k) => {
     const c = t.bands.length;
-    core.layoutInto(channels[k] as LayoutChannel[], t.side, o.resample ?? DEFAULT_RESAMPLE, outs[k] as Float32Array, at * t.side * t.side * c);
+    const resample = o.resample ?? DEFAULT_RESAMPLE;
+    const out = outs[k] as Float32Array;
+    core.layoutInto(channels[k] as LayoutChannel[], t.side, resample, out, at * t.side * t.side * c);
   });
 }
 
@@ -48,7 +51,9 @@ export function buildInputFromCore(core: Core, o: InputOptions, outs: readonly F
  * batch tensors `outs` (one per layout tensor, NHWC): the batch path fills its buffers in place instead of copying
  * per-patch tensors.
  */
-export function buildInputInto(core: Core, bands: readonly Uint16Array[], o: InputOptions, outs: readonly Float32Array[], at: number, s1?: S1Bands): void {
+export function buildInputInto(
+  core: Core, bands: readonly Uint16Array[], o: InputOptions, outs: readonly Float32Array[], at: number, s1?: S1Bands,
+): void {
   core.setBands(bands);
   if (s1 !== undefined) core.setS1(s1);
   buildInputFromCore(core, o, outs, at);
@@ -59,5 +64,7 @@ export function buildInput(core: Core, bands: readonly Uint16Array[], o: InputOp
   const tensors = LAYOUTS[o.layout];
   const outs = tensors.map((t) => new Float32Array(t.side * t.side * t.bands.length));
   buildInputInto(core, bands, o, outs, 0, s1);
-  return tensors.map((t, k) => ({ name: t.name, shape: [t.side, t.side, t.bands.length], data: outs[k] as Float32Array }));
+  return tensors.map((t, k) => ({
+    name: t.name, shape: [t.side, t.side, t.bands.length], data: outs[k] as Float32Array,
+  }));
 }

@@ -3,7 +3,9 @@
 /** The bytes of a little-endian float32 .npy file of the given shape (C order). */
 export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`encodeNpy: shape ${JSON.stringify(shape)} holds ${count} values, got ${data.length}`);
+  if (count !== data.length) {
+    throw new RangeError(`encodeNpy: shape ${JSON.stringify(shape)} holds ${count} values, got ${data.length}`);
+  }
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(", ");
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
   // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in \n.

@@ -50,13 +50,19 @@ export const MAX_DATASET_WORKERS = 64;
 
 /** Fills defaults and validates; throws OptionError naming the option, its value and the constraint. */
 export function resolveDatasetOptions(o: DatasetOptions): ResolvedDatasetOptions {
-  if (!Object.hasOwn(LAYOUTS, o.layout)) throw new OptionError("layout", o.layout, `expected one of ${Object.keys(LAYOUTS).join(", ")}`);
+  if (!Object.hasOwn(LAYOUTS, o.layout)) {
+    throw new OptionError("layout", o.layout, `expected one of ${Object.keys(LAYOUTS).join(", ")}`);
+  }
   const resample = o.resample ?? DEFAULT_RESAMPLE;
-  if (!Object.hasOwn(RESAMPLE_METHODS, resample)) throw new OptionError("resample", resample, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+  if (!Object.hasOwn(RESAMPLE_METHODS, resample)) {
+    throw new OptionError("resample", resample, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+  }
   const stats = o.stats ?? REFERENCE_STATS;
   for (const b of BAND_NAMES) {
     const s = stats[b];
-    if (!(s?.std > 0) || !Number.isFinite(s.mean)) throw new OptionError(`stats.${b}`, s, "expected a finite mean and a standard deviation > 0");
+    if (!(s?.std > 0) || !Number.isFinite(s.mean)) {
+      throw new OptionError(`stats.${b}`, s, "expected a finite mean and a standard deviation > 0");
+    }
   }
   return {
     files: expandShards(typeof o.files === "string" ? [o.files] : o.files),

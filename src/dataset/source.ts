@@ -42,15 +42,21 @@ export interface ReadContext {
 }
 
 /** Every record of the shards, in file order; with shuffling on, the file order itself is shuffled first. */
-async function* records(files: readonly string[], shuffle: boolean, below: RandomBelow, io: ReadContext): AsyncGenerator<RawRecord> {
+async function* records(
+  files: readonly string[], shuffle: boolean, below: RandomBelow, io: ReadContext,
+): AsyncGenerator<RawRecord> {
   const order = shuffle ? shuffleInPlace([...files], below) : files;
   for (const file of order) {
-    for await (const r of readFrames(file, io.core, io.pool)) yield { data: r.data, crc: r.crc, place: { file, record: r.index, offset: r.offset } };
+    for await (const r of readFrames(file, io.core, io.pool)) {
+      yield { data: r.data, crc: r.crc, place: { file, record: r.index, offset: r.offset } };
+    }
   }
 }
 
 /** The pieces of one epoch's batches, in batch order, after `skipBatches` whole batches. */
-export async function* epochPieces(o: EpochSourceOptions, below: RandomBelow, io: ReadContext): AsyncGenerator<RawPiece> {
+export async function* epochPieces(
+  o: EpochSourceOptions, below: RandomBelow, io: ReadContext,
+): AsyncGenerator<RawPiece> {
   let skip = o.skipBatches * o.batchSize;
   let batch = o.skipBatches;
   let held: RawRecord[] = [];

@@ -56,5 +56,6 @@ export async function bandStats(shards: readonly string[], onProgress?: (records
     const a = acc[i] as Acc;
     return i >= BAND_NAMES.length && a.n === 0 ? [] : [[b, { mean: a.mean, std: Math.sqrt(a.n > 0 ? a.m2 / a.n : 0) }]];
   })) as unknown as ChannelStats;
-  return { format: "ben19-band-stats/1", bands, provenance: { tool: `ben19 ${VERSION}`, shards: [...shards], records, created: new Date().toISOString() } };
+  const provenance = { tool: `ben19 ${VERSION}`, shards: [...shards], records, created: new Date().toISOString() };
+  return { format: "ben19-band-stats/1", bands, provenance };
 }

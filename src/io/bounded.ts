@@ -33,10 +33,14 @@ export function readBoundedFile(file: string, o: BoundedRead): Buffer {
     const place = { patch: o.patch, file };
     const E = o.error ?? Ben19Error;
     if (!st.isFile()) {
-      const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket" : "a device or other special file";
+      const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket"
+        : "a device or other special file";
       throw new E(o.code, `${o.what} is ${kind}, not a regular file`, place, o.hint);
     }
-    if (st.size > o.maxBytes) throw new E("E_FILE_TOO_LARGE", `${o.what} is ${st.size} bytes, more than the ${o.maxBytes} accepted`, place, o.hint);
+    if (st.size > o.maxBytes) {
+      const message = `${o.what} is ${st.size} bytes, more than the ${o.maxBytes} accepted`;
+      throw new E("E_FILE_TOO_LARGE", message, place, o.hint);
+    }
     const buf = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < buf.length) {
@@ -96,8 +100,13 @@ export function parseJsonBounded(text: string, src: JsonSource): unknown {
   const limits = src.limits ?? JSON_LIMITS;
   const E = src.error ?? Ben19Error;
   const hint = src.hint;
-  if (text.length > limits.maxBytes) throw new E("E_BAD_JSON", `the JSON file is ${text.length} characters, more than the ${limits.maxBytes} accepted`, place, hint);
-  if (depthOf(text, limits.maxDepth) > limits.maxDepth) throw new E("E_BAD_JSON", `the JSON nests deeper than ${limits.maxDepth} levels`, place, hint);
+  if (text.length > limits.maxBytes) {
+    const message = `the JSON file is ${text.length} characters, more than the ${limits.maxBytes} accepted`;
+    throw new E("E_BAD_JSON", message, place, hint);
+  }
+  if (depthOf(text, limits.maxDepth) > limits.maxDepth) {
+    throw new E("E_BAD_JSON", `the JSON nests deeper than ${limits.maxDepth} levels`, place, hint);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

@@ -10,7 +10,9 @@ export function labels43ToIndices(names: readonly string[], where: { patch?: str
   return names.map((n) => {
     const i = INDEX_43.get(n);
     if (i === undefined) {
-      throw new PatchError("E_UNKNOWN_LABEL", `label ${clip(JSON.stringify(n))} is not one of the 43 BigEarthNet classes`, where, "fix the label name in the JSON file (names are case- and punctuation-sensitive)");
+      const message = `label ${clip(JSON.stringify(n))} is not one of the 43 BigEarthNet classes`;
+      const hint = "fix the label name in the JSON file (names are case- and punctuation-sensitive)";
+      throw new PatchError("E_UNKNOWN_LABEL", message, where, hint);
     }
     return i;
   });

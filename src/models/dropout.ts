@@ -44,7 +44,8 @@ export class SeededDropout extends tfl.layers.Layer {
   }
 
   override getConfig(): Record<string, number | string | boolean | null> {
-    return { ...(super.getConfig() as Record<string, number | string | boolean | null>), rate: this.rate, seed: this.seed };
+    const base = super.getConfig() as Record<string, number | string | boolean | null>;
+    return { ...base, rate: this.rate, seed: this.seed };
   }
 }
 tf.serialization.registerClass(SeededDropout);

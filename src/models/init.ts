@@ -18,7 +18,9 @@ export function seeds(base: number): Seeds {
   const next = (): number => (base * 1000 + ++n) >>> 0;
   return {
     glorot: () => tfl.initializers.glorotUniform({ seed: next() }),
-    he: () => tfl.initializers.varianceScaling({ scale: 2, mode: "fanIn", distribution: "truncatedNormal", seed: next() }),
+    he: () => tfl.initializers.varianceScaling({
+      scale: 2, mode: "fanIn", distribution: "truncatedNormal", seed: next(),
+    }),
     next,
   };
 }

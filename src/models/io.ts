@@ -48,7 +48,8 @@ export interface LoadedModel {
 
 /** The model folder for `path`: a training run folder (its model/ sub-folder) or a model folder itself. */
 export function modelDir(path: string): string {
-  return existsSync(join(path, "model", METADATA_FILE)) && !existsSync(join(path, METADATA_FILE)) ? join(path, "model") : path;
+  const inner = existsSync(join(path, "model", METADATA_FILE)) && !existsSync(join(path, METADATA_FILE));
+  return inner ? join(path, "model") : path;
 }
 
 /**
@@ -80,7 +81,8 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   }));
   const meta = checkMetadata(metaJson, join(dir, METADATA_FILE), model.inputs.map((i) => i.shape));
   if (model.name !== meta.model) {
-    throw new ModelError("E_MODEL_METADATA", `${METADATA_FILE} says model "${meta.model}" but ${TOPOLOGY_FILE} holds "${model.name}"`,
+    throw new ModelError("E_MODEL_METADATA",
+      `${METADATA_FILE} says model "${meta.model}" but ${TOPOLOGY_FILE} holds "${model.name}"`,
       { file: dir }, "the two files come from different models: restore the pair `ben19 train` wrote");
   }
   return { model, meta, dir };

@@ -24,9 +24,13 @@ function build(s: Seeds, prefix: string) {
       filters, kernelSize: size, padding: "same", kernelInitializer: s.glorot(), name: `${prefix}_${name}`,
     }).apply(x) as SymbolicTensor);
   const dense = (units: number, name: string): Op => (x) =>
-    bnRelu(`${prefix}_${name}`)(tfl.layers.dense({ units, kernelInitializer: s.glorot(), name: `${prefix}_${name}` }).apply(x) as SymbolicTensor);
-  const pool = (name: string): Op => (x) => tfl.layers.maxPooling2d({ poolSize: 2, name: `${prefix}_${name}` }).apply(x) as SymbolicTensor;
-  const drop = (rate: number, name: string): Op => (x) => new SeededDropout({ rate, seed: s.next(), name: `${prefix}_${name}` }).apply(x) as SymbolicTensor;
+    bnRelu(`${prefix}_${name}`)(
+      tfl.layers.dense({ units, kernelInitializer: s.glorot(), name: `${prefix}_${name}` }).apply(x) as SymbolicTensor,
+    );
+  const pool = (name: string): Op => (x) =>
+    tfl.layers.maxPooling2d({ poolSize: 2, name: `${prefix}_${name}` }).apply(x) as SymbolicTensor;
+  const drop = (rate: number, name: string): Op => (x) =>
+    new SeededDropout({ rate, seed: s.next(), name: `${prefix}_${name}` }).apply(x) as SymbolicTensor;
   const flatten: Op = (x) => tfl.layers.flatten({ name: `${prefix}_flatten` }).apply(x) as SymbolicTensor;
   return { conv, dense, pool, drop, flatten };
 }

@@ -29,7 +29,9 @@ function spec(
   builder: (seed: number, inputs: readonly InputSpec[]) => tfl.LayersModel,
 ): ModelSpec {
   const layout = modelLayout(name);
-  return { name, title, layout, batchSize, wasmMaxBatch, build: (seed, l) => builder(seed, inputSpecs(modelLayout(name, l))) };
+  return {
+    name, title, layout, batchSize, wasmMaxBatch, build: (seed, l) => builder(seed, inputSpecs(modelLayout(name, l))),
+  };
 }
 
 export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {

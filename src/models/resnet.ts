@@ -17,11 +17,15 @@ import { tfl } from "../runtime/tf.js";
 export const RESNET_UNITS = { resnet50: [3, 4, 6, 3], resnet101: [3, 4, 23, 3], resnet152: [3, 8, 36, 3] } as const;
 const BOTTLENECK = [64, 128, 256, 512];
 
-const apply = (layer: { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown }, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor =>
+const apply = (
+  layer: { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown }, x: SymbolicTensor | SymbolicTensor[],
+): SymbolicTensor =>
   layer.apply(x) as SymbolicTensor;
 
 /** Slim conv2d (or conv2d_same when strided) → batch norm → optional ReLU. */
-function convBn(s: Seeds, x: SymbolicTensor, filters: number, size: number, stride: number, relu: boolean, name: string): SymbolicTensor {
+function convBn(
+  s: Seeds, x: SymbolicTensor, filters: number, size: number, stride: number, relu: boolean, name: string,
+): SymbolicTensor {
   let y = x;
   if (stride > 1 && size > 1) {
     const total = size - 1;
@@ -36,10 +40,14 @@ function convBn(s: Seeds, x: SymbolicTensor, filters: number, size: number, stri
   return relu ? apply(tfl.layers.activation({ activation: "relu", name: `${name}_relu` }), y) : y;
 }
 
-function bottleneck(s: Seeds, x: SymbolicTensor, depthIn: number, base: number, stride: number, name: string): SymbolicTensor {
+function bottleneck(
+  s: Seeds, x: SymbolicTensor, depthIn: number, base: number, stride: number, name: string,
+): SymbolicTensor {
   const depth = base * 4;
   const shortcut = depth === depthIn
-    ? (stride === 1 ? x : apply(tfl.layers.maxPooling2d({ poolSize: 1, strides: stride, padding: "same", name: `${name}_subsample` }), x))
+    ? (stride === 1
+      ? x
+      : apply(tfl.layers.maxPooling2d({ poolSize: 1, strides: stride, padding: "same", name: `${name}_subsample` }), x))
     : convBn(s, x, depth, 1, stride, false, `${name}_shortcut`);
   let r = convBn(s, x, base, 1, 1, true, `${name}_conv1`);
   r = convBn(s, r, base, 3, stride, true, `${name}_conv2`);

@@ -19,7 +19,9 @@ export function vgg(name: keyof typeof VGG_BLOCKS, seed: number, inputs: readonl
   const s = seeds(seed);
   const [input] = modelInputs(inputs, 1, name) as [SymbolicTensor];
   const conv = (x: SymbolicTensor, filters: number, size: number, layer: string): SymbolicTensor =>
-    tfl.layers.conv2d({ filters, kernelSize: size, padding: "same", activation: "relu", kernelInitializer: s.glorot(), name: layer }).apply(x) as SymbolicTensor;
+    tfl.layers.conv2d({
+      filters, kernelSize: size, padding: "same", activation: "relu", kernelInitializer: s.glorot(), name: layer,
+    }).apply(x) as SymbolicTensor;
   let x = input;
   VGG_BLOCKS[name].forEach((convs, b) => {
     for (let i = 1; i <= convs; i++) x = conv(x, WIDTHS[b] as number, 3, `conv${b + 1}_${i}`);

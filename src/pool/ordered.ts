@@ -12,8 +12,12 @@ export interface TaskRunner<T, R> {
  * Yields `runner.run(task)` for each task, in order, keeping up to `window` tasks in flight. `tasks` may be async
  * (e.g. produced while a stream is read): it is then pulled only as results are consumed, so it is back-pressured too.
  */
-export async function* ordered<T, R>(runner: TaskRunner<T, R>, tasks: Iterable<T> | AsyncIterable<T>, window: number): AsyncGenerator<R> {
-  if (!Number.isInteger(window) || window < 1) throw new RangeError(`ordered(): window must be an integer ≥ 1, got ${window}`);
+export async function* ordered<T, R>(
+  runner: TaskRunner<T, R>, tasks: Iterable<T> | AsyncIterable<T>, window: number,
+): AsyncGenerator<R> {
+  if (!Number.isInteger(window) || window < 1) {
+    throw new RangeError(`ordered(): window must be an integer ≥ 1, got ${window}`);
+  }
   const pending: Promise<R>[] = [];
   const it = Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : tasks[Symbol.iterator]();
   const submit = async (): Promise<boolean> => {

@@ -35,7 +35,9 @@ export interface SplitExclusion {
 /** Checks a bundled list name; an unknown one is an OptionError listing the known ones. */
 export function checkListName(n: string): BundledListName {
   if (!(BUNDLED_LIST_NAMES as string[]).includes(n)) {
-    throw new OptionError("exclude", n, `expected a comma-separated list of ${BUNDLED_LIST_NAMES.join(", ")} (for your own list use --exclude-list FILE.csv)`);
+    const expected = `expected a comma-separated list of ${BUNDLED_LIST_NAMES.join(", ")} ` +
+      "(for your own list use --exclude-list FILE.csv)";
+    throw new OptionError("exclude", n, expected);
   }
   return n as BundledListName;
 }
@@ -53,14 +55,19 @@ export async function readExclusionList(list: string, file: string, option: stri
 }
 
 /** Reads the bundled lists named and the user lists given (resolved paths), in that order; names must be unique. */
-export async function readExclusions(bundled: readonly BundledListName[], files: readonly string[]): Promise<ExclusionList[]> {
+export async function readExclusions(
+  bundled: readonly BundledListName[], files: readonly string[],
+): Promise<ExclusionList[]> {
   const lists = await Promise.all([
     ...[...new Set(bundled)].map((n) => readExclusionList(n, BUNDLED_LISTS[n], "--exclude")),
     ...files.map((f) => readExclusionList(splitName(f), f, "--exclude-list")),
   ]);
   const seen = new Set<string>();
   for (const l of lists) {
-    if (seen.has(l.list)) throw new OptionError("excludeList", l.file, `a list named "${l.list}" (the file name up to its first dot) is given twice; rename one`);
+    if (seen.has(l.list)) {
+      const expected = `a list named "${l.list}" (the file name up to its first dot) is given twice; rename one`;
+      throw new OptionError("excludeList", l.file, expected);
+    }
     seen.add(l.list);
   }
   return lists;

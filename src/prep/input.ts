@@ -32,13 +32,17 @@ export interface Job extends EncodeTask {
 
 /** What kind of input `root` is; a missing root or another kind of file is an error naming what is accepted. */
 export function inputKind(root: string): InputKind {
-  const hint = "pass -r the folder that holds one folder per patch (e.g. BigEarthNet-v1.0) or BigEarthNet-S2/ and metadata.parquet (reBEN), or the archive as .tar, .tar.gz, .tgz or .tar.zst";
-  if (!existsSync(root)) throw new PatchError("E_MISSING_ROOT", "the archive root does not exist", { file: root }, hint);
+  const hint = "pass -r the folder that holds one folder per patch (e.g. BigEarthNet-v1.0) " +
+    "or BigEarthNet-S2/ and metadata.parquet (reBEN), or the archive as .tar, .tar.gz, .tgz or .tar.zst";
+  if (!existsSync(root)) {
+    throw new PatchError("E_MISSING_ROOT", "the archive root does not exist", { file: root }, hint);
+  }
   if (statSync(root).isDirectory()) return "folder";
   if (/\.(tar\.gz|tgz)$/i.test(root)) return "tar.gz";
   if (/\.tar\.zst$/i.test(root)) return "tar.zst";
   if (/\.tar$/i.test(root)) return "tar";
-  throw new PatchError("E_MISSING_ROOT", "the archive root is neither a folder nor a .tar, .tar.gz, .tgz or .tar.zst file", { file: root }, hint);
+  const message = "the archive root is neither a folder nor a .tar, .tar.gz, .tgz or .tar.zst file";
+  throw new PatchError("E_MISSING_ROOT", message, { file: root }, hint);
 }
 
 /** Patches per worker task: large enough to amortise messaging, small enough to keep every worker busy. */
@@ -64,7 +68,10 @@ export interface JobOptions {
  * --part, which the archive order needs (a part would take every K-th patch of each split in archive order; prep
  * refuses --part with a .tar.gz for now, since merge-manifests cannot rebuild the order's hash chain).
  */
-export function inputJobs(kind: InputKind, work: readonly (readonly string[])[], kept: readonly (readonly string[])[], from: readonly number[], o: JobOptions): Iterable<Job> | AsyncIterable<Job> {
+export function inputJobs(
+  kind: InputKind, work: readonly (readonly string[])[], kept: readonly (readonly string[])[],
+  from: readonly number[], o: JobOptions,
+): Iterable<Job> | AsyncIterable<Job> {
   const size = batchSize(work.reduce((a, w) => a + w.length, 0), o.workers);
   const lm = o.labelMask;
   const mm = o.mm;
@@ -72,18 +79,29 @@ export function inputJobs(kind: InputKind, work: readonly (readonly string[])[],
     ...(lm === undefined ? {} : { masks: names.map((n) => lm(n) ?? -1) }),
     ...(mm === undefined ? {} : { mm: mmTask(mm, names) }),
   });
-  if (kind === "folder") return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: o.updateJson, ...masks(names) }));
+  if (kind === "folder") {
+    return csvOrderJobs(work, from, size, (names) => ({
+      root: o.root, names, updateJson: o.updateJson, ...masks(names),
+    }));
+  }
   if (kind === "tar") {
     const index = o.tarIndex ?? indexTarPatches(o.root, work, o.labelMask === undefined);
-    return csvOrderJobs(work, from, size, (names) => ({ root: o.root, names, updateJson: false, ranges: names.map((n) => index.get(n)?.range ?? null), ...masks(names) }));
+    return csvOrderJobs(work, from, size, (names) => ({
+      root: o.root, names, updateJson: false, ranges: names.map((n) => index.get(n)?.range ?? null),
+      ...masks(names),
+    }));
   }
   return archiveOrderJobs(o.root, kind === "tar.zst" ? "zstd" : "gzip", kept, o.part, from, size, masks);
 }
 
-function* csvOrderJobs(work: readonly (readonly string[])[], from: readonly number[], size: number, task: (names: string[]) => EncodeTask): Generator<Job> {
+function* csvOrderJobs(
+  work: readonly (readonly string[])[], from: readonly number[], size: number, task: (names: string[]) => EncodeTask,
+): Generator<Job> {
   for (let s = 0; s < work.length; s++) {
     const patches = work[s] as readonly string[];
-    for (let start = from[s] ?? 0; start < patches.length; start += size) yield { ...task(patches.slice(start, start + size)), split: s, start };
+    for (let start = from[s] ?? 0; start < patches.length; start += size) {
+      yield { ...task(patches.slice(start, start + size)), split: s, start };
+    }
   }
 }
 
@@ -97,7 +115,10 @@ export function indexTarPatches(file: string, work: readonly (readonly string[])
 /** What a task carries beside its names: reBEN label masks, MM partners. */
 type Masks = (names: readonly string[]) => { masks?: number[]; mm?: MmTask };
 
-async function* archiveOrderJobs(root: string, compression: Compression, kept: readonly (readonly string[])[], part: Part | undefined, from: readonly number[], size: number, masks: Masks): AsyncGenerator<Job> {
+async function* archiveOrderJobs(
+  root: string, compression: Compression, kept: readonly (readonly string[])[], part: Part | undefined,
+  from: readonly number[], size: number, masks: Masks,
+): AsyncGenerator<Job> {
   // Where each wanted patch goes: its first split (negated once the tarball has shown it), and any further
   // occurrences (a patch listed in two splits, or twice) — kept apart since they are rare.
   const home = new Map<string, number>();
@@ -110,7 +131,9 @@ async function* archiveOrderJobs(root: string, compression: Compression, kept: r
   });
   const seen = kept.map(() => 0);
   const pos = kept.map(() => 0);
-  const batches = kept.map(() => ({ start: 0, names: [] as string[], files: [] as (Map<string, Uint8Array> | null)[] }));
+  const batches = kept.map(() => ({
+    start: 0, names: [] as string[], files: [] as (Map<string, Uint8Array> | null)[],
+  }));
   /** Adds one occurrence of a patch to split s; returns a full batch as a job. */
   const add = (s: number, name: string, files: Map<string, Uint8Array> | null): Job | undefined => {
     const k = seen[s] as number;
@@ -127,7 +150,9 @@ async function* archiveOrderJobs(root: string, compression: Compression, kept: r
   };
   const take = (s: number): Job => {
     const b = batches[s] as (typeof batches)[number];
-    const job: Job = { root, names: b.names, updateJson: false, files: b.files, split: s, start: b.start, ...masks(b.names) };
+    const job: Job = {
+      root, names: b.names, updateJson: false, files: b.files, split: s, start: b.start, ...masks(b.names),
+    };
     b.names = [];
     b.files = [];
     return job;

@@ -9,7 +9,10 @@
 // the stale file aside and checks that the file moved is the one judged stale, so two runs taking over at once
 // cannot both win; a holder that finds its lock gone or replaced stops with E_LOCK_LOST.
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeSync } from "node:fs";
+import {
+  closeSync, fsyncSync, linkSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync,
+  writeSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { basename } from "node:path";
 import { Ben19Error } from "../core/errors.js";
@@ -66,7 +69,10 @@ export class OutputLock {
 
   /** Takes the lock `file` or throws E_LOCKED naming its holder; `what` names the run in messages. */
   static acquire(file: string, what: string): OutputLock {
-    const me: LockInfo = { pid: process.pid, host: hostname(), pid_ns: pidNamespace(), started: new Date().toISOString(), token: randomBytes(12).toString("hex") };
+    const me: LockInfo = {
+      pid: process.pid, host: hostname(), pid_ns: pidNamespace(), started: new Date().toISOString(),
+      token: randomBytes(12).toString("hex"),
+    };
     for (let attempt = 0; attempt < 5; attempt++) {
       let fd: number;
       try {
@@ -87,7 +93,8 @@ export class OutputLock {
       lock.timer.unref();
       return lock;
     }
-    throw new Ben19Error("E_LOCKED", `${what}: the lock ${basename(file)} keeps changing hands`, { file }, "another run is starting on this folder at the same moment: let one run alone");
+    const hint = "another run is starting on this folder at the same moment: let one run alone";
+    throw new Ben19Error("E_LOCKED", `${what}: the lock ${basename(file)} keeps changing hands`, { file }, hint);
   }
 
   /** Renews the lease (at most once a second); marks the lock lost when the file is no longer ours. */
@@ -108,7 +115,11 @@ export class OutputLock {
   check(): void {
     this.renew();
     if (this.lost) {
-      throw new Ben19Error("E_LOCK_LOST", `another run took over the output folder's lock ${basename(this.file)} (this run did not renew it for ${LEASE_SECONDS} s, or the file was removed)`, { file: this.file }, "this run stops so that only one writes; let the other run finish, or rerun with --resume once it is gone");
+      const message = `another run took over the output folder's lock ${basename(this.file)} ` +
+        `(this run did not renew it for ${LEASE_SECONDS} s, or the file was removed)`;
+      const hint = "this run stops so that only one writes; let the other run finish, " +
+        "or rerun with --resume once it is gone";
+      throw new Ben19Error("E_LOCK_LOST", message, { file: this.file }, hint);
     }
   }
 
@@ -145,14 +156,17 @@ function takeOverIfStale(file: string, me: LockInfo, what: string): void {
   const sameMachine = held.host === me.host && held.pid_ns === me.pid_ns;
   const dead = sameMachine && typeof held.pid === "number" && held.pid !== me.pid && !alive(held.pid);
   if (!dead && age <= LEASE_SECONDS) {
-    const who = held.pid === undefined ? "another run" : `pid ${held.pid} on host ${held.host ?? "?"} (started ${held.started ?? "?"})`;
+    const who = held.pid === undefined
+      ? "another run"
+      : `pid ${held.pid} on host ${held.host ?? "?"} (started ${held.started ?? "?"})`;
     throw new Ben19Error(
       "E_LOCKED",
       `${what}: the output folder is in use by ${who}; its lease was renewed ${Math.round(age)} s ago`,
       { file },
       sameMachine
         ? "wait for that run to finish, or stop it and rerun with --resume"
-        : `if that run is gone (a killed pod or job), rerun with --resume after ${LEASE_SECONDS} s without renewal, when its lock is taken over; retries with a back-off do this by themselves`,
+        : `if that run is gone (a killed pod or job), rerun with --resume after ${LEASE_SECONDS} s without renewal, ` +
+          "when its lock is taken over; retries with a back-off do this by themselves",
     );
   }
   const aside = `${file}.stale-${me.token}`;

@@ -39,16 +39,23 @@ interface LoadedPart {
   manifest: PrepManifest & { part: NonNullable<PrepManifest["part"]> };
 }
 
-const HINT_RERUN = "rerun that part with the same command line and --part i/K, or pass the folder that holds its manifest";
+const HINT_RERUN = "rerun that part with the same command line and --part i/K, " +
+  "or pass the folder that holds its manifest";
+const HINT_PARTS = "pass the folders that `ben19 prep --part i/K -o DIR` wrote";
 
 function loadParts(dirs: readonly string[]): LoadedPart[] {
   const parts: LoadedPart[] = [];
   for (const dir of dirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Ben19Error("E_NO_PARTS", "not a folder", { file: dir }, "pass the folders that `ben19 prep --part i/K -o DIR` wrote");
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new Ben19Error("E_NO_PARTS", "not a folder", { file: dir }, HINT_PARTS);
+    }
     const names = readdirSync(dir).filter((f) => PART_MANIFEST_PATTERN.test(f)).sort();
     if (names.length === 0) {
-      const hint = existsSync(join(dir, MANIFEST_FILE)) ? "it holds a single run's manifest.json, which needs no merging" : "pass the folders that `ben19 prep --part i/K -o DIR` wrote";
-      throw new Ben19Error("E_NO_PARTS", "the folder holds no part manifest (manifest.part-<i>-of-<K>.json)", { file: dir }, hint);
+      const hint = existsSync(join(dir, MANIFEST_FILE))
+        ? "it holds a single run's manifest.json, which needs no merging"
+        : HINT_PARTS;
+      const message = "the folder holds no part manifest (manifest.part-<i>-of-<K>.json)";
+      throw new Ben19Error("E_NO_PARTS", message, { file: dir }, hint);
     }
     for (const name of names) {
       const file = join(dir, name);
@@ -59,8 +66,11 @@ function loadParts(dirs: readonly string[]): LoadedPart[] {
         throw new Ben19Error("E_BAD_MANIFEST", `not valid JSON: ${(e as Error).message}`, { file }, HINT_RERUN);
       }
       const [, i, k] = PART_MANIFEST_PATTERN.exec(name) as RegExpExecArray;
-      if (m.format !== MANIFEST_FORMAT || m.part === undefined || m.part.index !== Number(i) || m.part.count !== Number(k)) {
-        throw new Ben19Error("E_BAD_MANIFEST", `not the manifest of part ${i}/${k} (format ${JSON.stringify(m.format)}, part ${JSON.stringify(m.part)})`, { file }, HINT_RERUN);
+      const wrongPart = m.part === undefined || m.part.index !== Number(i) || m.part.count !== Number(k);
+      if (m.format !== MANIFEST_FORMAT || wrongPart) {
+        const message = `not the manifest of part ${i}/${k} ` +
+          `(format ${JSON.stringify(m.format)}, part ${JSON.stringify(m.part)})`;
+        throw new Ben19Error("E_BAD_MANIFEST", message, { file }, HINT_RERUN);
       }
       parts.push({ file, dir, manifest: m as LoadedPart["manifest"] });
     }
@@ -75,17 +85,26 @@ function completeParts(parts: LoadedPart[]): LoadedPart[] {
   const byIndex: (LoadedPart | undefined)[] = new Array<LoadedPart | undefined>(K).fill(undefined);
   for (const p of parts) {
     if (p.manifest.part.count !== K) {
-      throw new Ben19Error("E_PART_MISMATCH", `part ${p.manifest.part.index}/${p.manifest.part.count} belongs to a run in ${p.manifest.part.count} parts, ${first.file} to one in ${K}`, { file: p.file }, "merge the parts of one run only: the same K in every --part i/K");
+      const message = `part ${p.manifest.part.index}/${p.manifest.part.count} belongs to a run in ` +
+        `${p.manifest.part.count} parts, ${first.file} to one in ${K}`;
+      const hint = "merge the parts of one run only: the same K in every --part i/K";
+      throw new Ben19Error("E_PART_MISMATCH", message, { file: p.file }, hint);
     }
     const twin = byIndex[p.manifest.part.index];
     if (twin !== undefined) {
-      throw new Ben19Error("E_PART_DUPLICATE", `part ${p.manifest.part.index}/${K} is given twice: also ${twin.file}`, { file: p.file }, "pass each part's folder once, and remove the part manifest of a stale or repeated run");
+      const hint = "pass each part's folder once, and remove the part manifest of a stale or repeated run";
+      const message = `part ${p.manifest.part.index}/${K} is given twice: also ${twin.file}`;
+      throw new Ben19Error("E_PART_DUPLICATE", message, { file: p.file }, hint);
     }
     byIndex[p.manifest.part.index] = p;
   }
   const missing = byIndex.flatMap((p, i) => (p === undefined ? [i] : []));
   if (missing.length > 0) {
-    throw new Ben19Error("E_PART_MISSING", `part(s) ${missing.map((i) => `${i}/${K}`).join(", ")} missing: found ${parts.length} of ${K} part manifests`, {}, `run ben19 prep with the same options and --part ${missing[0]}/${K} (Slurm: array index ${missing[0]}; Kubernetes: completion index ${missing[0]}), then merge again`);
+    const message = `part(s) ${missing.map((i) => `${i}/${K}`).join(", ")} missing: ` +
+      `found ${parts.length} of ${K} part manifests`;
+    const hint = `run ben19 prep with the same options and --part ${missing[0]}/${K} ` +
+      `(Slurm: array index ${missing[0]}; Kubernetes: completion index ${missing[0]}), then merge again`;
+    throw new Ben19Error("E_PART_MISSING", message, {}, hint);
   }
   return byIndex as LoadedPart[];
 }
@@ -110,7 +129,10 @@ function sharedView(m: PrepManifest): unknown {
     tool: m.tool,
     schema: m.schema,
     options: m.options,
-    splits: Object.entries(m.splits).map(([name, s]) => ({ name, csv: s.csv, csv_sha256: s.csv_sha256, patches: s.patches, excluded: s.excluded, excluded_by_list: s.excluded_by_list })),
+    splits: Object.entries(m.splits).map(([name, s]) => ({
+      name, csv: s.csv, csv_sha256: s.csv_sha256, patches: s.patches, excluded: s.excluded,
+      excluded_by_list: s.excluded_by_list,
+    })),
     skipped: m.skipped,
   };
 }
@@ -120,11 +142,16 @@ function checkConsistent(parts: readonly LoadedPart[]): void {
   for (const p of parts) {
     const d = firstDifference(base, sharedView(p.manifest), "manifest");
     if (d !== undefined) {
-      throw new Ben19Error("E_PART_MISMATCH", `part ${p.manifest.part.index} differs from part 0 (${(parts[0] as LoadedPart).file}) at ${d}`, { file: p.file }, "every part must be run with the same ben19 version, -r, -n, --shards, --exclude and --update_json; rerun the odd part");
+      const message = `part ${p.manifest.part.index} differs from part 0 (${(parts[0] as LoadedPart).file}) at ${d}`;
+      const hint = "every part must be run with the same ben19 version, -r, -n, --shards, --exclude and " +
+        "--update_json; rerun the odd part";
+      throw new Ben19Error("E_PART_MISMATCH", message, { file: p.file }, hint);
     }
     const want = partShards(p.manifest.part, p.manifest.options.shards);
     if (want.join() !== p.manifest.part.shards.join()) {
-      throw new Ben19Error("E_BAD_MANIFEST", `part ${p.manifest.part.index} lists shards ${p.manifest.part.shards.join(",")}, expected ${want.join(",")}`, { file: p.file }, HINT_RERUN);
+      const message = `part ${p.manifest.part.index} lists shards ${p.manifest.part.shards.join(",")}, ` +
+        `expected ${want.join(",")}`;
+      throw new Ben19Error("E_BAD_MANIFEST", message, { file: p.file }, HINT_RERUN);
     }
   }
 }
@@ -137,12 +164,22 @@ async function checkShard(p: LoadedPart, split: string, n: number, f: ShardInfo,
   const fail = (what: string, hint: string): never => {
     throw new Ben19Error("E_PART_FILE", what, { file }, hint);
   };
-  if (f.file !== expectedName) fail(`part ${p.manifest.part.index} lists ${f.file} where shard ${n} of split ${split} (${expectedName}) belongs`, HINT_RERUN);
-  if (!existsSync(file)) fail(`shard ${n} of split ${split}, written by part ${p.manifest.part.index}, is missing`, `copy it next to ${basename(p.file)}, or rerun part ${p.manifest.part.index}`);
+  const part = p.manifest.part.index;
+  if (f.file !== expectedName) {
+    fail(`part ${part} lists ${f.file} where shard ${n} of split ${split} (${expectedName}) belongs`, HINT_RERUN);
+  }
+  if (!existsSync(file)) {
+    fail(`shard ${n} of split ${split}, written by part ${part}, is missing`,
+      `copy it next to ${basename(p.file)}, or rerun part ${part}`);
+  }
   const want = shardRecords(n, S, records);
-  if (f.records !== want) fail(`part ${p.manifest.part.index} recorded ${f.records} records in this shard; a single run puts ${want} there`, HINT_RERUN);
-  if (statSync(file).size !== f.bytes) fail(`has ${statSync(file).size} bytes, part ${p.manifest.part.index}'s manifest says ${f.bytes}`, `the file changed or was copied incompletely; copy it again or rerun part ${p.manifest.part.index}`);
-  if ((await sha256OfFile(file)) !== f.sha256) fail(`sha256 differs from part ${p.manifest.part.index}'s manifest`, `the file changed or was copied incompletely; copy it again or rerun part ${p.manifest.part.index}`);
+  if (f.records !== want) {
+    fail(`part ${part} recorded ${f.records} records in this shard; a single run puts ${want} there`, HINT_RERUN);
+  }
+  const recopy = `the file changed or was copied incompletely; copy it again or rerun part ${part}`;
+  const bytes = statSync(file).size;
+  if (bytes !== f.bytes) fail(`has ${bytes} bytes, part ${part}'s manifest says ${f.bytes}`, recopy);
+  if ((await sha256OfFile(file)) !== f.sha256) fail(`sha256 differs from part ${part}'s manifest`, recopy);
 }
 
 /** Sums two label-count tables key by key, keeping the first table's key order. */
@@ -160,7 +197,9 @@ async function mergeSplit(parts: readonly LoadedPart[], name: string, done: () =
     const s = p.manifest.splits[name] as SplitManifest;
     const owned = p.manifest.part.shards;
     if (s.files.length !== owned.length) {
-      throw new Ben19Error("E_BAD_MANIFEST", `part ${p.manifest.part.index} lists ${s.files.length} files for split ${name}, it owns ${owned.length} shards`, { file: p.file }, HINT_RERUN);
+      const message = `part ${p.manifest.part.index} lists ${s.files.length} files for split ${name}, ` +
+        `it owns ${owned.length} shards`;
+      throw new Ben19Error("E_BAD_MANIFEST", message, { file: p.file }, HINT_RERUN);
     }
     for (const [t, f] of s.files.entries()) {
       const n = owned[t] as number;
@@ -168,10 +207,16 @@ async function mergeSplit(parts: readonly LoadedPart[], name: string, done: () =
       files[n] = f;
       done();
     }
-    sum = { records: sum.records + s.records, noLabel: sum.noLabel + s.no_label_records, labels: addCounts(sum.labels, s.label_counts) };
+    sum = {
+      records: sum.records + s.records, noLabel: sum.noLabel + s.no_label_records,
+      labels: addCounts(sum.labels, s.label_counts),
+    };
   }
   if (sum.records !== records) {
-    throw new Ben19Error("E_PART_MISMATCH", `split ${name}: the parts hold ${sum.records} records, the split has ${records} patches after exclusions`, {}, "rerun the parts; every part must finish under --on-error fail");
+    const message = `split ${name}: the parts hold ${sum.records} records, ` +
+      `the split has ${records} patches after exclusions`;
+    const hint = "rerun the parts; every part must finish under --on-error fail";
+    throw new Ben19Error("E_PART_MISMATCH", message, {}, hint);
   }
   return { ...s0, records: sum.records, label_counts: sum.labels, no_label_records: sum.noLabel, files };
 }
@@ -180,7 +225,11 @@ async function mergeSplit(parts: readonly LoadedPart[], name: string, done: () =
 function moveInto(file: string, dir: string): string | undefined {
   const target = join(dir, basename(file));
   if (resolve(file) === resolve(target)) return undefined;
-  if (existsSync(target)) throw new Ben19Error("E_OUTPUT_EXISTS", `cannot move ${file} into the output folder: a file of that name is already there`, { file: target }, "remove the stale file, or merge into another --out folder");
+  if (existsSync(target)) {
+    const message = `cannot move ${file} into the output folder: a file of that name is already there`;
+    const hint = "remove the stale file, or merge into another --out folder";
+    throw new Ben19Error("E_OUTPUT_EXISTS", message, { file: target }, hint);
+  }
   try {
     renameSync(file, target);
   } catch (e) {
@@ -196,7 +245,9 @@ function moveInto(file: string, dir: string): string | undefined {
 /** Merges the part manifests found in o.dirs; see the module comment. */
 export async function mergeManifests(o: MergeOptions): Promise<MergeSummary> {
   const dirs = o.dirs.map((d) => resolve(d));
-  if (dirs.length === 0) throw new Ben19Error("E_NO_PARTS", "no folder given", {}, "pass the folders that `ben19 prep --part i/K -o DIR` wrote");
+  if (dirs.length === 0) {
+    throw new Ben19Error("E_NO_PARTS", "no folder given", {}, HINT_PARTS);
+  }
   const out = resolve(o.out ?? (dirs[0] as string));
   const parts = completeParts(loadParts([...new Set(dirs)]));
   checkConsistent(parts);
@@ -210,12 +261,16 @@ export async function mergeManifests(o: MergeOptions): Promise<MergeSummary> {
   const manifest: PrepManifest = { ...single, splits };
   const target = join(out, MANIFEST_FILE);
   if (existsSync(target) && readFileSync(target, "utf8") !== jsonText(manifest) && o.overwrite !== true) {
-    throw new Ben19Error("E_OUTPUT_EXISTS", "the output folder already holds a different manifest.json", { file: target }, "choose another --out folder or rerun with --overwrite");
+    const hint = "choose another --out folder or rerun with --overwrite";
+    const message = "the output folder already holds a different manifest.json";
+    throw new Ben19Error("E_OUTPUT_EXISTS", message, { file: target }, hint);
   }
   mkdirSync(out, { recursive: true });
   const moved: string[] = [];
   for (const p of parts) {
-    for (const s of Object.values(p.manifest.splits)) for (const f of s.files) pushMoved(moved, moveInto(join(p.dir, f.file), out));
+    for (const s of Object.values(p.manifest.splits)) {
+      for (const f of s.files) pushMoved(moved, moveInto(join(p.dir, f.file), out));
+    }
     pushMoved(moved, moveInto(p.file, out));
   }
   writeJsonAtomic(target, manifest);

@@ -21,7 +21,9 @@ export const PART_MANIFEST_PATTERN = /^manifest\.part-(\d+)-of-(\d+)\.json$/;
 
 /** prep's resume journal (journal.ts): one per run, or per part so that parts may share a folder. */
 export function journalName(part?: { index: number; count: number }): string {
-  return part === undefined ? ".ben19-prep.journal.json" : `.ben19-prep.part-${part.index}-of-${part.count}.journal.json`;
+  return part === undefined
+    ? ".ben19-prep.journal.json"
+    : `.ben19-prep.part-${part.index}-of-${part.count}.journal.json`;
 }
 
 /** prep's lock file (lock.ts): one writer per run, or per part. */

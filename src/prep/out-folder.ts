@@ -16,7 +16,9 @@ export function makeOutputFolder(out: string): string | undefined {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "EEXIST" || err.code === "ENOTDIR") {
-      throw new Ben19Error("E_OUTPUT_NOT_FOLDER", `the output path (or a folder above it) is a file, not a folder`, { file: out }, "pass -o a folder path (it is created when missing)");
+      const hint = "pass -o a folder path (it is created when missing)";
+      throw new Ben19Error("E_OUTPUT_NOT_FOLDER", `the output path (or a folder above it) is a file, not a folder`,
+        { file: out }, hint);
     }
     throw e;
   }

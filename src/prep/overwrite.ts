@@ -8,7 +8,9 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Journal } from "./journal.js";
 import type { PrepManifest } from "./manifest.js";
-import { ERRORS_FILE, MANIFEST_FILE, PART_MANIFEST_PATTERN, shardFileName, shardFilePattern, tempName } from "./naming.js";
+import {
+  ERRORS_FILE, MANIFEST_FILE, PART_MANIFEST_PATTERN, shardFileName, shardFilePattern, tempName,
+} from "./naming.js";
 import { partShards, type Part } from "./partition.js";
 
 export interface EarlierRun {
@@ -42,7 +44,9 @@ function journalShards(j: Journal): string[] {
 export function removeEarlierRun(r: EarlierRun): string[] {
   const names = new Set<string>();
   const m = readJson<PrepManifest>(join(r.out, r.manifestName));
-  for (const s of Object.values(m?.splits ?? {})) for (const f of s.files ?? []) if (typeof f.file === "string") names.add(f.file);
+  for (const s of Object.values(m?.splits ?? {})) {
+    for (const f of s.files ?? []) if (typeof f.file === "string") names.add(f.file);
+  }
   const j = readJson<Journal>(r.journalFile);
   if (j !== undefined) for (const n of journalShards(j)) names.add(n);
   const present = readdirSync(r.out);
@@ -51,7 +55,9 @@ export function removeEarlierRun(r: EarlierRun): string[] {
       const hit = shardFilePattern(split).exec(f);
       if (hit === null) continue;
       const nn = hit[1];
-      if (r.part === undefined || (nn !== undefined && Number(nn) % r.part.count === r.part.index)) names.add(f.replace(/\.tmp$/, ""));
+      if (r.part === undefined || (nn !== undefined && Number(nn) % r.part.count === r.part.index)) {
+        names.add(f.replace(/\.tmp$/, ""));
+      }
     }
     if (r.part === undefined && PART_MANIFEST_PATTERN.test(f)) names.add(f);
   }

@@ -32,7 +32,10 @@ function splitNames(splits: readonly Split[]): void {
   const seen = new Map<string, string>();
   for (const s of splits) {
     const prev = seen.get(s.name);
-    if (prev !== undefined) throw new OptionError("-n/--splits", [prev, s.file], `two CSVs give the split name "${s.name}" (the file name up to its first dot); rename one`);
+    if (prev !== undefined) {
+      const expected = `two CSVs give the split name "${s.name}" (the file name up to its first dot); rename one`;
+      throw new OptionError("-n/--splits", [prev, s.file], expected);
+    }
     seen.set(s.name, s.file);
   }
 }
@@ -45,11 +48,20 @@ export async function planPrep(options: PrepOptions): Promise<PrepPlan> {
   const source = await openSource(o);
   const mm = await openMm(o, source);
   const kind = inputKind(source.layout.root);
-  if (kind !== "folder" && o.updateJson) throw new OptionError("updateJson", true, "cannot update the JSON files inside a tarball: extract the archive to a folder first, or leave --update_json out");
-  if (source.archive !== undefined && o.updateJson) throw new OptionError("updateJson", true, "a reBEN (v2.0) archive has no per-patch JSON to update: leave --update_json out");
+  if (kind !== "folder" && o.updateJson) {
+    const expected = "cannot update the JSON files inside a tarball: extract the archive to a folder first, " +
+      "or leave --update_json out";
+    throw new OptionError("updateJson", true, expected);
+  }
+  if (source.archive !== undefined && o.updateJson) {
+    const expected = "a reBEN (v2.0) archive has no per-patch JSON to update: leave --update_json out";
+    throw new OptionError("updateJson", true, expected);
+  }
   if (streamed(kind) && o.part !== undefined) {
     // Each part would record the order of its own records only; merge-manifests cannot rebuild the single run's.
-    throw new OptionError("part", `${o.part.index}/${o.part.count}`, "cannot be used with a .tar.gz input (records in archive order); gunzip it once to a .tar (read in CSV order at offsets) or extract it");
+    const expected = "cannot be used with a .tar.gz input (records in archive order); " +
+      "gunzip it once to a .tar (read in CSV order at offsets) or extract it";
+    throw new OptionError("part", `${o.part.index}/${o.part.count}`, expected);
   }
   const splits = source.splits;
   splitNames(splits);
@@ -58,7 +70,9 @@ export async function planPrep(options: PrepOptions): Promise<PrepPlan> {
   const exclusions = splits.map((s) => applyExclusions(s.patches, lists));
   const kept = exclusions.map((x) => x.kept);
   const work = kept.map((k) => (o.part === undefined ? k : partPatches(k, o.part)));
-  const shardIndices = o.part === undefined ? Array.from({ length: o.shards }, (_, k) => k) : partShards(o.part, o.shards);
+  const shardIndices = o.part === undefined
+    ? Array.from({ length: o.shards }, (_, k) => k)
+    : partShards(o.part, o.shards);
   const manifestName = o.part === undefined ? MANIFEST_FILE : partManifestName(o.part.index, o.part.count);
   return { o, source, kind, splits, lists, exclusions, kept, work, shardIndices, manifestName, mm };
 }

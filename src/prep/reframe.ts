@@ -12,13 +12,16 @@ import { Ben19Error } from "../core/errors.js";
 export type MaskedCrc = (data: Uint8Array) => number;
 
 const CHUNK = 1 << 20;
-const FIX = "the unfinished run's files were changed or damaged since its journal was written: rerun without --resume and with --overwrite to start over";
+const FIX = "the unfinished run's files were changed or damaged since its journal was written: " +
+  "rerun without --resume and with --overwrite to start over";
 
 /**
  * Reads bytes [0, bytes) of `file` once: returns their sha256 state (to be continued by the writer) after checking
  * that they hold exactly `records` well-framed TFRecord records. `tick` is called between chunks (lock renewal).
  */
-export function reframePrefix(file: string, bytes: number, records: number, crc: MaskedCrc, tick: () => void = () => undefined): Hash {
+export function reframePrefix(
+  file: string, bytes: number, records: number, crc: MaskedCrc, tick: () => void = () => undefined,
+): Hash {
   const hash = createHash("sha256");
   const fd = openSync(file, "r");
   let buf = new Uint8Array(CHUNK);
@@ -49,7 +52,8 @@ export function reframePrefix(file: string, bytes: number, records: number, crc:
         const total = TFRECORD_HEADER_BYTES + Number(len) + TFRECORD_FOOTER_BYTES;
         if (have - p < total) break;
         const data = buf.subarray(p + TFRECORD_HEADER_BYTES, p + total - TFRECORD_FOOTER_BYTES);
-        if (new DataView(buf.buffer, p + total - TFRECORD_FOOTER_BYTES, 4).getUint32(0, true) !== crc(data)) fail("the CRC of a record's data does not match");
+        const stored = new DataView(buf.buffer, p + total - TFRECORD_FOOTER_BYTES, 4).getUint32(0, true);
+        if (stored !== crc(data)) fail("the CRC of a record's data does not match");
         p += total;
         offset += total;
         count++;

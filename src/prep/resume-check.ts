@@ -19,10 +19,14 @@ export function leafDifferences(was: unknown, now: unknown, path = ""): string[]
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
   if (isObj(was) && isObj(now) && Array.isArray(was) === Array.isArray(now)) {
     const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])];
-    return keys.flatMap((k) => leafDifferences(was[k], now[k], Array.isArray(was) ? `${path}[${k}]` : path === "" ? k : `${path}.${k}`));
+    return keys.flatMap((k) => {
+      const at = Array.isArray(was) ? `${path}[${k}]` : path === "" ? k : `${path}.${k}`;
+      return leafDifferences(was[k], now[k], at);
+    });
   }
   if (JSON.stringify(was) === JSON.stringify(now)) return [];
-  return [`${path}: the unfinished run had ${clip(JSON.stringify(was) ?? "nothing")}, this one has ${clip(JSON.stringify(now) ?? "nothing")}`];
+  const had = clip(JSON.stringify(was) ?? "nothing");
+  return [`${path}: the unfinished run had ${had}, this one has ${clip(JSON.stringify(now) ?? "nothing")}`];
 }
 
 const START_OVER = "rerun without --resume and with --overwrite to start over";
@@ -36,7 +40,9 @@ export function checkJournalWhole(j: Journal, file: string): void {
   let skipped = 0;
   for (const s of j.splits) {
     const inShards = s.shards.reduce((a, x) => a + x.records, 0);
-    if (s.records + s.skipped !== s.done) bad(`split ${s.name}: ${s.records} records + ${s.skipped} skipped ≠ ${s.done} patches done`);
+    if (s.records + s.skipped !== s.done) {
+      bad(`split ${s.name}: ${s.records} records + ${s.skipped} skipped ≠ ${s.done} patches done`);
+    }
     if (inShards !== s.records) bad(`split ${s.name}: its shards hold ${inShards} records, the split ${s.records}`);
     skipped += s.skipped;
   }
@@ -47,7 +53,9 @@ export function checkJournalWhole(j: Journal, file: string): void {
  * Throws E_RESUME_MISMATCH listing every differing field unless `now` may continue `j`; `prefixOk(i)` says whether
  * split i's patches done are the ones this run would do first (needed when the exclusions differ).
  */
-export function checkResumable(j: Journal, now: JournalOptions, file: string, prefixOk: (split: number) => boolean): void {
+export function checkResumable(
+  j: Journal, now: JournalOptions, file: string, prefixOk: (split: number) => boolean,
+): void {
   const was = j.options;
   const strict = leafDifferences({ ...was, on_error: 0, exclude: 0 }, { ...now, on_error: 0, exclude: 0 });
   const onError = leafDifferences({ on_error: was.on_error }, { on_error: now.on_error });
@@ -58,10 +66,17 @@ export function checkResumable(j: Journal, now: JournalOptions, file: string, pr
   if (exclude.length > 0 && problems.length === 0) {
     const moved = j.splits.map((s, i) => (prefixOk(i) ? "" : s.name)).filter((n) => n !== "");
     if (moved.length > 0) {
-      problems.push(...exclude, `the patches already done in split(s) ${moved.join(", ")} are not the first ones this run would do (a newly excluded patch lies among them, or the input is read in archive order)`);
+      const notFirst = `the patches already done in split(s) ${moved.join(", ")} ` +
+        "are not the first ones this run would do " +
+        "(a newly excluded patch lies among them, or the input is read in archive order)";
+      problems.push(...exclude, notFirst);
     }
   }
   if (problems.length > 0) {
-    throw new Ben19Error("E_RESUME_MISMATCH", `cannot resume: the unfinished run in the output folder differs from this one: ${problems.join("; ")}`, { file }, "rerun with the unfinished run's options and --resume, or without --resume and with --overwrite to start over");
+    const message = "cannot resume: the unfinished run in the output folder differs from this one: " +
+      problems.join("; ");
+    const hint = "rerun with the unfinished run's options and --resume, " +
+      "or without --resume and with --overwrite to start over";
+    throw new Ben19Error("E_RESUME_MISMATCH", message, { file }, hint);
   }
 }

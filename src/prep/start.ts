@@ -15,7 +15,10 @@ import type { PrepPlan } from "./plan.js";
 import { checkJournalWhole, checkResumable, prefixHash } from "./resume-check.js";
 
 /** How the run starts; see the module comment. */
-export type Start = { kind: "fresh" } | { kind: "resume"; journal: Journal } | { kind: "finished"; manifest: PrepManifest };
+export type Start =
+  | { kind: "fresh" }
+  | { kind: "resume"; journal: Journal }
+  | { kind: "finished"; manifest: PrepManifest };
 
 /** The options and inputs that decide the output's bytes, for the journal's fingerprint. */
 export function journalOptions(plan: PrepPlan): JournalOptions {
@@ -52,8 +55,10 @@ function finishedManifest(file: string, jopts: JournalOptions): PrepManifest | u
     m.options.update_json === jopts.update_json &&
     JSON.stringify(m.options.archive ?? null) === JSON.stringify(jopts.archive ?? null) &&
     JSON.stringify(m.options.exclude ?? []) === JSON.stringify(jopts.exclude) &&
-    JSON.stringify(m.part === undefined ? null : { index: m.part.index, count: m.part.count }) === JSON.stringify(jopts.part) &&
-    JSON.stringify(Object.values(m.splits ?? {}).map((x) => ({ file: x.csv, sha256: x.csv_sha256 }))) === JSON.stringify(jopts.splits);
+    JSON.stringify(m.part === undefined ? null : { index: m.part.index, count: m.part.count }) ===
+      JSON.stringify(jopts.part) &&
+    JSON.stringify(Object.values(m.splits ?? {}).map((x) => ({ file: x.csv, sha256: x.csv_sha256 }))) ===
+      JSON.stringify(jopts.splits);
   return same ? m : undefined;
 }
 
@@ -63,7 +68,8 @@ function finishedManifest(file: string, jopts: JournalOptions): PrepManifest | u
  */
 export function decideStart(plan: PrepPlan, journalFile: string, jopts: JournalOptions): Start {
   const { o } = plan;
-  const finals = [plan.manifestName, ...plan.splits.flatMap((s) => plan.shardIndices.map((k) => shardFileName(s.name, k, o.shards)))];
+  const shards = plan.splits.flatMap((s) => plan.shardIndices.map((k) => shardFileName(s.name, k, o.shards)));
+  const finals = [plan.manifestName, ...shards];
   // The shards' temporary files mark an unfinished run; a manifest's (writeFileAtomic's) is overwritten anyway.
   const temps = finals.slice(1).map((n) => join(o.out, tempName(n))).filter((f) => existsSync(f));
   const journal = existsSync(journalFile);
@@ -74,12 +80,16 @@ export function decideStart(plan: PrepPlan, journalFile: string, jopts: JournalO
       checkResumable(j, jopts, journalFile, (i) => {
         const s = j.splits[i];
         const names = plan.work[i];
-        return !streamed(plan.kind) && s?.prefix_sha256 !== undefined && names !== undefined && s.done <= names.length && prefixHash(names, s.done).digest("hex") === s.prefix_sha256;
+        return !streamed(plan.kind) && s?.prefix_sha256 !== undefined && names !== undefined &&
+          s.done <= names.length && prefixHash(names, s.done).digest("hex") === s.prefix_sha256;
       });
       return { kind: "resume", journal: j };
     }
     if (!o.resume && !o.overwrite) {
-      throw new Ben19Error("E_UNFINISHED_OUTPUT", `an unfinished run (killed, failed or still running) left ${journal ? basename(journalFile) : basename(temps[0] as string)} in the output folder`, { file: o.out }, "rerun the same command with --resume to continue it, or with --overwrite to start over");
+      const left = journal ? basename(journalFile) : basename(temps[0] as string);
+      const message = `an unfinished run (killed, failed or still running) left ${left} in the output folder`;
+      const hint = "rerun the same command with --resume to continue it, or with --overwrite to start over";
+      throw new Ben19Error("E_UNFINISHED_OUTPUT", message, { file: o.out }, hint);
     }
     if (!o.overwrite) {
       // --resume with nothing durable recorded (killed before its first checkpoint): start afresh.
@@ -92,7 +102,9 @@ export function decideStart(plan: PrepPlan, journalFile: string, jopts: JournalO
   if (!o.overwrite) {
     for (const name of finals) {
       if (existsSync(join(o.out, name))) {
-        throw new Ben19Error("E_OUTPUT_EXISTS", "the output folder already holds a finished run", { file: join(o.out, name) }, "choose another -o folder or rerun with --overwrite");
+        const hint = "choose another -o folder or rerun with --overwrite";
+        const message = "the output folder already holds a finished run";
+        throw new Ben19Error("E_OUTPUT_EXISTS", message, { file: join(o.out, name) }, hint);
       }
     }
   }
@@ -102,5 +114,8 @@ export function decideStart(plan: PrepPlan, journalFile: string, jopts: JournalO
 /** For a fresh start with --overwrite: removes what earlier runs wrote (overwrite.ts). */
 export function clearForFreshStart(plan: PrepPlan, journalFile: string): void {
   if (!plan.o.overwrite) return;
-  removeEarlierRun({ out: plan.o.out, manifestName: plan.manifestName, journalFile, splits: plan.splits.map((s) => s.name), part: plan.o.part });
+  removeEarlierRun({
+    out: plan.o.out, manifestName: plan.manifestName, journalFile, splits: plan.splits.map((s) => s.name),
+    part: plan.o.part,
+  });
 }

@@ -17,10 +17,15 @@ export const UPDATE_JSON_KEY = "BigEarthNet_19_labels";
  */
 export function updatePatchJson(file: string, patch: string, names19: readonly string[]): boolean {
   const hint = "restore the file from the archive";
-  const text = readBoundedFile(file, { maxBytes: MAX_LABEL_FILE_BYTES, what: "the label file", code: "E_NOT_REGULAR", hint, patch, error: PatchError }).toString("utf8");
+  const limits = {
+    maxBytes: MAX_LABEL_FILE_BYTES, what: "the label file", code: "E_NOT_REGULAR", hint, patch, error: PatchError,
+  };
+  const text = readBoundedFile(file, limits).toString("utf8");
   const data = parseJsonBounded(text, { file, patch, hint, error: PatchError }) as Record<string, unknown>;
   const current = data[UPDATE_JSON_KEY];
-  if (Array.isArray(current) && current.length === names19.length && current.every((v, i) => v === names19[i])) return false;
+  if (Array.isArray(current) && current.length === names19.length && current.every((v, i) => v === names19[i])) {
+    return false;
+  }
   let updated: string;
   const close = text.lastIndexOf("}");
   if (current === undefined && close > 0) {

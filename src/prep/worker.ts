@@ -30,7 +30,8 @@ function readTaskPatch(task: EncodeTask, i: number, timing: PatchTiming): Promis
   if (task.files !== undefined) return readPatchFromFiles(name, task.files[i] ?? undefined, task.root, opts);
   if (task.ranges !== undefined) {
     const r = task.ranges[i];
-    return readPatchFromFiles(name, r === null || r === undefined ? undefined : readTarPatch(task.root, name, r[0], r[1]), task.root, opts);
+    const files = r === null || r === undefined ? undefined : readTarPatch(task.root, name, r[0], r[1]);
+    return readPatchFromFiles(name, files, task.root, opts);
   }
   return task.masks === undefined ? readPatch(task.root, name, opts) : readPatchDir(v2PatchDir(task.root, name), opts);
 }
@@ -39,7 +40,10 @@ function readTaskPatch(task: EncodeTask, i: number, timing: PatchTiming): Promis
 function taskMultiHot(task: EncodeTask, i: number): Uint8Array | undefined {
   if (task.masks === undefined) return undefined;
   const mask = task.masks[i] as number;
-  if (mask < 0) throw new PatchError("E_NOT_IN_METADATA", "the patch is not in the metadata", { patch: task.names[i] }, "check the patch id in the split CSV, or pass --metadata the metadata.parquet of this archive");
+  if (mask < 0) {
+    const hint = "check the patch id in the split CSV, or pass --metadata the metadata.parquet of this archive";
+    throw new PatchError("E_NOT_IN_METADATA", "the patch is not in the metadata", { patch: task.names[i] }, hint);
+  }
   return maskToMultiHot(mask);
 }
 
@@ -101,7 +105,9 @@ export default async function encodeBatch(task: EncodeTask): Promise<EncodedBatc
   }
   const records = scratch.slice(0, used);
   // readMs: the whole reading phase (files, labels) less the decoding in it.
-  const result: EncodedBatch = { records, sizes, multiHot, errors, readMs: readMs - timing.decodeMs, decodeMs: timing.decodeMs, encodeMs };
+  const result: EncodedBatch = {
+    records, sizes, multiHot, errors, readMs: readMs - timing.decodeMs, decodeMs: timing.decodeMs, encodeMs,
+  };
   // The result object travels by structured clone, its two buffers are moved.
   return moving(result, [records.buffer, multiHot.buffer]);
 }

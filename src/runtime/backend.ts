@@ -43,7 +43,8 @@ export function wasmThreads(options: BackendOptions = {}): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
     const what = options.threads !== undefined ? "the wasm thread count" : THREADS_ENV;
-    throw new Ben19Error("E_BACKEND", `${what} must be a whole number from 1 to ${MAX_WASM_THREADS}, got ${JSON.stringify(raw)}`, {},
+    throw new Ben19Error("E_BACKEND",
+      `${what} must be a whole number from 1 to ${MAX_WASM_THREADS}, got ${JSON.stringify(raw)}`, {},
       `use 1 for the single-threaded build, or leave it unset for every core (${availableParallelism()} here)`);
   }
   return n;
@@ -62,7 +63,9 @@ async function tryNode(): Promise<Loaded> {
   // A variable specifier keeps bundlers and tsc from resolving the optional package at build time.
   const pkg = "@tensorflow/tfjs-node";
   await import(pkg);
-  if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node loaded but the tensorflow backend did not initialise");
+  if (!(await tf.setBackend("tensorflow"))) {
+    throw new Error("tfjs-node loaded but the tensorflow backend did not initialise");
+  }
   return { tfjsName: "tensorflow", skipped: [] };
 }
 
@@ -100,13 +103,17 @@ async function tryCpu(): Promise<Loaded> {
   return { tfjsName: "cpu", skipped: [] };
 }
 
-const LOADERS: Record<BackendInfo["name"], (options: BackendOptions) => Promise<Loaded>> = { node: tryNode, wasm: tryWasm, cpu: tryCpu };
+const LOADERS: Record<BackendInfo["name"], (options: BackendOptions) => Promise<Loaded>> = {
+  node: tryNode, wasm: tryWasm, cpu: tryCpu,
+};
 
 /**
  * Makes `choice` the active tfjs backend. `auto` falls back node → wasm → cpu; a named backend that cannot
  * load is an error naming it and the reason. A bad thread count is an error too.
  */
-export async function selectBackend(choice: BackendChoice = "auto", options: BackendOptions = {}): Promise<BackendInfo> {
+export async function selectBackend(
+  choice: BackendChoice = "auto", options: BackendOptions = {},
+): Promise<BackendInfo> {
   registerTrainingGradients();
   if (choice === "wasm" || choice === "auto") wasmThreads(options);
   const order: BackendInfo["name"][] = choice === "auto" ? ["node", "wasm", "cpu"] : [choice];

@@ -8,7 +8,9 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { tf } from "./tf.js";
-import { backendOf, pthreadWorkers, threadedModule, type ThreadedFactory, type ThreadedModule } from "./wasm-internals.js";
+import {
+  backendOf, pthreadWorkers, threadedModule, type ThreadedFactory, type ThreadedModule,
+} from "./wasm-internals.js";
 
 /** tfjs caps its pool at 8 threads, and Emscripten pre-starts 8 workers (a thread asked for beyond them would wait
  * for a worker to load while the main thread blocks: a deadlock). */
@@ -21,7 +23,8 @@ const require = createRequire(import.meta.url);
  * Node-aware but expects a CommonJS scope, which the module gives it. A data: URL rather than a file of ours, as a
  * worker started from a .ts file would not get tsx's loader (tests and benches run from src/). */
 function pthreadEntry(script: string): URL {
-  const { wasmWorkerContents } = require(`@tensorflow/tfjs-backend-wasm/wasm-out/${BUILD}.worker.js`) as { wasmWorkerContents: string };
+  const worker = `@tensorflow/tfjs-backend-wasm/wasm-out/${BUILD}.worker.js`;
+  const { wasmWorkerContents } = require(worker) as { wasmWorkerContents: string };
   const source = [
     `import { createRequire } from "node:module";`,
     `const require = createRequire(${JSON.stringify(import.meta.url)});`,
@@ -61,7 +64,8 @@ function instantiate(threads: number): Promise<ThreadedModule> {
       // machine: report twice the threads asked for, so the cap is what was asked.
       instantiateWasm: (imports: WasmImports, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
         readFile(join(dirname(script), `${BUILD}.wasm`))
-          .then((bytes) => WebAssembly.instantiate(bytes, { ...imports, env: { ...imports.env, emscripten_num_logical_cores: () => 2 * threads } }))
+          .then((bytes) => WebAssembly.instantiate(bytes,
+            { ...imports, env: { ...imports.env, emscripten_num_logical_cores: () => 2 * threads } }))
           .then(({ instance, module }) => receive(instance, module), fail);
         return {};
       },
@@ -80,7 +84,8 @@ function instantiate(threads: number): Promise<ThreadedModule> {
     // The factory created its workers synchronously; they have not run yet.
     for (const w of pthreadWorkers(config)) {
       let handler: unknown;
-      Object.defineProperty(w, "onerror", { configurable: true, get: () => (state === "ready" ? handler : fail), set: (h: unknown) => { handler = h; } });
+      Object.defineProperty(w, "onerror",
+        { configurable: true, get: () => (state === "ready" ? handler : fail), set: (h: unknown) => { handler = h; } });
       w.on("error", fail);
       w.once("exit", (code) => fail(new Error(`a pthread worker stopped while loading (exit code ${code})`)));
     }
@@ -116,5 +121,7 @@ export async function useThreadedWasm(threads: number): Promise<number> {
   tf.removeBackend("wasm");
   if (original !== null) tf.registerBackend("wasm", original, priority);
   stopWorkers(module);
-  throw new Error(ok ? "the threaded build started with a single thread" : "the threaded wasm backend did not initialise");
+  throw new Error(ok
+    ? "the threaded build started with a single thread"
+    : "the threaded wasm backend did not initialise");
 }

@@ -20,7 +20,8 @@ const VENDOR: Readonly<Record<string, readonly [string, string]>> = {
   "tf-backend-wasm.min.js": ["@tensorflow/tfjs-backend-wasm", "dist/tf-backend-wasm.min.js"],
   "tfjs-backend-wasm.wasm": ["@tensorflow/tfjs-backend-wasm", "dist/tfjs-backend-wasm.wasm"],
   "tfjs-backend-wasm-simd.wasm": ["@tensorflow/tfjs-backend-wasm", "dist/tfjs-backend-wasm-simd.wasm"],
-  "tfjs-backend-wasm-threaded-simd.wasm": ["@tensorflow/tfjs-backend-wasm", "dist/tfjs-backend-wasm-threaded-simd.wasm"],
+  "tfjs-backend-wasm-threaded-simd.wasm": ["@tensorflow/tfjs-backend-wasm",
+    "dist/tfjs-backend-wasm-threaded-simd.wasm"],
   "geotiff.js": ["geotiff", "dist-browser/geotiff.js"],
 };
 

@@ -37,7 +37,8 @@ function checkedModelDir(path: string): string {
   for (const f of [TOPOLOGY_FILE, WEIGHTS_FILE, METADATA_FILE]) {
     if (!existsSync(join(dir, f))) {
       throw new ModelError("E_MODEL_FILE", `missing ${f}`, { file: join(dir, f) },
-        "pass --model the folder `ben19 train` wrote (RUN or RUN/model), which holds model.json, weights.bin and ben19.json");
+        "pass --model the folder `ben19 train` wrote (RUN or RUN/model), which holds model.json, weights.bin and " +
+        "ben19.json");
     }
   }
   return dir;
@@ -68,7 +69,8 @@ const SECURITY_HEADERS = {
 } as const;
 
 function refuse(res: ServerResponse, status: number, reason: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", ...extra }).end(`${reason}\n`);
+  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", ...extra })
+    .end(`${reason}\n`);
 }
 
 /** The host name of a Host header value ("[::1]:8019" → "::1", "localhost:8019" → "localhost"), lower case. */
@@ -85,18 +87,26 @@ export function hostName(header: string): string {
  * 127.0.0.1 sends its own name as Host and is refused, so it cannot read a model served here.
  */
 function allowedHosts(bound: string, extra: readonly string[]): Set<string> {
-  const names = new Set(["localhost", "127.0.0.1", "::1", hostName(bound.includes(":") ? `[${bound}]` : bound), ...extra.map((h) => h.toLowerCase())]);
+  const own = hostName(bound.includes(":") ? `[${bound}]` : bound);
+  const names = new Set(["localhost", "127.0.0.1", "::1", own, ...extra.map((h) => h.toLowerCase())]);
   if (bound === "0.0.0.0" || bound === "::") {
     names.add(hostname().toLowerCase());
-    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.address.toLowerCase());
+    for (const list of Object.values(networkInterfaces())) {
+      for (const a of list ?? []) names.add(a.address.toLowerCase());
+    }
   }
   return names;
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, roots: RouteRoots, hosts: ReadonlySet<string>): void {
   const host = req.headers.host;
-  if (host === undefined || !hosts.has(hostName(host))) return refuse(res, 421, `this server does not answer to host ${JSON.stringify(host ?? "")}: start it with --allow-host NAME to allow that name`);
-  if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });
+  if (host === undefined || !hosts.has(hostName(host))) {
+    return refuse(res, 421, `this server does not answer to host ${JSON.stringify(host ?? "")}: ` +
+      "start it with --allow-host NAME to allow that name");
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    return refuse(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });
+  }
   // The raw request target: the path is resolved here, never normalised by a URL parser first.
   const pathname = (req.url ?? "/").split("?")[0] as string;
   const route = resolveRoute(pathname, roots);
@@ -109,20 +119,28 @@ function handle(req: IncomingMessage, res: ServerResponse, roots: RouteRoots, ho
   } catch {
     return refuse(res, 404, `not found: ${pathname}`);
   }
-  res.writeHead(200, { ...SECURITY_HEADERS, "content-type": route.type, "content-length": size, "cache-control": "no-store" });
+  res.writeHead(200, {
+    ...SECURITY_HEADERS, "content-type": route.type, "content-length": size, "cache-control": "no-store",
+  });
   if (req.method === "HEAD") return void res.end();
   createReadStream(route.file).on("error", () => res.destroy()).pipe(res);
 }
 
 /** Starts the demo server; resolves once it listens. A port in use is a Ben19Error naming it. */
 export async function startServer(o: ServeOptions): Promise<WebServer> {
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new OptionError("port", o.port, "expected an integer from 0 to 65535");
-  const roots: RouteRoots = { root: o.root ?? PACKAGE_ROOT, modelDir: o.model === undefined ? undefined : checkedModelDir(o.model) };
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
+    throw new OptionError("port", o.port, "expected an integer from 0 to 65535");
+  }
+  const roots: RouteRoots = {
+    root: o.root ?? PACKAGE_ROOT, modelDir: o.model === undefined ? undefined : checkedModelDir(o.model),
+  };
   const hosts = allowedHosts(o.host, o.allowHosts ?? []);
   const server = createServer((req, res) => handle(req, res, roots, hosts));
   await new Promise<void>((ok, fail) => {
     server.once("error", (e: NodeJS.ErrnoException) => {
-      const hint = e.code === "EADDRINUSE" ? "another program uses it: pass --port N (or --port 0 for any free port)" : "check --host and --port";
+      const hint = e.code === "EADDRINUSE"
+        ? "another program uses it: pass --port N (or --port 0 for any free port)"
+        : "check --host and --port";
       fail(new Ben19Error("E_LISTEN", `cannot listen on ${o.host}:${o.port}: ${e.message}`, {}, hint));
     });
     server.listen(o.port, o.host, ok);

@@ -47,16 +47,29 @@ const PIXEL_SIZE = [60, 10, 10, 10, 20, 20, 20, 10, 20, 60, 20, 20];
 
 export function wkt(epsg: number): string {
   const zone = epsg - 32600;
-  return `PROJCS["WGS 84 / UTM zone ${zone}N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",${zone * 6 - 183}],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","${epsg}"]]`;
+  return `PROJCS["WGS 84 / UTM zone ${zone}N",GEOGCS["WGS 84",` +
+    `DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],` +
+    `PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],` +
+    `UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],` +
+    `AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],` +
+    `PARAMETER["central_meridian",${zone * 6 - 183}],PARAMETER["scale_factor",0.9996],` +
+    `PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],` +
+    `AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","${epsg}"]]`;
 }
 
 const csv = (names: readonly string[]): string => names.map((n) => `${n}\r\n`).join("");
 
 /** Checks the options both archive versions share. */
 export function checkSynthOptions(o: SynthOptions): void {
-  if (!Number.isInteger(o.patches) || o.patches < 1 || o.patches > 144000) throw new OptionError("patches", o.patches, "expected an integer from 1 to 144000");
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new OptionError("seed", o.seed, "expected an integer from 0 to 4294967295");
-  if (!(SYNTH_LAYOUTS as readonly string[]).includes(o.layout)) throw new OptionError("layout", o.layout, `expected one of ${SYNTH_LAYOUTS.join(", ")}`);
+  if (!Number.isInteger(o.patches) || o.patches < 1 || o.patches > 144000) {
+    throw new OptionError("patches", o.patches, "expected an integer from 1 to 144000");
+  }
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
+    throw new OptionError("seed", o.seed, "expected an integer from 0 to 4294967295");
+  }
+  if (!(SYNTH_LAYOUTS as readonly string[]).includes(o.layout)) {
+    throw new OptionError("layout", o.layout, `expected one of ${SYNTH_LAYOUTS.join(", ")}`);
+  }
 }
 
 /** Patch i's band file layout (mixed: drawn per patch from the other six). */
@@ -130,7 +143,9 @@ export async function synthArchive(o: SynthOptions): Promise<SynthSummary> {
     patches: names,
     splits: { train: files.train, val: files.val, test: files.test },
     lists: { snow: files.snow, cloud: files.cloud },
-    counts: { train: nTrain, val: nVal, test: usable.length - nTrain - nVal, snow: snow.length, cloud: cloud.length, noLabel19 },
+    counts: {
+      train: nTrain, val: nVal, test: usable.length - nTrain - nVal, snow: snow.length, cloud: cloud.length, noLabel19,
+    },
   };
   if (o.s1 === undefined) return summary;
   // The MM split CSVs: the same patches, each line `<s2 patch>,<s1 patch>` (CRLF, as the S2 CSVs).

@@ -65,7 +65,10 @@ export function synthPatch(seed: number, i: number): SynthPatch {
 
   const bands = BAND_SIDES.map((side, b) => {
     const px = new Uint16Array(side * side);
-    const base = Array.from({ length: side }, (_, x) => (SIGNATURES[labels43[Math.min(k - 1, Math.floor((x * k) / side))] as number] as number[])[b] as number);
+    const base = Array.from({ length: side }, (_, x) => {
+      const label = labels43[Math.min(k - 1, Math.floor((x * k) / side))] as number;
+      return (SIGNATURES[label] as number[])[b] as number;
+    });
     for (let y = 0; y < side; y++) {
       const shade = (y - side / 2) * 2;
       for (let x = 0; x < side; x++) {
@@ -84,6 +87,7 @@ export function synthPatch(seed: number, i: number): SynthPatch {
     ulx: 300000 + col * 1200,
     uly: 6000000 - row * 1200,
     date: `${year}-${pad2(mm)}-${pad2(dd)} ${pad2(hour)}:${time.slice(-4, -2)}:${time.slice(-2)}`,
-    tileSource: `${sat}_MSIL1C_${date}T${time}_N0205_R${String(int(acq, 1, 143)).padStart(3, "0")}_T${zone}VPK_${date}T${time}.SAFE`,
+    tileSource: `${sat}_MSIL1C_${date}T${time}_N0205_R${String(int(acq, 1, 143)).padStart(3, "0")}` +
+      `_T${zone}VPK_${date}T${time}.SAFE`,
   };
 }

@@ -94,7 +94,8 @@ export function writeS1Patch(dir: string, seed: number, i: number, p: SynthPatch
       projection: json.wkt,
       corresponding_s2_patch: p.name,
       scene_source: `${name.split("_").slice(0, 5).join("_")}_${stamp}_${orbit}`,
-      acquisition_time: `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}`,
+      acquisition_time: `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}` +
+        `T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}`,
     };
     writeFileSync(join(dir, labelFileName(name)), pythonJsonDumps(meta));
   }

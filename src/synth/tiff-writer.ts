@@ -105,7 +105,10 @@ export function writeTiff(pixels: Uint16Array | Float32Array, side: number, layo
     { tag: 262, type: 3, values: [1] },
     ...(tiled ? [] : [{ tag: 273, type: offType, values: blocks.map(() => 0) }]),
     { tag: 277, type: 3, values: [1] },
-    ...(tiled ? [] : [{ tag: 278, type: 3, values: [bh] }, { tag: 279, type: offType, values: blocks.map((b) => b.length) }]),
+    ...(tiled ? [] : [
+      { tag: 278, type: 3, values: [bh] },
+      { tag: 279, type: offType, values: blocks.map((b) => b.length) },
+    ]),
     { tag: 284, type: 3, values: [1] },
     ...(predictor !== 1 ? [{ tag: 317, type: 3, values: [predictor] }] : []),
     ...(tiled

@@ -14,10 +14,14 @@ export function countRecords(file: string): number {
     let n = 0;
     while (offset < size) {
       if (readSync(fd, header, 0, 8, offset) !== 8) {
-        throw new CorruptRecordError("E_TRUNCATED", "the file ends inside a record header", { file, record: n, offset });
+        const place = { file, record: n, offset };
+        throw new CorruptRecordError("E_TRUNCATED", "the file ends inside a record header", place);
       }
       const next = offset + TFRECORD_HEADER_BYTES + Number(header.readBigUInt64LE(0)) + TFRECORD_FOOTER_BYTES;
-      if (next > size) throw new CorruptRecordError("E_TRUNCATED", `record ${n} runs past the end of the file`, { file, record: n, offset });
+      if (next > size) {
+        const place = { file, record: n, offset };
+        throw new CorruptRecordError("E_TRUNCATED", `record ${n} runs past the end of the file`, place);
+      }
       offset = next;
       n++;
     }

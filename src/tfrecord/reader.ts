@@ -29,7 +29,8 @@ export async function* readRecords(file: string, core?: Core): AsyncGenerator<Re
     let eof = false;
     let index = 0;
     const fail = (code: string, message: string, hint?: string): never => {
-      throw new CorruptRecordError(code, message, { file, record: index, offset: fileOffset }, hint ?? DAMAGED_RECORD_HINT);
+      const place = { file, record: index, offset: fileOffset };
+      throw new CorruptRecordError(code, message, place, hint ?? DAMAGED_RECORD_HINT);
     };
     // Makes at least `need` bytes available from start; false at a clean end of file.
     const fill = async (need: number): Promise<boolean> => {
@@ -53,7 +54,8 @@ export async function* readRecords(file: string, core?: Core): AsyncGenerator<Re
     };
     for (;;) {
       if (!(await fill(TFRECORD_HEADER_BYTES))) {
-        if (end > start) fail("E_TRUNCATED", `the file ends inside a record header (${end - start} of ${TFRECORD_HEADER_BYTES} bytes)`);
+        const got = `${end - start} of ${TFRECORD_HEADER_BYTES} bytes`;
+        if (end > start) fail("E_TRUNCATED", `the file ends inside a record header (${got})`);
         return;
       }
       const len = checkedRecordLength(buf.subarray(start, start + TFRECORD_HEADER_BYTES), c, fail);
@@ -62,7 +64,8 @@ export async function* readRecords(file: string, core?: Core): AsyncGenerator<Re
         fail("E_TRUNCATED", `the file ends inside a record: it needs ${total} bytes from here, ${end - start} remain`);
       }
       const data = buf.subarray(start + TFRECORD_HEADER_BYTES, start + total - TFRECORD_FOOTER_BYTES);
-      const crc = new DataView(buf.buffer, buf.byteOffset + start + total - TFRECORD_FOOTER_BYTES, 4).getUint32(0, true);
+      const footer = buf.byteOffset + start + total - TFRECORD_FOOTER_BYTES;
+      const crc = new DataView(buf.buffer, footer, 4).getUint32(0, true);
       if (crc !== c.maskedCrc32c(data)) fail("E_BAD_DATA_CRC", "the CRC of the record data does not match");
       yield { data: data.slice(), index, offset: fileOffset };
       start += total;

@@ -32,9 +32,11 @@ export async function checkFirstRecords(files: readonly string[], core: Core, ne
     for await (const r of readRecords(file, core)) {
       const p = decodeAt(core, r.data, { file, record: r.index, offset: r.offset });
       if (needsS1 && !p.hasS1) {
-        throw new CorruptRecordError("E_NOT_MM", `record ${r.index} (${p.patchName}) has no VV/VH features: the mm layout takes multi-modal records`,
-          { file, record: r.index, offset: r.offset },
-          "write MM records with `ben19 prep -r1 S1ROOT -r2 S2ROOT` (v1) or `prep --s1` (v2), or train an S2 layout (leave --layout out)");
+        const message = `record ${r.index} (${p.patchName}) has no VV/VH features: ` +
+          "the mm layout takes multi-modal records";
+        const hint = "write MM records with `ben19 prep -r1 S1ROOT -r2 S2ROOT` (v1) or `prep --s1` (v2), " +
+          "or train an S2 layout (leave --layout out)";
+        throw new CorruptRecordError("E_NOT_MM", message, { file, record: r.index, offset: r.offset }, hint);
       }
       break;
     }

@@ -85,15 +85,21 @@ export class Adam {
     // Restored or new moments arrive as arrays: onto the backend, in the variable's shape, unless kept on the host.
     if (this.host !== true && moments.m instanceof Float32Array) {
       const { m, v } = moments as { m: Float32Array; v: Float32Array };
-      moments = tf.tidy(() => ({ m: tf.variable(tf.tensor(m, variable.shape), false), v: tf.variable(tf.tensor(v, variable.shape), false) }));
+      moments = tf.tidy(() => ({
+        m: tf.variable(tf.tensor(m, variable.shape), false), v: tf.variable(tf.tensor(v, variable.shape), false),
+      }));
     }
     this.moments[i] = moments;
-    if (moments.m instanceof Float32Array) this.updateOnHost(variable, gradient, moments.m, moments.v as Float32Array, correction1, correction2);
+    if (moments.m instanceof Float32Array) {
+      this.updateOnHost(variable, gradient, moments.m, moments.v as Float32Array, correction1, correction2);
+    }
     else this.updateOnBackend(variable, gradient, moments.m, moments.v as tf.Variable, correction1, correction2);
   }
 
   /** tfjs's AdamOptimizer.applyGradients for one variable (its scalars are these float32 values). */
-  private updateOnBackend(variable: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, correction1: number, correction2: number): void {
+  private updateOnBackend(
+    variable: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, correction1: number, correction2: number,
+  ): void {
     tf.tidy(() => {
       const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, this.oneMinusBeta1));
       const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), this.oneMinusBeta2));
@@ -106,7 +112,10 @@ export class Adam {
   }
 
   /** The same operations on float32 values in JavaScript memory. */
-  private updateOnHost(variable: tf.Variable, gradient: tf.Tensor, m: Float32Array, v: Float32Array, correction1: number, correction2: number): void {
+  private updateOnHost(
+    variable: tf.Variable, gradient: tf.Tensor, m: Float32Array, v: Float32Array,
+    correction1: number, correction2: number,
+  ): void {
     const g = gradient.dataSync() as Float32Array;
     // In place where the backend allows it: no second copy of the weights on its heap.
     const target = writeInPlace(variable);
@@ -131,7 +140,9 @@ export class Adam {
       { name: "iter", values: Float32Array.of(this.steps) },
       { name: "accBeta1", values: Float32Array.of(this.accBeta1) },
       { name: "accBeta2", values: Float32Array.of(this.accBeta2) },
-      ...this.moments.flatMap(({ m, v }, i) => [{ name: `m/${i}`, values: values(m) }, { name: `v/${i}`, values: values(v) }]),
+      ...this.moments.flatMap(({ m, v }, i) => [
+        { name: `m/${i}`, values: values(m) }, { name: `v/${i}`, values: values(v) },
+      ]),
     ];
   }
 

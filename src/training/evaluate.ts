@@ -118,7 +118,10 @@ export async function evaluate(o: EvaluateOptions): Promise<ModelEvaluation> {
   // Predictions go straight to a temporary file as batches arrive, renamed when complete.
   const preds = o.predictions === undefined ? undefined : new DurableFile(o.predictions);
   const C = meta.classes.length;
-  preds?.write(`${["patch_name", ...meta.classes.map((_, i) => `true_${pad2(i)}`), ...meta.classes.map((_, i) => `prob_${pad2(i)}`)].join(",")}\n`);
+  const columns = [
+    "patch_name", ...meta.classes.map((_, i) => `true_${pad2(i)}`), ...meta.classes.map((_, i) => `prob_${pad2(i)}`),
+  ];
+  preds?.write(`${columns.join(",")}\n`);
   let done = 0;
   try {
     const result = await evaluateDataset(o.onnx ?? logitsModel(loaded.model), ds, {

@@ -61,12 +61,14 @@ async function* patchesOfInput(input: string, core: Core): AsyncGenerator<PatchI
     const name = patchNameInDir(input);
     const labels = existsSync(join(input, labelFileName(name)));
     const p = await readPatchDir(input, { labels }, name);
-    yield { patch: p.name, source: input, bands: p.bands, ...(p.labels43 !== undefined ? { trueLabels: names19(multiHot19(p.labels43)) } : {}) };
+    const truth = p.labels43 !== undefined ? { trueLabels: names19(multiHot19(p.labels43)) } : {};
+    yield { patch: p.name, source: input, bands: p.bands, ...truth };
     return;
   }
   for await (const r of readRecords(input, core)) {
     const p = decodeAt(core, r.data, { file: input, record: r.index, offset: r.offset });
-    yield { patch: p.patchName, source: `${input}#${r.index}`, bands: p.bands, s1: p.s1, trueLabels: LABELS_19.filter((_, i) => p.multiHot[i] === 1) };
+    const trueLabels = LABELS_19.filter((_, i) => p.multiHot[i] === 1);
+    yield { patch: p.patchName, source: `${input}#${r.index}`, bands: p.bands, s1: p.s1, trueLabels };
   }
 }
 
@@ -124,7 +126,9 @@ Promise<Float32Array> {
 export const PREDICT_DEFAULTS = { batchSize: 32 } as const;
 
 /** Predicts every patch of `inputs` with `loaded` (see loadModel), `batchSize` patches at a time, in input order. */
-export async function* predict(loaded: LoadedModel, inputs: readonly string[], o: PredictOptions = {}): AsyncGenerator<Prediction> {
+export async function* predict(
+  loaded: LoadedModel, inputs: readonly string[], o: PredictOptions = {},
+): AsyncGenerator<Prediction> {
   const core = await createCore();
   const { meta } = loaded;
   const threshold = o.threshold ?? meta.threshold;
@@ -133,7 +137,8 @@ export async function* predict(loaded: LoadedModel, inputs: readonly string[], o
   const flush = async function* (): AsyncGenerator<Prediction> {
     if (pending.length === 0) return;
     // Each patch is laid out straight into the batch buffers, as the training pipeline does.
-    const outs = meta.inputs.map((input) => new Float32Array(pending.length * input.shape[0] * input.shape[1] * input.shape[2]));
+    const outs = meta.inputs.map((input) =>
+      new Float32Array(pending.length * input.shape[0] * input.shape[1] * input.shape[2]));
     const how = { layout: meta.layout, resample: meta.resample, stats: meta.normalization.stats };
     pending.forEach((p, i) => buildInputInto(core, p.bands, how, outs, i, p.s1));
     const probs = await forward(loaded, outs, pending.length, o.onnx);
@@ -141,7 +146,8 @@ export async function* predict(loaded: LoadedModel, inputs: readonly string[], o
       const row = Array.from(probs.subarray(i * CLASS_COUNT_19, (i + 1) * CLASS_COUNT_19));
       const labels = row.map((probability, c) => ({ name: LABELS_19[c] as string, probability }))
         .filter((l) => l.probability >= threshold).sort((a, b) => b.probability - a.probability);
-      yield { patch: p.patch, source: p.source, probabilities: row, labels, ...(p.trueLabels !== undefined ? { trueLabels: p.trueLabels } : {}) };
+      const truth = p.trueLabels !== undefined ? { trueLabels: p.trueLabels } : {};
+      yield { patch: p.patch, source: p.source, probabilities: row, labels, ...truth };
     }
     pending = [];
   };

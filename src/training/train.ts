@@ -91,7 +91,9 @@ export interface StepInfo {
 }
 
 export interface TrainHooks {
-  onStart?(info: { backend: BackendInfo; batchSize: number; records: number; batchesPerEpoch: number; resumedFrom: TrainState | null }): void;
+  onStart?(info: {
+    backend: BackendInfo; batchSize: number; records: number; batchesPerEpoch: number; resumedFrom: TrainState | null;
+  }): void;
   onStep?(s: StepInfo): void;
   onEpoch?(e: EpochLog): void;
 }
@@ -108,7 +110,9 @@ export interface TrainResult {
   profile?: TrainProfile;
 }
 
-export const RUN_FILES = { config: "config.json", log: "log.jsonl", steps: "steps.jsonl", plot: "curves.svg", model: "model" } as const;
+export const RUN_FILES = {
+  config: "config.json", log: "log.jsonl", steps: "steps.jsonl", plot: "curves.svg", model: "model",
+} as const;
 
 /** Points of the per-step training loss curve per epoch (each the mean over a window of steps). */
 const STEP_POINTS_PER_EPOCH = 20;
@@ -120,7 +124,10 @@ function isRunFile(name: string): boolean {
     /^ckpt-\d+\.bin$/.test(base);
 }
 
-/** Removes the run files from `dir` (never anything else), and `dir` itself when this run created it and it is empty. */
+/**
+ * Removes the run files from `dir` (never anything else), and `dir` itself when this run created it and it is
+ * empty.
+ */
 function removeRun(dir: string, created: boolean): void {
   if (!existsSync(dir)) return;
   for (const f of readdirSync(dir)) if (isRunFile(f)) rmSync(join(dir, f), { recursive: true, force: true });
@@ -138,27 +145,34 @@ interface EpochProgress extends TrainState {
 
 /** What must not change between a run and its resumption (epochs, checkpointing and workers may). */
 function fingerprint(o: Resolved, stats: ChannelStats): string {
-  const files = (fs: readonly string[]): { path: string; bytes: number }[] => fs.map((f) => ({ path: resolve(f), bytes: statSync(f).size }));
-  const key = { model: o.model, layout: o.layout, train: files(o.train), val: files(o.val ?? []), batchSize: o.batchSize, lr: o.lr, seed: o.seed, stats, resample: o.resample, shuffleBuffer: o.shuffleBuffer };
+  const files = (fs: readonly string[]): { path: string; bytes: number }[] =>
+    fs.map((f) => ({ path: resolve(f), bytes: statSync(f).size }));
+  const key = {
+    model: o.model, layout: o.layout, train: files(o.train), val: files(o.val ?? []), batchSize: o.batchSize, lr: o.lr,
+    seed: o.seed, stats, resample: o.resample, shuffleBuffer: o.shuffleBuffer,
+  };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex");
 }
 
 /** The entries of a JSON-lines log up to `last` (what a resumed run keeps: the checkpoint's past). */
 function readLines<T>(file: string, keep: (e: T) => boolean): T[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as T).filter(keep);
+  return readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as T).filter(keep);
 }
 
 const jsonLines = (entries: readonly object[]): string => entries.map((e) => `${JSON.stringify(e)}\n`).join("");
 
 /** The plot's title (model and data) and subtitle (settings). */
 function plotTitles(o: Resolved, records: number, valRecords: number, backend: BackendInfo): [string, string] {
-  const files = (fs: readonly string[]): string => (fs.length === 1 ? basename(fs[0] as string) : `${fs.length} shards`);
+  const files = (fs: readonly string[]): string =>
+    (fs.length === 1 ? basename(fs[0] as string) : `${fs.length} shards`);
   const n = (k: number): string => k.toLocaleString("en-US");
   const val = o.val !== undefined ? `, validation ${n(valRecords)} patches (${files(o.val)})` : "";
   const resample = MODELS[o.model].layout === "kbranch" ? "" : `, ${o.resample} resampling`;
   return [`${MODELS[o.model].title}: training ${n(records)} patches (${files(o.train)})${val}`,
-    `batch ${o.batchSize}, Adam lr ${o.lr}, seed ${o.seed}, shuffle buffer ${o.shuffleBuffer}${resample}, ${backend.name} backend`];
+    `batch ${o.batchSize}, Adam lr ${o.lr}, seed ${o.seed}, shuffle buffer ${o.shuffleBuffer}${resample}, ` +
+      `${backend.name} backend`];
 }
 
 /**
@@ -166,9 +180,14 @@ function plotTitles(o: Resolved, records: number, valRecords: number, backend: B
  * happened and what to change (the batch's activations are what grows; the heap cannot exceed 4 GB).
  */
 function outOfMemory(e: unknown, backend: BackendInfo, o: Resolved): Ben19Error | undefined {
-  if (backend.name !== "wasm" || !(e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^Aborted\(/.test(e.message)))) return undefined;
-  return new Ben19Error("E_BACKEND_MEMORY", `the wasm backend ran out of memory in a training step of ${o.model} at batch size ${o.batchSize} (${(e as Error).message})`, {},
-    `lower --batch-size (${MODELS[o.model].title} has trained on wasm at batch ${MODELS[o.model].wasmMaxBatch}), or use --backend node; --resume continues from the last checkpoint`);
+  const trap = e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^Aborted\(/.test(e.message));
+  if (backend.name !== "wasm" || !trap) return undefined;
+  const spec = MODELS[o.model];
+  return new Ben19Error("E_BACKEND_MEMORY",
+    `the wasm backend ran out of memory in a training step of ${o.model} at batch size ${o.batchSize} ` +
+    `(${(e as Error).message})`, {},
+    `lower --batch-size (${spec.title} has trained on wasm at batch ${spec.wasmMaxBatch}), or use --backend node; ` +
+    "--resume continues from the last checkpoint");
 }
 
 /** The options with the batch size settled. */
@@ -183,7 +202,9 @@ function batchSizeFor(o: TrainOptions, backend: BackendInfo): number {
   if (backend.name !== "wasm") return o.batchSize ?? spec.batchSize;
   if (o.batchSize === undefined) return Math.min(spec.batchSize, spec.wasmMaxBatch);
   if (o.batchSize > spec.wasmMaxBatch) {
-    throw new Ben19Error("E_BACKEND_MEMORY", `${spec.title} at batch size ${o.batchSize} does not fit the wasm backend's 4 GB heap; it trains there at batch sizes up to ${spec.wasmMaxBatch} (measured)`, {},
+    throw new Ben19Error("E_BACKEND_MEMORY",
+      `${spec.title} at batch size ${o.batchSize} does not fit the wasm backend's 4 GB heap; it trains there at ` +
+      `batch sizes up to ${spec.wasmMaxBatch} (measured)`, {},
       `use --batch-size ${spec.wasmMaxBatch} or less, or --backend node (install @tensorflow/tfjs-node)`);
   }
   return o.batchSize;
@@ -191,21 +212,36 @@ function batchSizeFor(o: TrainOptions, backend: BackendInfo): number {
 
 function check(o: TrainOptions): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError("epochs", o.epochs, "expected an integer ≥ 1");
-  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new OptionError("batchSize", o.batchSize, "expected an integer ≥ 1");
+  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) {
+    throw new OptionError("batchSize", o.batchSize, "expected an integer ≥ 1");
+  }
   if (!(o.lr > 0)) throw new OptionError("lr", o.lr, "expected a learning rate > 0, e.g. 1e-3");
-  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new OptionError("checkpointEvery", o.checkpointEvery, "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
+  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) {
+    throw new OptionError("checkpointEvery", o.checkpointEvery,
+      "expected an integer ≥ 0 (steps; 0 = at epoch ends only)");
+  }
   if (o.train.length === 0) throw new OptionError("train", o.train, "expected one or more TFRecord shards");
-  if (o.resume && o.overwrite === true) throw new OptionError("overwrite", true, "cannot be combined with --resume (one continues the run, the other deletes it)");
-  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new OptionError("out", o.out, "is a file: expected a run folder (new or from ben19 train)");
+  if (o.resume && o.overwrite === true) {
+    throw new OptionError("overwrite", true,
+      "cannot be combined with --resume (one continues the run, the other deletes it)");
+  }
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) {
+    throw new OptionError("out", o.out, "is a file: expected a run folder (new or from ben19 train)");
+  }
   const configFile = join(o.out, RUN_FILES.config);
   if (!o.resume && o.overwrite !== true && existsSync(configFile)) {
     const resumable = hasCheckpoint(o.out);
-    throw new Ben19Error("E_RUN_EXISTS", `${o.out} already holds a training run${resumable ? "" : " that stopped before its first checkpoint"}`, { file: configFile },
-      resumable ? "continue it with --resume, start it again with --overwrite, or choose a new --out folder" : "start it again with --overwrite, or choose a new --out folder");
+    const what = `${o.out} already holds a training run${resumable ? "" : " that stopped before its first checkpoint"}`;
+    const hint = resumable
+      ? "continue it with --resume, start it again with --overwrite, or choose a new --out folder"
+      : "start it again with --overwrite, or choose a new --out folder";
+    throw new Ben19Error("E_RUN_EXISTS", what, { file: configFile }, hint);
   }
   if (o.resume && !hasCheckpoint(o.out)) {
     throw new Ben19Error("E_CHECKPOINT", `${o.out} has no checkpoint to resume from`, { file: o.out },
-      existsSync(configFile) ? "the run stopped before its first checkpoint: start it again with --overwrite instead of --resume" : "run without --resume to start training");
+      existsSync(configFile)
+        ? "the run stopped before its first checkpoint: start it again with --overwrite instead of --resume"
+        : "run without --resume to start training");
   }
 }
 
@@ -240,7 +276,9 @@ export async function train(input: TrainInput, hooks: TrainHooks = {}): Promise<
   if (o.init !== undefined && !o.resume) checkInit(o.init, o.model);
   // The options as recorded in config.json and in the model's metadata: absolute paths, snake_case keys as in every
   // JSON file ben19 writes (batch_size, shuffle_buffer, …).
-  const absolute = { ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)) };
+  const absolute = {
+    ...o, overwrite: undefined, train: o.train.map((f) => resolve(f)), val: (o.val ?? []).map((f) => resolve(f)),
+  };
   const recorded = snakeKeys(absolute);
   const created = !existsSync(o.out);
   if (o.overwrite === true) removeRun(o.out, false);
@@ -286,7 +324,9 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ch
   const [title, subtitle] = plotTitles(o, records, (o.val ?? []).reduce((n, f) => n + countRecords(f), 0), backend);
   hooks.onStart?.({ backend, batchSize: o.batchSize, records, batchesPerEpoch, resumedFrom });
   const trainSet = createDataset({ ...common, files: o.train, seed: o.seed, shuffleBuffer: o.shuffleBuffer });
-  const valSet: Dataset | undefined = o.val !== undefined ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 }) : undefined;
+  const valSet: Dataset | undefined = o.val !== undefined
+    ? createDataset({ ...common, files: o.val, shuffleBuffer: 0 })
+    : undefined;
   const ckpt = async (): Promise<void> => {
     await saveCheckpoint(o.out, model, optimizer, state, print);
     profiler.lap("checkpoint");
@@ -307,7 +347,8 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ch
         let lossT: tf.Scalar;
         try {
           lossT = optimizer.minimize(() => {
-            const l = meanSigmoidCrossEntropy(t.labels, logits.apply(t.inputs, { training: true }) as tf.Tensor) as tf.Scalar;
+            const out = logits.apply(t.inputs, { training: true }) as tf.Tensor;
+            const l = meanSigmoidCrossEntropy(t.labels, out) as tf.Scalar;
             profiler.lap(first ? "first_step" : "forward");
             return l;
           }, variables, () => profiler.lap(first ? "first_step" : "backward"));
@@ -326,13 +367,19 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ch
         state.windowSum = (state.windowSum ?? 0) + loss;
         state.windowSteps = (state.windowSteps ?? 0) + 1;
         if (state.windowSteps === window || state.batch === batchesPerEpoch) {
-          steps.push({ step: state.step, epoch: state.epoch + state.batch / batchesPerEpoch, train_loss: state.windowSum / state.windowSteps });
+          steps.push({
+            step: state.step, epoch: state.epoch + state.batch / batchesPerEpoch,
+            train_loss: state.windowSum / state.windowSteps,
+          });
           state.windowSum = 0;
           state.windowSteps = 0;
           writeSteps();
         }
         const done = Math.min(records, state.batch * o.batchSize);
-        hooks.onStep?.({ epoch: state.epoch, batch: state.batch, batches: batchesPerEpoch, step: state.step, loss, patchesPerSecond: done / Math.max(state.seconds, 1e-9) });
+        hooks.onStep?.({
+          epoch: state.epoch, batch: state.batch, batches: batchesPerEpoch, step: state.step, loss,
+          patchesPerSecond: done / Math.max(state.seconds, 1e-9),
+        });
         profiler.lap("logging");
         if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await ckpt();
         if (o.maxSteps !== undefined && state.step >= o.maxSteps) {
@@ -368,11 +415,15 @@ async function trainIn(o: Resolved, recorded: Record<string, unknown>, stats: Ch
     let modelDir: string | null = null;
     if (!interrupted) {
       modelDir = join(o.out, RUN_FILES.model);
-      const training = { ...recorded, stats: undefined, steps: state.step, backend: backend.name, final: log.at(-1) ?? null };
-      await saveModel(model, makeMetadata(o.model, { stats, layout: o.layout, resample: o.resample, training }), modelDir);
+      const training = {
+        ...recorded, stats: undefined, steps: state.step, backend: backend.name, final: log.at(-1) ?? null,
+      };
+      const metadata = makeMetadata(o.model, { stats, layout: o.layout, resample: o.resample, training });
+      await saveModel(model, metadata, modelDir);
       profiler.lap("save_model");
     }
-    result = { out: o.out, modelDir, state: { epoch: state.epoch, batch: state.batch, step: state.step }, log, backend, interrupted };
+    const at = { epoch: state.epoch, batch: state.batch, step: state.step };
+    result = { out: o.out, modelDir, state: at, log, backend, interrupted };
   } finally {
     await trainSet.close();
     await valSet?.close();

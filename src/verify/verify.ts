@@ -17,7 +17,9 @@ import { sha256OfFile } from "../io/hash.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { readRecords } from "../tfrecord/reader.js";
 import { createCore, type Core, type DecodedPatch } from "../wasm/core.js";
-import { chainOrder, MANIFEST_FORMAT, ORDER_CHAIN_START, type PrepManifest, type SplitManifest } from "../prep/manifest.js";
+import {
+  chainOrder, MANIFEST_FORMAT, ORDER_CHAIN_START, type PrepManifest, type SplitManifest,
+} from "../prep/manifest.js";
 import { applyExclusions, readExclusionList, type ExclusionList } from "../prep/exclude.js";
 import { MANIFEST_FILE, PART_MANIFEST_PATTERN } from "../prep/naming.js";
 import { openSource, type PrepSource } from "../prep/source.js";
@@ -63,14 +65,18 @@ function readManifest(out: string, problems: Problem[]): PrepManifest | undefine
   if (!existsSync(file)) {
     const parts = existsSync(out) ? readdirSync(out).filter((f) => PART_MANIFEST_PATTERN.test(f)) : [];
     const message = parts.length > 0
-      ? `manifest.json is missing; the folder holds part manifests (${parts.join(", ")}): when every part is done, run ben19 merge-manifests ${out}`
+      ? `manifest.json is missing; the folder holds part manifests (${parts.join(", ")}): ` +
+        `when every part is done, run ben19 merge-manifests ${out}`
       : "manifest.json is missing: the prep run did not finish (rerun prep)";
     problems.push({ file, message });
     return undefined;
   }
   try {
     const m = parseJsonBounded(readFileSync(file, "utf8"), { file, hint: "" }) as PrepManifest;
-    if (m.format !== MANIFEST_FORMAT) problems.push({ file, message: `unknown manifest format ${JSON.stringify(m.format)}, expected ${MANIFEST_FORMAT}` });
+    if (m.format !== MANIFEST_FORMAT) {
+      const message = `unknown manifest format ${JSON.stringify(m.format)}, expected ${MANIFEST_FORMAT}`;
+      problems.push({ file, message });
+    }
     return m;
   } catch (e) {
     problems.push({ file, message: `manifest.json cannot be read: ${(e as Error).message}` });
@@ -82,9 +88,13 @@ function readManifest(out: string, problems: Problem[]): PrepManifest | undefine
 function schemaProblems(p: DecodedPatch): string[] {
   const out: string[] = [];
   p.bands.forEach((b, i) => {
-    if (b.length !== BAND_PIXELS[i]) out.push(`band ${BAND_NAMES[i]} has ${b.length} values, expected ${BAND_PIXELS[i]}`);
+    if (b.length !== BAND_PIXELS[i]) {
+      out.push(`band ${BAND_NAMES[i]} has ${b.length} values, expected ${BAND_PIXELS[i]}`);
+    }
   });
-  if (p.multiHot.length !== CLASS_COUNT_19) out.push(`multi-hot has ${p.multiHot.length} values, expected ${CLASS_COUNT_19}`);
+  if (p.multiHot.length !== CLASS_COUNT_19) {
+    out.push(`multi-hot has ${p.multiHot.length} values, expected ${CLASS_COUNT_19}`);
+  }
   const expected = names19(p.multiHot);
   if (expected.join("\n") !== p.labels.join("\n")) {
     out.push(`labels ${JSON.stringify(p.labels)} do not match the multi-hot vector (${JSON.stringify(expected)})`);
@@ -131,12 +141,15 @@ async function checkSplit(core: Core, out: string, name: string, sm: SplitManife
             p = core.decodePatch(parts.s2);
           } else p = core.decodePatch(r.data);
         } catch (e) {
-          ctx.problem({ file, record: r.index, message: `not a BigEarthNet-19 Example: ${e instanceof Ben19Error ? e.message : String(e)}` });
+          const why = e instanceof Ben19Error ? e.message : String(e);
+          ctx.problem({ file, record: r.index, message: `not a BigEarthNet-19 Example: ${why}` });
           continue;
         }
         names.push(p.patchName);
         for (const m of schemaProblems(p)) ctx.problem({ file, record: r.index, patch: p.patchName, message: m });
-        for (let k = 0; k < CLASS_COUNT_19; k++) labels[k] = (labels[k] as number) + ((p.multiHot[k] as number) === 1 ? 1 : 0);
+        for (let k = 0; k < CLASS_COUNT_19; k++) {
+          labels[k] = (labels[k] as number) + ((p.multiHot[k] as number) === 1 ? 1 : 0);
+        }
         if (ctx.root !== undefined) await ctx.compare(p, file, r.index, mm);
         ctx.records++;
         ctx.tick();
@@ -146,12 +159,18 @@ async function checkSplit(core: Core, out: string, name: string, sm: SplitManife
     }
     records += n;
     if (n !== f.records) ctx.problem({ file, message: `has ${n} records, the manifest says ${f.records}` });
-    if ((await sha) !== f.sha256) ctx.problem({ file, message: "sha256 differs from the manifest: the file changed after prep wrote it" });
+    if ((await sha) !== f.sha256) {
+      ctx.problem({ file, message: "sha256 differs from the manifest: the file changed after prep wrote it" });
+    }
   }
-  if (records !== sm.records) ctx.problem({ message: `split ${name}: ${records} records in its files, the manifest says ${sm.records}` });
+  if (records !== sm.records) {
+    ctx.problem({ message: `split ${name}: ${records} records in its files, the manifest says ${sm.records}` });
+  }
   for (let k = 0; k < CLASS_COUNT_19; k++) {
     const [cls, want] = Object.entries(sm.label_counts)[k] ?? ["?", 0];
-    if (labels[k] !== want) ctx.problem({ message: `split ${name}: ${labels[k]} records labelled "${cls}", the manifest says ${want}` });
+    if (labels[k] !== want) {
+      ctx.problem({ message: `split ${name}: ${labels[k]} records labelled "${cls}", the manifest says ${want}` });
+    }
   }
   // Record i of the split went to shard i mod K as its (i div K)-th record: interleave to get CSV order back.
   const order: string[] = [];
@@ -162,7 +181,8 @@ async function checkSplit(core: Core, out: string, name: string, sm: SplitManife
   }
   // Archive order (.tar.gz input): the manifest's hash chain over the record order must match it.
   if (sm.order_sha256 !== undefined && order.reduce(chainOrder, ORDER_CHAIN_START) !== sm.order_sha256) {
-    ctx.problem({ message: `split ${name}: the record order differs from the one the manifest records (order_sha256)` });
+    const message = `split ${name}: the record order differs from the one the manifest records (order_sha256)`;
+    ctx.problem({ message });
   }
   return { name, manifest: sm, order };
 }
@@ -185,10 +205,13 @@ async function exclusionLists(m: PrepManifest, ctx: Ctx, source: PrepSource | un
     if (lists.some((l) => l.list === x.list)) continue; // reBEN's snow_cloud list, re-derived by the source
     try {
       const l = await readExclusionList(x.list, x.file, "--exclude-list");
-      if (l.sha256 !== x.sha256) ctx.problem({ file: x.file, message: `exclusion list ${x.list} changed since prep (sha256 differs)` });
+      if (l.sha256 !== x.sha256) {
+        ctx.problem({ file: x.file, message: `exclusion list ${x.list} changed since prep (sha256 differs)` });
+      }
       lists.push(l);
     } catch (e) {
-      ctx.problem({ file: x.file, message: `cannot read exclusion list ${x.list}: ${e instanceof Ben19Error ? e.describe() : String(e)}` });
+      const why = e instanceof Ben19Error ? e.describe() : String(e);
+      ctx.problem({ file: x.file, message: `cannot read exclusion list ${x.list}: ${why}` });
     }
   }
   return lists;
@@ -199,19 +222,29 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   const problems: Problem[] = [];
   let dropped = 0;
   if (o.root !== undefined && existsSync(o.root) && !statSync(o.root).isDirectory()) {
-    throw new Ben19Error("E_OPTION", "verify -r compares records with the archive folder; a tarball cannot be read patch by patch in any order", { file: o.root }, "extract the archive and pass its folder, or verify without -r (CRCs, schema, manifest and order_sha256 are still checked)");
+    const message = "verify -r compares records with the archive folder; " +
+      "a tarball cannot be read patch by patch in any order";
+    const hint = "extract the archive and pass its folder, or verify without -r " +
+      "(CRCs, schema, manifest and order_sha256 are still checked)";
+    throw new Ben19Error("E_OPTION", message, { file: o.root }, hint);
   }
   const core = await createCore();
   const manifest = readManifest(o.out, problems);
   const total = manifest === undefined ? 0 : Object.values(manifest.splits).reduce((a, s) => a + s.records, 0);
   const v2 = manifest?.options.archive;
   // reBEN: the patches lie in tile folders, the labels and the default splits come from the metadata.
-  const source = v2 !== undefined && o.root !== undefined ? await openSource({ root: o.root, metadata: v2.metadata, splits: [], includeSnowCloud: v2.include_snow_cloud }) : undefined;
+  const source = v2 !== undefined && o.root !== undefined
+    ? await openSource({ root: o.root, metadata: v2.metadata, splits: [], includeSnowCloud: v2.include_snow_cloud })
+    : undefined;
   const readSource = (name: string): Promise<PatchData> => {
     if (source === undefined) return readPatch(o.root as string, name);
     const mask = source.labelMask?.(name);
-    if (mask === undefined) return Promise.reject(new Ben19Error("E_NOT_IN_METADATA", "the patch is not in the metadata", { patch: name, file: v2?.metadata }));
-    return readPatchDir(v2PatchDir(source.layout.root, name), { labels: false }).then((p) => ({ ...p, multiHot: maskToMultiHot(mask) }));
+    if (mask === undefined) {
+      const place = { patch: name, file: v2?.metadata };
+      return Promise.reject(new Ben19Error("E_NOT_IN_METADATA", "the patch is not in the metadata", place));
+    }
+    return readPatchDir(v2PatchDir(source.layout.root, name), { labels: false })
+      .then((p) => ({ ...p, multiHot: maskToMultiHot(mask) }));
   };
   const mmInfo = manifest?.options.mm;
   const ctx: Ctx = {
@@ -232,16 +265,22 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
       try {
         src = await readSource(p.patchName);
       } catch (e) {
-        ctx.problem({ file, record, patch: p.patchName, message: `cannot read the source patch: ${e instanceof Ben19Error ? e.describe() : String(e)}` });
+        const why = e instanceof Ben19Error ? e.describe() : String(e);
+        ctx.problem({ file, record, patch: p.patchName, message: `cannot read the source patch: ${why}` });
         return;
       }
       src.bands.forEach((b, i) => {
         const at = equalBands(b, p.bands[i] as Uint16Array);
-        if (at >= 0) ctx.problem({ file, record, patch: p.patchName, message: `band ${BAND_NAMES[i]} differs from the archive at pixel ${at}` });
+        if (at >= 0) {
+          const message = `band ${BAND_NAMES[i]} differs from the archive at pixel ${at}`;
+          ctx.problem({ file, record, patch: p.patchName, message });
+        }
       });
       const hot = src.multiHot ?? multiHot19(src.labels43 ?? []);
       if (hot.some((v, k) => v !== p.multiHot[k])) {
-        ctx.problem({ file, record, patch: p.patchName, message: `19-class labels ${JSON.stringify(p.labels)} differ from the archive's ${JSON.stringify(names19(hot))}` });
+        const message = `19-class labels ${JSON.stringify(p.labels)} ` +
+          `differ from the archive's ${JSON.stringify(names19(hot))}`;
+        ctx.problem({ file, record, patch: p.patchName, message });
       }
     },
     tick() {
@@ -255,7 +294,9 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
     // A shard file no manifest lists would be picked up by `train_*.tfrecord` globs although nothing vouches for it.
     const listed = new Set(Object.values(manifest.splits).flatMap((sm) => sm.files.map((f) => f.file)));
     for (const extra of readdirSync(o.out).filter((f) => f.endsWith(".tfrecord") && !listed.has(f)).sort()) {
-      ctx.problem({ file: join(o.out, extra), message: "a .tfrecord file the manifest does not list (left by another run): delete it, or rerun prep with --overwrite, which removes it" });
+      const message = "a .tfrecord file the manifest does not list (left by another run): " +
+        "delete it, or rerun prep with --overwrite, which removes it";
+      ctx.problem({ file: join(o.out, extra), message });
     }
     const checks: SplitCheck[] = [];
     for (const [name, sm] of Object.entries(manifest.splits)) checks.push(await checkSplit(core, o.out, name, sm, ctx));
@@ -266,7 +307,10 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
     const lists = csvs.length > 0 ? await exclusionLists(manifest, ctx, source) : [];
     for (const [i, csv] of csvs.entries()) {
       // A reBEN split taken from the metadata names the metadata as its "CSV".
-      const split: Split = o.splits === undefined && csv === v2?.metadata ? (source?.splits.find((s) => s.name === checks[i]?.name) ?? { name: checks[i]?.name ?? "", file: csv, patches: [] }) : await readSplit(csv);
+      const split: Split = o.splits === undefined && csv === v2?.metadata
+        ? (source?.splits.find((s) => s.name === checks[i]?.name)
+          ?? { name: checks[i]?.name ?? "", file: csv, patches: [] })
+        : await readSplit(csv);
       const c = checks.find((x) => x.name === split.name);
       if (c === undefined) {
         ctx.problem({ file: csv, message: `split ${split.name} is not in the output` });
@@ -281,7 +325,11 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
       const first = expected.findIndex((p, i) => got[i] !== p);
       if (first >= 0 || expected.length !== c.order.length) {
         const i = first >= 0 ? first : Math.min(expected.length, c.order.length);
-        ctx.problem({ file: csv, message: `split ${split.name}: ${archive ? "in sorted order, " : ""}record ${i} is ${got[i] ?? "missing"}, the CSV (minus excluded and skipped patches) has ${expected[i] ?? "no more patches"} (${c.order.length} records for ${expected.length} patches)` });
+        const message = `split ${split.name}: ${archive ? "in sorted order, " : ""}` +
+          `record ${i} is ${got[i] ?? "missing"}, ` +
+          `the CSV (minus excluded and skipped patches) has ${expected[i] ?? "no more patches"} ` +
+          `(${c.order.length} records for ${expected.length} patches)`;
+        ctx.problem({ file: csv, message });
       }
     }
   }

@@ -112,9 +112,13 @@ export interface Core {
    * Writes the side × side × channels.length HWC tensor of the bands in the core (each z-scored, then resampled
    * when its side differs) into out at offset: the model input of one patch, in one pass per channel.
    */
-  layoutInto(channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number): void;
+  layoutInto(
+    channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number,
+  ): void;
   /** Resamples an inH×inW float32 image (row-major) to outH×outW; sides up to 256. */
-  resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array;
+  resample(
+    src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod,
+  ): Float32Array;
   /** (x − mean) / std of each value, in float64, rounded once to float32 (the reference's z-score). */
   normalize(values: Uint16Array, mean: number, std: number): Float32Array;
 }
@@ -141,7 +145,8 @@ class WasmCore implements Core {
 
   constructor(private readonly x: CoreExports) {
     if (x.patchPixels() !== PATCH_PIXELS || x.classCount() !== CLASS_COUNT_19) {
-      throw new WasmError("E_WASM_ABI", "the WASM core was built for another patch layout", {}, "use build/core.wasm of the same ben19 version, or rebuild with npm run build");
+      throw new WasmError("E_WASM_ABI", "the WASM core was built for another patch layout", {},
+        "use build/core.wasm of the same ben19 version, or rebuild with npm run build");
     }
     this.io = x.ioPtr();
     this.cap = x.ioCapacity();
@@ -174,23 +179,28 @@ class WasmCore implements Core {
   /** Fills the arena with a patch and runs the encoder; returns the framed length in the I/O window. */
   private encode(p: ExampleInput): number {
     if (p.bands.length !== BAND_PIXELS.length) {
-      throw new OptionError("bands", `${p.bands.length} bands`, `expected ${BAND_PIXELS.length} (B01 … B12 in archive order) for patch ${p.patchName}`);
+      throw new OptionError("bands", `${p.bands.length} bands`,
+        `expected ${BAND_PIXELS.length} (B01 … B12 in archive order) for patch ${p.patchName}`);
     }
     if (p.multiHot.length !== CLASS_COUNT_19) {
-      throw new OptionError("multiHot", `${p.multiHot.length} values`, `expected ${CLASS_COUNT_19} for patch ${p.patchName}`);
+      throw new OptionError("multiHot", `${p.multiHot.length} values`,
+        `expected ${CLASS_COUNT_19} for patch ${p.patchName}`);
     }
     this.views();
     let at = this.x.bandsPtr() >>> 1;
     p.bands.forEach((b, i) => {
       if (b.length !== BAND_PIXELS[i]) {
-        throw new OptionError(`bands[${i}]`, `${b.length} pixels`, `expected ${BAND_PIXELS[i]} for patch ${p.patchName}`);
+        throw new OptionError(`bands[${i}]`, `${b.length} pixels`,
+          `expected ${BAND_PIXELS[i]} for patch ${p.patchName}`);
       }
       this.u16.set(b, at);
       at += b.length;
     });
     const nameAt = this.x.namePtr();
     const { read, written } = utf8.encodeInto(p.patchName, this.u8.subarray(nameAt, nameAt + MAX_NAME_BYTES));
-    if (read !== p.patchName.length) throw new OptionError("patchName", p.patchName, `expected at most ${MAX_NAME_BYTES} UTF-8 bytes`);
+    if (read !== p.patchName.length) {
+      throw new OptionError("patchName", p.patchName, `expected at most ${MAX_NAME_BYTES} UTF-8 bytes`);
+    }
     let labelAt = this.x.labelsPtr();
     const lens = this.x.labelLensPtr() >>> 2;
     const hot = this.x.multiHotPtr();
@@ -218,7 +228,9 @@ class WasmCore implements Core {
 
   encodeRecordInto(p: ExampleInput, dest: Uint8Array, offset: number): number {
     const n = this.encode(p);
-    if (offset + n > dest.length) throw new RangeError(`encodeRecordInto: ${n} bytes do not fit at offset ${offset} of ${dest.length}`);
+    if (offset + n > dest.length) {
+      throw new RangeError(`encodeRecordInto: ${n} bytes do not fit at offset ${offset} of ${dest.length}`);
+    }
     dest.set(this.u8.subarray(this.io, this.io + n), offset);
     return n;
   }
@@ -240,22 +252,28 @@ class WasmCore implements Core {
 
   unframe(record: Uint8Array): Uint8Array {
     const overhead = TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES;
-    if (record.length < overhead) throw new CorruptRecordError("E_TRUNCATED", `a record needs at least ${overhead} bytes, got ${record.length}`);
+    if (record.length < overhead) {
+      throw new CorruptRecordError("E_TRUNCATED", `a record needs at least ${overhead} bytes, got ${record.length}`);
+    }
     const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
     if (view.getUint32(8, true) !== this.maskedCrc32c(record.subarray(0, 8))) throw statusError(9, 0);
     const len = view.getBigUint64(0, true);
     if (len !== BigInt(record.length - overhead)) {
-      throw new CorruptRecordError("E_TRUNCATED", `the header says ${len} data bytes, the record holds ${record.length - overhead}`);
+      throw new CorruptRecordError("E_TRUNCATED",
+        `the header says ${len} data bytes, the record holds ${record.length - overhead}`);
     }
     const data = record.subarray(TFRECORD_HEADER_BYTES, record.length - TFRECORD_FOOTER_BYTES);
-    if (view.getUint32(record.length - TFRECORD_FOOTER_BYTES, true) !== this.maskedCrc32c(data)) throw statusError(10, 0);
+    if (view.getUint32(record.length - TFRECORD_FOOTER_BYTES, true) !== this.maskedCrc32c(data)) {
+      throw statusError(10, 0);
+    }
     return data;
   }
 
   /** Copies a serialized Example into the I/O window, or throws when it is larger. */
   private load(data: Uint8Array): void {
     if (data.length > this.cap) {
-      throw new CorruptRecordError("E_TOO_LARGE", `a ${data.length}-byte Example exceeds the core's ${this.cap}-byte window (BigEarthNet records are ~160 KB)`);
+      throw new CorruptRecordError("E_TOO_LARGE",
+        `a ${data.length}-byte Example exceeds the core's ${this.cap}-byte window (BigEarthNet records are ~160 KB)`);
     }
     this.views();
     this.u8.set(data, this.io);
@@ -273,7 +291,9 @@ class WasmCore implements Core {
       const row = table + r * 6;
       const [keyOff, keyLen, kind, bodyOff, bodyLen, count] = this.u32.subarray(row, row + 6) as unknown as number[];
       out.push({
-        key: fromUtf8.decode(this.u8.subarray(this.io + (keyOff as number), this.io + (keyOff as number) + (keyLen as number))),
+        key: fromUtf8.decode(
+          this.u8.subarray(this.io + (keyOff as number), this.io + (keyOff as number) + (keyLen as number)),
+        ),
         kind: KINDS[kind as number] ?? "none",
         count: count as number,
         body: this.u8.slice(this.io + (bodyOff as number), this.io + (bodyOff as number) + (bodyLen as number)),
@@ -302,8 +322,10 @@ class WasmCore implements Core {
 
   decodePatchInPlace(data: Uint8Array, maskedCrc?: number): PatchMeta {
     this.load(data);
-    if (maskedCrc !== undefined && this.x.maskCrc(this.x.crc32cUpdate(0, this.io, data.length)) >>> 0 !== maskedCrc >>> 0) {
-      throw new CorruptRecordError("E_BAD_DATA_CRC", "the CRC of the record data does not match", {}, DAMAGED_RECORD_HINT);
+    const crc = (): number => this.x.maskCrc(this.x.crc32cUpdate(0, this.io, data.length)) >>> 0;
+    if (maskedCrc !== undefined && crc() !== maskedCrc >>> 0) {
+      const message = "the CRC of the record data does not match";
+      throw new CorruptRecordError("E_BAD_DATA_CRC", message, {}, DAMAGED_RECORD_HINT);
     }
     const status = this.x.decodePatch(data.length);
     const counts = this.x.countsPtr() >>> 2;
@@ -343,7 +365,9 @@ class WasmCore implements Core {
 
   setS1(s1: S1Bands): void {
     for (const [key, band] of [["vv", s1.vv], ["vh", s1.vh]] as const) {
-      if (band.length !== S1_PIXELS) throw new OptionError(`s1.${key}`, `${band.length} values`, `expected ${S1_PIXELS} (120×120)`);
+      if (band.length !== S1_PIXELS) {
+        throw new OptionError(`s1.${key}`, `${band.length} values`, `expected ${S1_PIXELS} (120×120)`);
+      }
     }
     this.views();
     const f32 = new Float32Array(this.x.memory.buffer, this.x.s1Ptr(), 2 * S1_PIXELS);
@@ -354,37 +378,60 @@ class WasmCore implements Core {
   }
 
   setBands(bands: readonly Uint16Array[]): void {
-    if (bands.length !== BAND_PIXELS.length) throw new OptionError("bands", `${bands.length} bands`, `expected ${BAND_PIXELS.length} (B01 … B12 in archive order)`);
+    if (bands.length !== BAND_PIXELS.length) {
+      throw new OptionError("bands", `${bands.length} bands`,
+        `expected ${BAND_PIXELS.length} (B01 … B12 in archive order)`);
+    }
     this.views();
     let at = this.x.bandsPtr() >>> 1;
     bands.forEach((b, i) => {
-      if (b.length !== BAND_PIXELS[i]) throw new OptionError(`bands[${i}]`, `${b.length} pixels`, `expected ${BAND_PIXELS[i]}`);
+      if (b.length !== BAND_PIXELS[i]) {
+        throw new OptionError(`bands[${i}]`, `${b.length} pixels`, `expected ${BAND_PIXELS[i]}`);
+      }
       this.u16.set(b, at);
       at += b.length;
     });
     this.u32[this.x.mmCountsPtr() >>> 2] = 0;
   }
 
-  layoutInto(channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number): void {
+  layoutInto(
+    channels: readonly LayoutChannel[], side: number, method: ResampleMethod, out: Float32Array, offset: number,
+  ): void {
     const code = RESAMPLE_METHODS[method];
-    if (code === undefined) throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    if (code === undefined) {
+      throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
+    }
     const n = side * side * channels.length;
-    if (offset < 0 || offset + n > out.length) throw new OptionError("out", `${out.length} values from ${offset}`, `expected room for ${side}×${side}×${channels.length}`);
+    if (offset < 0 || offset + n > out.length) {
+      throw new OptionError("out", `${out.length} values from ${offset}`,
+        `expected room for ${side}×${side}×${channels.length}`);
+    }
     channels.forEach((c, k) => {
       const status = this.x.layoutChannel(c.band, c.mean, c.std, side, code, k, channels.length);
       if (status === STATUS_MISSING_FEATURE) throw missingS1(this.u32[(this.x.countsPtr() >>> 2) + 3] as number);
-      if (status !== STATUS_OK) throw new OptionError("layout", { band: c.band, side, channel: k, channels: channels.length, mean: c.mean, std: c.std }, "expected a band 0–13, std > 0, side ≤ 128 and ≤ 12 channels");
+      if (status !== STATUS_OK) {
+        const value = { band: c.band, side, channel: k, channels: channels.length, mean: c.mean, std: c.std };
+        throw new OptionError("layout", value, "expected a band 0–13, std > 0, side ≤ 128 and ≤ 12 channels");
+      }
     });
     out.set(new Float32Array(this.x.memory.buffer, this.x.outF32Ptr(), n), offset);
   }
 
-  resample(src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod): Float32Array {
+  resample(
+    src: Float32Array, inH: number, inW: number, outH: number, outW: number, method: ResampleMethod,
+  ): Float32Array {
     const code = RESAMPLE_METHODS[method];
-    if (code === undefined) throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
-    for (const [name, v] of [["inH", inH], ["inW", inW], ["outH", outH], ["outW", outW]] as const) {
-      if (!Number.isInteger(v) || v < 1 || v > MAX_RESAMPLE_SIDE) throw new OptionError(name, v, `expected an integer from 1 to ${MAX_RESAMPLE_SIDE}`);
+    if (code === undefined) {
+      throw new OptionError("resample", method, `expected one of ${Object.keys(RESAMPLE_METHODS).join(", ")}`);
     }
-    if (src.length !== inH * inW) throw new OptionError("src", `${src.length} values`, `expected ${inH}×${inW} = ${inH * inW}`);
+    for (const [name, v] of [["inH", inH], ["inW", inW], ["outH", outH], ["outW", outW]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > MAX_RESAMPLE_SIDE) {
+        throw new OptionError(name, v, `expected an integer from 1 to ${MAX_RESAMPLE_SIDE}`);
+      }
+    }
+    if (src.length !== inH * inW) {
+      throw new OptionError("src", `${src.length} values`, `expected ${inH}×${inW} = ${inH * inW}`);
+    }
     this.views();
     const f32 = new Float32Array(this.x.memory.buffer);
     f32.set(src, this.x.srcF32Ptr() >>> 2);
@@ -395,7 +442,9 @@ class WasmCore implements Core {
   }
 
   normalize(values: Uint16Array, mean: number, std: number): Float32Array {
-    if (!(std > 0) || !Number.isFinite(mean)) throw new OptionError("stats", { mean, std }, "expected a finite mean and a standard deviation > 0");
+    if (!(std > 0) || !Number.isFinite(mean)) {
+      throw new OptionError("stats", { mean, std }, "expected a finite mean and a standard deviation > 0");
+    }
     this.views();
     const out = new Float32Array(values.length);
     const f32 = new Float32Array(this.x.memory.buffer);

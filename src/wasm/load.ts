@@ -46,7 +46,9 @@ export interface CoreExports {
   resample(inH: number, inW: number, outH: number, outW: number, method: number): number;
   normalize(src: number, n: number, mean: number, std: number, dst: number): number;
   outF32Ptr(): number;
-  layoutChannel(band: number, mean: number, std: number, outSide: number, method: number, channel: number, channels: number): number;
+  layoutChannel(
+    band: number, mean: number, std: number, outSide: number, method: number, channel: number, channels: number,
+  ): number;
   s1Ptr(): number;
   referenceMapPtr(): number;
   nameS1Ptr(): number;
@@ -70,15 +72,20 @@ async function compiled(work: Promise<WebAssembly.Module>, from: string): Promis
   try {
     return await work;
   } catch (e) {
-    throw new WasmError("E_WASM_COMPILE", `the core from ${from} does not compile: ${(e as Error).message}`, {}, "use build/core.wasm of the same ben19 version");
+    throw new WasmError("E_WASM_COMPILE", `the core from ${from} does not compile: ${(e as Error).message}`, {},
+      "use build/core.wasm of the same ben19 version");
   }
 }
 
 async function fromResponse(res: Response, from: string): Promise<WebAssembly.Module> {
-  if (!res.ok) throw new WasmError("E_WASM_FETCH", `fetching the core from ${from} gave HTTP ${res.status}`, {}, "check the URL: it should serve build/core.wasm");
+  if (!res.ok) {
+    throw new WasmError("E_WASM_FETCH", `fetching the core from ${from} gave HTTP ${res.status}`, {},
+      "check the URL: it should serve build/core.wasm");
+  }
   // compileStreaming insists on Content-Type application/wasm; many static servers send another type for good bytes.
   const streaming = (res.headers.get("content-type") ?? "").startsWith("application/wasm");
-  return compiled(streaming ? WebAssembly.compileStreaming(res) : res.arrayBuffer().then((b) => WebAssembly.compile(b)), from);
+  const module = streaming ? WebAssembly.compileStreaming(res) : res.arrayBuffer().then((b) => WebAssembly.compile(b));
+  return compiled(module, from);
 }
 
 async function fromUrl(url: string | URL): Promise<WebAssembly.Module> {
@@ -98,8 +105,12 @@ async function fromUrl(url: string | URL): Promise<WebAssembly.Module> {
 function direct(source: unknown): Promise<WebAssembly.Module> | undefined {
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);
   if (source instanceof URL) return fromUrl(source);
-  if (typeof Response !== "undefined" && source instanceof Response) return fromResponse(source, source.url || "a Response");
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return compiled(WebAssembly.compile(source as BufferSource), "the given bytes");
+  if (typeof Response !== "undefined" && source instanceof Response) {
+    return fromResponse(source, source.url || "a Response");
+  }
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    return compiled(WebAssembly.compile(source as BufferSource), "the given bytes");
+  }
   return undefined;
 }
 
@@ -116,11 +127,16 @@ function compile(source: WasmSource | CoreOptions | undefined): Promise<WebAssem
   if (module !== undefined) return module;
   const o = (typeof source === "object" && source !== null ? source : {}) as Record<string, unknown>;
   const keys = OPTION_KEYS.filter((k) => o[k] !== undefined);
-  if (keys.length !== 1) throw new OptionError("createCore", Object.keys(o), `expected exactly one of ${OPTION_KEYS.join(", ")}, or nothing for the embedded core`);
+  if (keys.length !== 1) {
+    throw new OptionError("createCore", Object.keys(o),
+      `expected exactly one of ${OPTION_KEYS.join(", ")}, or nothing for the embedded core`);
+  }
   const key = keys[0] as (typeof OPTION_KEYS)[number];
   const value = o[key];
   const named = key === "url" && typeof value === "string" ? fromUrl(value) : direct(value);
-  if (named === undefined) throw new OptionError(`createCore ${key}`, Object.prototype.toString.call(value), EXPECTED[key]);
+  if (named === undefined) {
+    throw new OptionError(`createCore ${key}`, Object.prototype.toString.call(value), EXPECTED[key]);
+  }
   return named;
 }
 
@@ -135,12 +151,17 @@ export async function instantiateCore(source?: WasmSource | CoreOptions): Promis
     },
   };
   const instance = await WebAssembly.instantiate(module, imports).catch((e: Error) => {
-    throw new WasmError("E_WASM_ABI", `the WASM module does not instantiate as the ben19 core: ${e.message}`, {}, "use build/core.wasm of the same ben19 version");
+    throw new WasmError("E_WASM_ABI", `the WASM module does not instantiate as the ben19 core: ${e.message}`, {},
+      "use build/core.wasm of the same ben19 version");
   });
   const exports = instance.exports as unknown as CoreExports;
-  if (typeof exports.abiVersion !== "function") throw new WasmError("E_WASM_ABI", "the WASM module has no abiVersion export: it is not the ben19 core");
+  if (typeof exports.abiVersion !== "function") {
+    throw new WasmError("E_WASM_ABI", "the WASM module has no abiVersion export: it is not the ben19 core");
+  }
   if (exports.abiVersion() !== ABI_VERSION) {
-    throw new WasmError("E_WASM_ABI", `the WASM core speaks ABI ${exports.abiVersion()}, this library expects ${ABI_VERSION}`, {}, "use the core.wasm of the same ben19 version, or rebuild with npm run build");
+    throw new WasmError("E_WASM_ABI",
+      `the WASM core speaks ABI ${exports.abiVersion()}, this library expects ${ABI_VERSION}`, {},
+      "use the core.wasm of the same ben19 version, or rebuild with npm run build");
   }
   return exports;
 }

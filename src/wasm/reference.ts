@@ -20,7 +20,9 @@ export function maskReference(c: number): number {
 const f = Math.fround;
 
 /** TF1 resize_bicubic, one output pixel at a time, float32 rounding made explicit with Math.fround. */
-export function tf1BicubicReference(src: Float32Array, inH: number, inW: number, outH: number, outW: number): Float32Array {
+export function tf1BicubicReference(
+  src: Float32Array, inH: number, inW: number, outH: number, outW: number,
+): Float32Array {
   const a = -0.75;
   const table = new Float32Array(2 * 1025);
   for (let i = 0; i <= 1024; i++) {
@@ -45,7 +47,8 @@ export function tf1BicubicReference(src: Float32Array, inH: number, inW: number,
     const ty = taps(y, inH, outH);
     for (let x = 0; x < outW; x++) {
       const tx = taps(x, inW, outW);
-      const col = tx.idx.map((c) => ty.idx.reduce((acc, r, k) => f(acc + f((src[r * inW + c] as number) * (ty.w[k] as number))), 0));
+      const col = tx.idx.map((c) =>
+        ty.idx.reduce((acc, r, k) => f(acc + f((src[r * inW + c] as number) * (ty.w[k] as number))), 0));
       out[y * outW + x] = col.reduce((acc, v, k) => f(acc + f(v * (tx.w[k] as number))), 0);
     }
   }

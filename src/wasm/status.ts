@@ -30,7 +30,9 @@ const MESSAGES: Record<number, [code: string, message: (feature: string) => stri
 export function statusError(status: number, detail: number, place: ErrorPlace = {}): Ben19Error {
   const entry = MESSAGES[status];
   const feature = FEATURE_KEYS[detail] ?? `#${detail}`;
-  if (entry === undefined) return new WasmError("E_WASM_STATUS", `the WASM core returned unknown status ${status}`, place);
+  if (entry === undefined) {
+    return new WasmError("E_WASM_STATUS", `the WASM core returned unknown status ${status}`, place);
+  }
   const [code, message] = entry;
   const cls = status === C.STATUS_TOO_LARGE || status === C.STATUS_BAD_ARGUMENT ? WasmError : CorruptRecordError;
   const schema = status === C.STATUS_MISSING_FEATURE || status === C.STATUS_BAD_FEATURE;

@@ -27,7 +27,8 @@ export function addBackendOptions(cmd: Command, o: { onnx?: boolean } = {}): Com
     .addOption(new Option("--backend <name>", `tfjs backend (auto: node, then wasm, then cpu)${onnx}`)
       .choices(choices).default("auto"))
     .option("--threads <n>", `threads of the wasm backend${runtime}, 1-${MAX_WASM_THREADS} `
-      + "(default: BEN19_WASM_THREADS, else every core)", parseIntegerIn("--threads", 1, MAX_WASM_THREADS, "1: the single-threaded build"));
+      + "(default: BEN19_WASM_THREADS, else every core)",
+      parseIntegerIn("--threads", 1, MAX_WASM_THREADS, "1: the single-threaded build"));
 }
 
 /**

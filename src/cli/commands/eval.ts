@@ -35,7 +35,8 @@ export const command: CommandModule = {
       .requiredOption("--data <shards...>", "TFRecord shards (paths or globs)")
       .option("--out <metrics.json>", "write the metrics as JSON (the reference's names)")
       .option("--predictions <preds.csv>", "write one row per patch: name, 19 true labels, 19 probabilities")
-      .option("--threshold <p>", "probability (0-1) at which a label is predicted (default: the model's, 0.5)", parseProbability("--threshold"))
+      .option("--threshold <p>", "probability (0-1) at which a label is predicted (default: the model's, 0.5)",
+        parseProbability("--threshold"))
       .option("--batch-size <n>", "patches per forward pass", parseInteger("--batch-size"), EVAL_DEFAULTS.batchSize)
       .option("--workers <n>", "decode worker threads (default: the number of cores)", parseInteger("--workers"))
       .option("--json", "print the metrics as JSON")
@@ -58,7 +59,8 @@ export const command: CommandModule = {
         if (f.out !== undefined) writeFileDurable(f.out, `${json}\n`);
         if (f.json === true) ctx.io.out(`${json}\n`);
         else {
-          const head = `${result.meta.model} on ${f.data.join(" ")} (threshold ${result.threshold}, loss ${result.loss.toFixed(4)})`;
+          const loss = result.loss.toFixed(4);
+          const head = `${result.meta.model} on ${f.data.join(" ")} (threshold ${result.threshold}, loss ${loss})`;
           ctx.io.out(`${head}\n${formatMetricsTable(result.metrics)}`);
         }
         ctx.exit(0);

@@ -54,7 +54,9 @@ function preview(f: FeatureEntry, limit = PREVIEW): (string | number)[] {
       const len = varint();
       const end = p + len;
       if (f.kind === "bytes_list") out.push(text.decode(b.subarray(p, end)));
-      else if (f.kind === "float_list") for (; p + 4 <= end && out.length < limit; p += 4) out.push(dv.getFloat32(p, true));
+      else if (f.kind === "float_list") {
+        for (; p + 4 <= end && out.length < limit; p += 4) out.push(dv.getFloat32(p, true));
+      }
       else while (p < end && out.length < limit) out.push(varint());
       p = end;
     } else if (wire === 0) out.push(varint());
@@ -90,14 +92,17 @@ async function summarize(file: string, show: number): Promise<FileSummary> {
 }
 
 function render(s: FileSummary): string {
-  const lines = [`${s.file}: ${s.records} records, ${s.bytes} bytes of data (records ${s.min_record_bytes}–${s.max_record_bytes} bytes)`];
+  const range = `records ${s.min_record_bytes}–${s.max_record_bytes} bytes`;
+  const lines = [`${s.file}: ${s.records} records, ${s.bytes} bytes of data (${range})`];
   s.first.forEach((features, i) => {
     lines.push(`  record ${i}: ${features.length} features`);
     for (const f of features) {
       const more = f.count > f.preview.length ? ", …" : "";
-      lines.push(`    ${f.key.padEnd(32)} ${f.kind.padEnd(10)} ${String(f.count).padStart(6)}  [${f.preview.map((v) => (typeof v === "string" ? JSON.stringify(v) : v)).join(", ")}${more}]`);
+      const preview = f.preview.map((v) => (typeof v === "string" ? JSON.stringify(v) : v)).join(", ");
+      lines.push(`    ${f.key.padEnd(32)} ${f.kind.padEnd(10)} ${String(f.count).padStart(6)}  [${preview}${more}]`);
       if (f.classes !== undefined) {
-        lines.push(`      sets ${f.classes.length === 0 ? "no class" : f.classes.map((c) => `${c.index} (${c.name})`).join(", ")}`);
+        const sets = f.classes.length === 0 ? "no class" : f.classes.map((c) => `${c.index} (${c.name})`).join(", ");
+        lines.push(`      sets ${sets}`);
       }
     }
   });

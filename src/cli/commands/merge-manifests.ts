@@ -18,7 +18,8 @@ function summaryJson(s: MergeSummary): unknown {
     out: s.out,
     parts: s.parts,
     moved: s.moved,
-    splits: Object.fromEntries(Object.entries(s.manifest.splits).map(([k, v]) => [k, { records: v.records, files: v.files.map((f) => f.file) }])),
+    splits: Object.fromEntries(Object.entries(s.manifest.splits)
+      .map(([k, v]) => [k, { records: v.records, files: v.files.map((f) => f.file) }])),
   };
 }
 
@@ -26,14 +27,19 @@ async function action(dirs: string[], flags: MergeFlags, ctx: CommandContext): P
   for (const dir of dirs) requirePath("DIR", dir, "folder", "the folders that `ben19 prep --part i/K -o DIR` wrote");
   const quiet = flags.quiet === true || flags.json === true;
   const bar = progress(ctx.io, "merge-manifests", "shards", quiet);
-  const s = await mergeManifests({ dirs, out: flags.out, overwrite: flags.overwrite === true, onProgress: (d, t) => bar.update(d, t) });
+  const s = await mergeManifests({
+    dirs, out: flags.out, overwrite: flags.overwrite === true, onProgress: (d, t) => bar.update(d, t),
+  });
   bar.finish("shards checked");
   if (flags.json === true) {
     ctx.io.out(`${JSON.stringify(summaryJson(s), null, 2)}\n`);
   } else {
-    for (const [name, v] of Object.entries(s.manifest.splits)) ctx.io.out(`${name}: ${v.records} records in ${v.files.length} file(s)\n`);
+    for (const [name, v] of Object.entries(s.manifest.splits)) {
+      ctx.io.out(`${name}: ${v.records} records in ${v.files.length} file(s)\n`);
+    }
     const moved = s.moved.length > 0 ? `; moved ${s.moved.length} file(s) into it` : "";
-    ctx.io.out(`merged ${s.parts} parts into ${s.out}/manifest.json${moved} (check the whole output with: ben19 verify ${s.out})\n`);
+    const check = `(check the whole output with: ben19 verify ${s.out})`;
+    ctx.io.out(`merged ${s.parts} parts into ${s.out}/manifest.json${moved} ${check}\n`);
   }
   ctx.exit(EXIT.ok);
 }
@@ -44,10 +50,11 @@ export const command: CommandModule = {
       .command("merge-manifests")
       .summary("check the parts of a `prep --part i/K` run and write the single run's manifest.json")
       .description(
-        "Check that every part 0 … K-1 of a `ben19 prep --part i/K` run is present exactly once, that all parts were run " +
-          "with the same options, CSVs and ben19 version, and that every shard file is there with the size, sha256 and " +
-          "record count its part recorded; then write the manifest.json a single run with --shards would have written " +
-          "(the same bytes). Shard files and part manifests found outside the output folder are moved into it.",
+        "Check that every part 0 … K-1 of a `ben19 prep --part i/K` run is present exactly once, that all parts were " +
+          "run with the same options, CSVs and ben19 version, and that every shard file is there with the size, " +
+          "sha256 and record count its part recorded; then write the manifest.json a single run with --shards would " +
+          "have written (the same bytes). Shard files and part manifests found outside the output folder are moved " +
+          "into it.",
       )
       .argument("<dir...>", "folders holding manifest.part-<i>-of-<K>.json files and their shards")
       .option("-o, --out <dir>", "where to write manifest.json (default: the first folder)")

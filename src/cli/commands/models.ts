@@ -21,14 +21,21 @@ export const command: CommandModule = {
           const size = modelSize(model);
           model.dispose();
           const inputs = inputSpecs(spec.layout).map((i) => i.shape);
-          return { name, title: spec.title, layout: spec.layout, inputs, ...size, reference_batch_size: spec.batchSize };
+          const reference_batch_size = spec.batchSize;
+          return { name, title: spec.title, layout: spec.layout, inputs, ...size, reference_batch_size };
         });
         if (f.json === true) ctx.io.out(`${JSON.stringify(rows, null, 2)}\n`);
         else {
-          ctx.io.out("model      network      layout   input (H×W×C)                    parameters   trainable  layers  ref. batch\n");
+          ctx.io.out("model      network      layout   input (H×W×C)                    " +
+            "parameters   trainable  layers  ref. batch\n");
           for (const r of rows) {
             const inputs = r.inputs.map((s) => s.join("×")).join(" + ");
-            ctx.io.out(`${r.name.padEnd(10)} ${r.title.padEnd(12)} ${r.layout.padEnd(8)} ${inputs.padEnd(32)} ${r.params.toLocaleString("en-US").padStart(11)} ${r.trainable.toLocaleString("en-US").padStart(11)} ${String(r.layers).padStart(7)} ${String(r.reference_batch_size).padStart(11)}\n`);
+            const params = r.params.toLocaleString("en-US").padStart(11);
+            const trainable = r.trainable.toLocaleString("en-US").padStart(11);
+            const counts = `${params} ${trainable} ${String(r.layers).padStart(7)} ` +
+              String(r.reference_batch_size).padStart(11);
+            const names = `${r.name.padEnd(10)} ${r.title.padEnd(12)} ${r.layout.padEnd(8)}`;
+            ctx.io.out(`${names} ${inputs.padEnd(32)} ${counts}\n`);
           }
         }
         ctx.exit(0);

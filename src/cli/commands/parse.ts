@@ -5,7 +5,9 @@ import { OptionError } from "../../core/errors.js";
 export function parseInteger(option: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new OptionError(option, value, "expected an integer");
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+      throw new OptionError(option, value, "expected an integer");
+    }
     return n;
   };
 }

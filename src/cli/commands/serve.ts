@@ -21,11 +21,17 @@ export const command: CommandModule = {
       .option("--model <run>", "a run folder from ben19 train (or its model/ folder) for the page to use")
       .option("--port <n>", "port (0: any free port)", parseInteger("--port"), 8019)
       .option("--host <addr>", "address to listen on", "127.0.0.1")
-      .option("--allow-host <name>", "also answer requests for this host name (repeatable); by default only the localhost names and --host are, against DNS rebinding", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+      .option("--allow-host <name>",
+        "also answer requests for this host name (repeatable); by default only the localhost names and --host are, " +
+        "against DNS rebinding",
+        (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
       .action(async (f: ServeFlags) => {
-        if (f.model !== undefined) requirePath("--model", f.model, "folder", "the run folder ben19 train wrote (or its model/ folder)");
+        const hint = "the run folder ben19 train wrote (or its model/ folder)";
+        if (f.model !== undefined) requirePath("--model", f.model, "folder", hint);
         const server = await startServer({ model: f.model, port: f.port, host: f.host, allowHosts: f.allowHost });
-        const model = server.modelDir === undefined ? "no model (the page can load one from files)" : `model ${server.modelDir}`;
+        const model = server.modelDir === undefined
+          ? "no model (the page can load one from files)"
+          : `model ${server.modelDir}`;
         ctx.io.out(`ben19 web demo: ${server.url}  (${model}; Ctrl-C to stop)\n`);
         await new Promise<void>((ok) => process.once("SIGINT", () => ok()));
         await server.close();

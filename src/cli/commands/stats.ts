@@ -30,7 +30,8 @@ export const command: CommandModule = {
           ctx.io.out(`band   mean          std           (${s.provenance.records} records)\n`);
           for (const b of [...BAND_NAMES, ...S1_BANDS]) {
             const v = s.bands[b];
-            if (v !== undefined) ctx.io.out(`${b.padEnd(6)} ${v.mean.toFixed(4).padStart(12)}  ${v.std.toFixed(4).padStart(12)}\n`);
+            if (v === undefined) continue;
+            ctx.io.out(`${b.padEnd(6)} ${v.mean.toFixed(4).padStart(12)}  ${v.std.toFixed(4).padStart(12)}\n`);
           }
           if (f.out !== undefined) ctx.io.out(`wrote ${f.out}\n`);
         }

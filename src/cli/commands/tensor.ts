@@ -49,10 +49,13 @@ export const command: CommandModule = {
       .command("tensor")
       .summary("write the model input of one patch as .npy (float32 NHWC), from a patch folder or a TFRecord record")
       .argument("<input>", "a patch folder (12 GeoTIFFs) or a TFRecord file (MM records for --layout mm)")
-      .requiredOption("-o, --out <file.npy>", "output file; kbranch writes <out>_10m.npy, <out>_20m.npy and <out>_60m.npy")
+      .requiredOption("-o, --out <file.npy>",
+        "output file; kbranch writes <out>_10m.npy, <out>_20m.npy and <out>_60m.npy")
       .option("--record <k>", "record index when the input is a TFRecord file", parseInteger("--record"), 0)
-      .addOption(new Option("--layout <layout>", "model input layout (mm: S2 + VV + VH of an MM record)").choices(Object.keys(LAYOUTS)).default("stack10"))
-      .addOption(new Option("--resample <method>", "how lower-resolution bands are upsampled").choices(Object.keys(RESAMPLE_METHODS)).default(DEFAULT_RESAMPLE))
+      .addOption(new Option("--layout <layout>", "model input layout (mm: S2 + VV + VH of an MM record)")
+        .choices(Object.keys(LAYOUTS)).default("stack10"))
+      .addOption(new Option("--resample <method>", "how lower-resolution bands are upsampled")
+        .choices(Object.keys(RESAMPLE_METHODS)).default(DEFAULT_RESAMPLE))
       .option("--stats <file>", "normalisation statistics from ben19 stats (default: the reference's)")
       .option("--json", "print what was written as JSON")
       .action(async (input: string, f: TensorFlags) => {
@@ -66,7 +69,8 @@ export const command: CommandModule = {
           writeFileDurable(file, encodeNpy(t.data, [1, ...t.shape]));
           return { file, shape: [1, ...t.shape] };
         });
-        if (f.json === true) ctx.io.out(`${JSON.stringify({ patch: name, layout: f.layout, resample: f.resample, tensors: written }, null, 2)}\n`);
+        const json = { patch: name, layout: f.layout, resample: f.resample, tensors: written };
+        if (f.json === true) ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
         else for (const w of written) ctx.io.out(`${name}: wrote ${w.file} float32 ${JSON.stringify(w.shape)}\n`);
         ctx.exit(0);
       });

@@ -14,13 +14,18 @@ interface VerifyFlags {
 }
 
 function line(p: Problem): string {
-  const where = [p.file, p.record !== undefined ? `record ${p.record}` : "", p.patch !== undefined ? `patch ${p.patch}` : ""].filter((s) => s !== undefined && s !== "");
+  const record = p.record !== undefined ? `record ${p.record}` : "";
+  const patch = p.patch !== undefined ? `patch ${p.patch}` : "";
+  const where = [p.file, record, patch].filter((s) => s !== undefined && s !== "");
   return `  - ${where.length > 0 ? `${where.join(", ")}: ` : ""}${p.message}\n`;
 }
 
 async function action(out: string, flags: VerifyFlags, ctx: CommandContext): Promise<void> {
   requirePath("OUT", out, "folder", "the output folder of ben19 prep (-o), which holds manifest.json");
-  if (flags.root !== undefined) requirePath("--root_folder", flags.root, "file or folder", "the archive root (the folder of patch folders, or its .tar/.tar.gz)");
+  if (flags.root !== undefined) {
+    const hint = "the archive root (the folder of patch folders, or its .tar/.tar.gz)";
+    requirePath("--root_folder", flags.root, "file or folder", hint);
+  }
   const quiet = flags.quiet === true || flags.json === true;
   const bar = progress(ctx.io, "verify", "records", quiet);
   const report = await verify({ out, root: flags.root, splits: flags.splits, onProgress: (d, t) => bar.update(d, t) });
@@ -28,8 +33,11 @@ async function action(out: string, flags: VerifyFlags, ctx: CommandContext): Pro
   if (flags.json === true) {
     ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
   } else if (report.ok) {
-    const scope = flags.root !== undefined ? ", pixels and labels match the archive, record order matches the CSVs" : "";
-    ctx.io.out(`OK: ${report.records} records in ${report.files} files: CRCs, schema, manifest counts and sha256${scope}\n`);
+    const scope = flags.root !== undefined
+      ? ", pixels and labels match the archive, record order matches the CSVs"
+      : "";
+    const checks = `CRCs, schema, manifest counts and sha256${scope}`;
+    ctx.io.out(`OK: ${report.records} records in ${report.files} files: ${checks}\n`);
   } else {
     ctx.io.out(`FAILED: ${report.problems.length} problem(s) in ${out}:\n${report.problems.map(line).join("")}`);
   }
@@ -42,10 +50,14 @@ export const command: CommandModule = {
       .command("verify")
       .summary("check a prep output: CRCs, schema, manifest; with -r, pixels and labels against the archive")
       .argument("<out>", "the prep output folder (holding manifest.json)")
-      .option("-r, --root_folder <dir>", "archive root: compare every record's pixels and labels with its source patch, and the record order with the split CSVs")
-      .option("-n, --splits <csv...>", "split CSVs to check coverage against (default with -r: the CSVs recorded in the manifest)")
+      .option("-r, --root_folder <dir>",
+        "archive root: compare every record's pixels and labels with its source patch, and the record order with " +
+        "the split CSVs")
+      .option("-n, --splits <csv...>",
+        "split CSVs to check coverage against (default with -r: the CSVs recorded in the manifest)")
       .option("--json", "print the report as JSON")
       .option("-q, --quiet", "no progress on stderr")
-      .action((out: string, flags: VerifyFlags & { root_folder?: string }) => action(out, { ...flags, root: flags.root_folder }, ctx));
+      .action((out: string, flags: VerifyFlags & { root_folder?: string }) =>
+        action(out, { ...flags, root: flags.root_folder }, ctx));
   },
 };

@@ -32,14 +32,16 @@ export function batchMatMul(backendName: string, plain: KernelFunc) {
     const s = new KernelScope(backend, backendName);
     const t = (x: TensorInfo): TensorInfo => s.run("Transpose", { x }, { perm: swapLast(x.shape.length) });
     const product = (x: TensorInfo, y: TensorInfo): TensorInfo => {
-      const out = plain({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo;
+      const out = plain({ inputs: { a: x, b: y }, backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo;
       s.track(out);
       return out;
     };
     const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)] as number;
     const cols = b.shape[b.shape.length - (transposeB ? 2 : 1)] as number;
     const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0);
-    const swapped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + rows * cols * (size(a) / (a.shape.at(-1) as number) / (a.shape.at(-2) as number));
+    const swapped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) +
+      rows * cols * (size(a) / (a.shape.at(-1) as number) / (a.shape.at(-2) as number));
     if (direct <= swapped) return s.finish(product(transposeA ? t(a) : a, transposeB ? t(b) : b));
     return s.finish(t(product(transposeB ? b : t(b), transposeA ? a : t(a))));
   };

@@ -41,7 +41,8 @@ export function conv2DBackpropFilter(backendName: string) {
     const bottom = kh + (oh - 1) * sh - h - padInfo.top;
     const right = kw + (ow - 1) * sw - w - padInfo.left;
     const src = bottom < 0 || right < 0
-      ? s.run("Slice", { x: images }, { begin: [0, 0, 0, 0], size: [c, h + Math.min(bottom, 0), w + Math.min(right, 0), b] })
+      ? s.run("Slice", { x: images },
+        { begin: [0, 0, 0, 0], size: [c, h + Math.min(bottom, 0), w + Math.min(right, 0), b] })
       : images;
     const grads = s.run("Conv2D", { x: src, filter }, {
       strides: [1, 1],

@@ -32,7 +32,9 @@ export function conv2DBackpropInput(backendName: string) {
     const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, padInfo } = info;
     const s = new KernelScope(backend, backendName);
     if (useIm2col(info)) return s.finish(im2colInputGrad(s, dy, filter, info));
-    if (kh === 1 && kw === 1) return s.finish(pointwiseInputGrad(s, dy, filter, { b, h, w, c: info.inChannels, o, oh, ow, sh, sw }));
+    if (kh === 1 && kw === 1) {
+      return s.finish(pointwiseInputGrad(s, dy, filter, { b, h, w, c: info.inChannels, o, oh, ow, sh, sw }));
+    }
     const d = dilate(s, dy, sh, sw); // [B, oh·sh, ow·sw, O]
     const flipped = s.run("Reverse", { x: filter }, { dims: [0, 1] });
     const swapped = s.run("Transpose", { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, O, C]
@@ -43,7 +45,8 @@ export function conv2DBackpropInput(backendName: string) {
     const bottom = h + kh - 1 - top - oh * sh;
     const right = w + kw - 1 - left - ow * sw;
     const src = bottom < 0 || right < 0
-      ? s.run("Slice", { x: d }, { begin: [0, 0, 0, 0], size: [b, oh * sh + Math.min(bottom, 0), ow * sw + Math.min(right, 0), o] })
+      ? s.run("Slice", { x: d },
+        { begin: [0, 0, 0, 0], size: [b, oh * sh + Math.min(bottom, 0), ow * sw + Math.min(right, 0), o] })
       : d;
     return s.finish(s.run("Conv2D", { x: src, filter: swapped }, {
       strides: [1, 1],

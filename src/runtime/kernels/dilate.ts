@@ -7,6 +7,7 @@ export function dilate(s: KernelScope, t: TensorInfo, sh: number, sw: number): T
   if (sh === 1 && sw === 1) return t;
   const [b, h, w, c] = t.shape as [number, number, number, number];
   const six = s.run("Reshape", { x: t }, { shape: [b, h, 1, w, 1, c] });
-  const spread = s.run("PadV2", { x: six }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+  const spread = s.run("PadV2", { x: six },
+    { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
   return s.run("Reshape", { x: spread }, { shape: [b, h * sh, w * sw, c] });
 }

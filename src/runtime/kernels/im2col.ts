@@ -12,7 +12,8 @@ import type { KernelScope } from "./scope.js";
 const MAX_PATCH_ELEMENTS = 1 << 22;
 
 export function useIm2col(info: backend_util.Conv2DInfo): boolean {
-  const patch = info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels;
+  const patch = info.batchSize * info.outHeight * info.outWidth *
+    info.filterHeight * info.filterWidth * info.inChannels;
   const filter = info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
   return info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 &&
     patch <= MAX_PATCH_ELEMENTS && patch < filter;
@@ -21,7 +22,8 @@ export function useIm2col(info: backend_util.Conv2DInfo): boolean {
 /** Zero padding so that every output position has its full kh × kw window: [top, bottom, left, right]. */
 function margins(info: backend_util.Conv2DInfo): [number, number, number, number] {
   const { top, left } = info.padInfo;
-  return [top, info.outHeight - 1 + info.filterHeight - info.inHeight - top, left, info.outWidth - 1 + info.filterWidth - info.inWidth - left];
+  return [top, info.outHeight - 1 + info.filterHeight - info.inHeight - top, left,
+    info.outWidth - 1 + info.filterWidth - info.inWidth - left];
 }
 
 function patches(s: KernelScope, x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
@@ -29,20 +31,33 @@ function patches(s: KernelScope, x: TensorInfo, info: backend_util.Conv2DInfo): 
   const [t, bo, l, r] = margins(info);
   const padded = s.run("PadV2", { x }, { paddings: [[0, 0], [t, bo], [l, r], [0, 0]], constantValue: 0 });
   const taps: TensorInfo[] = [];
-  for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) taps.push(s.run("Slice", { x: padded }, { begin: [0, p, q, 0], size: [b, oh, ow, c] }));
+  for (let p = 0; p < kh; p++) {
+    for (let q = 0; q < kw; q++) {
+      taps.push(s.run("Slice", { x: padded }, { begin: [0, p, q, 0], size: [b, oh, ow, c] }));
+    }
+  }
   const stacked = s.run("Pack", taps, { axis: 3 }); // [B, oh, ow, kh·kw, C]
   return s.run("Reshape", { x: stacked }, { shape: [b * oh * ow, kh * kw * c] });
 }
 
-export function im2colFilterGrad(s: KernelScope, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-  const { batchSize: b, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o } = info;
+export function im2colFilterGrad(
+  s: KernelScope, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const {
+    batchSize: b, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o,
+  } = info;
   const rows = s.run("Reshape", { x: dy }, { shape: [b * oh * ow, o] });
   const dw = s.run("BatchMatMul", { a: patches(s, x, info), b: rows }, { transposeA: true, transposeB: false });
   return s.run("Reshape", { x: dw }, { shape: [kh, kw, c, o] });
 }
 
-export function im2colInputGrad(s: KernelScope, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-  const { batchSize: b, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o } = info;
+export function im2colInputGrad(
+  s: KernelScope, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const {
+    batchSize: b, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw,
+    inChannels: c, outChannels: o,
+  } = info;
   const rows = s.run("Reshape", { x: dy }, { shape: [b * oh * ow, o] });
   const wt = s.run("Reshape", { x: filter }, { shape: [kh * kw * c, o] });
   const cols = s.run("BatchMatMul", { a: rows, b: wt }, { transposeA: false, transposeB: true }); // [B·oh·ow, kh·kw·C]
@@ -53,7 +68,8 @@ export function im2colInputGrad(s: KernelScope, dy: TensorInfo, filter: TensorIn
   const placed = s.unpack("Unpack", { value: split }, { axis: 3 }).map((tap, i) => {
     const p = Math.floor(i / kw);
     const q = i % kw;
-    return s.run("PadV2", { x: tap }, { paddings: [[0, 0], [p, hp - oh - p], [q, wp - ow - q], [0, 0]], constantValue: 0 });
+    return s.run("PadV2", { x: tap },
+      { paddings: [[0, 0], [p, hp - oh - p], [q, wp - ow - q], [0, 0]], constantValue: 0 });
   });
   const sum = s.run("AddN", placed);
   return s.run("Slice", { x: sum }, { begin: [0, t, l, 0], size: [b, h, w, c] });

@@ -2,18 +2,24 @@
 // a K-BranchCNN training step. Same semantics as tfjs (and TF): each window's gradient goes to the first position,
 // in row-major window order, holding the window's maximum (ties, common after a ReLU, go to the first). Channels are
 // the innermost loop, so every read and write is contiguous.
-import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
+import {
+  backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo,
+} from "@tensorflow/tfjs-core";
 import { wasmInternals } from "../wasm-internals.js";
 
 interface Args {
   inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
   backend: KernelBackend;
-  attrs: { filterSize: number | [number, number]; strides: number | [number, number]; pad: "valid" | "same" | number; dimRoundingMode?: "floor" | "round" | "ceil" };
+  attrs: {
+    filterSize: number | [number, number]; strides: number | [number, number]; pad: "valid" | "same" | number;
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
 }
 
 function maxPoolGrad({ inputs: { dy, input }, backend, attrs }: Args): TensorInfo {
   const heap = wasmInternals(backend);
-  const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize,
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const { batchSize: nb, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo } = info;
   const out = heap.makeOutput([...input.shape], "float32");

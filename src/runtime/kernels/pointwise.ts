@@ -43,8 +43,10 @@ export function pointwiseInputGrad(s: KernelScope, dy: TensorInfo, filter: Tenso
   if (p.sh === 1 && p.sw === 1) return image;
   // Scatter onto the stride grid, then cut or extend to H × W.
   const grid = dilate(s, image, p.sh, p.sw);
-  const cut = s.run("Slice", { x: grid }, { begin: [0, 0, 0, 0], size: [p.b, Math.min(p.h, p.oh * p.sh), Math.min(p.w, p.ow * p.sw), p.c] });
+  const cut = s.run("Slice", { x: grid },
+    { begin: [0, 0, 0, 0], size: [p.b, Math.min(p.h, p.oh * p.sh), Math.min(p.w, p.ow * p.sw), p.c] });
   const extraH = Math.max(0, p.h - p.oh * p.sh);
   const extraW = Math.max(0, p.w - p.ow * p.sw);
-  return extraH === 0 && extraW === 0 ? cut : s.run("PadV2", { x: cut }, { paddings: [[0, 0], [0, extraH], [0, extraW], [0, 0]], constantValue: 0 });
+  return extraH === 0 && extraW === 0 ? cut : s.run("PadV2", { x: cut },
+    { paddings: [[0, 0], [0, extraH], [0, extraW], [0, 0]], constantValue: 0 });
 }

@@ -15,7 +15,8 @@ export class KernelScope {
   run(name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: object = {}): TensorInfo {
     const kernel = getKernel(name, this.backendName);
     if (kernel === undefined) throw new Error(`kernel ${name} is not registered for backend ${this.backendName}`);
-    const out = kernel.kernelFunc({ inputs: inputs as Record<string, TensorInfo>, attrs: attrs as NamedAttrMap, backend: this.backend });
+    const out = kernel.kernelFunc({ inputs: inputs as Record<string, TensorInfo>, attrs: attrs as NamedAttrMap,
+      backend: this.backend });
     if (Array.isArray(out)) throw new Error(`kernel ${name} returned several outputs`);
     this.temps.push(out);
     return out;

@@ -62,21 +62,26 @@ export class MetricAccumulator {
    */
   add(yTrue: ArrayLike<number>, probs: ArrayLike<number>, n: number): void {
     const C = this.numClasses;
-    if (!Number.isInteger(n) || n < 0) throw new OptionError("n", n, "must be a non-negative integer (patches in the batch)");
+    if (!Number.isInteger(n) || n < 0) {
+      throw new OptionError("n", n, "must be a non-negative integer (patches in the batch)");
+    }
     if (yTrue.length !== n * C) {
       throw new OptionError("yTrue.length", yTrue.length, `expected n×C = ${n}×${C} = ${n * C} labels (row-major)`);
     }
     if (probs.length !== n * C) {
-      throw new OptionError("probs.length", probs.length, `expected n×C = ${n}×${C} = ${n * C} probabilities (row-major)`);
+      throw new OptionError("probs.length", probs.length,
+        `expected n×C = ${n}×${C} = ${n * C} probabilities (row-major)`);
     }
     for (let i = 0; i < n * C; i++) {
       const y = yTrue[i];
       if (y !== 0 && y !== 1) {
-        throw new OptionError(`yTrue[row ${Math.floor(i / C)}, class ${i % C}]`, y, "must be 0 or 1 (multi-hot labels)");
+        throw new OptionError(`yTrue[row ${Math.floor(i / C)}, class ${i % C}]`, y,
+          "must be 0 or 1 (multi-hot labels)");
       }
       if (Number.isNaN(probs[i])) {
         // A NaN has no place in a ranking; it usually means the model diverged.
-        throw new OptionError(`probs[row ${Math.floor(i / C)}, class ${i % C}]`, "NaN", "must be a number (check the model output)");
+        throw new OptionError(`probs[row ${Math.floor(i / C)}, class ${i % C}]`, "NaN",
+          "must be a number (check the model output)");
       }
     }
 

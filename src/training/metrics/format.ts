@@ -10,7 +10,9 @@ import { MACRO_KINDS, type MacroKind, type Metrics, classCount, classMetric } fr
  * zero samples) is written as null. Read null back as "undefined (0/0)", not as 0.
  */
 export function metricsToJSON(m: Metrics, indent = 2): string {
-  return JSON.stringify(m, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value), indent);
+  const finite = (_key: string, value: unknown): unknown =>
+    (typeof value === "number" && !Number.isFinite(value) ? null : value);
+  return JSON.stringify(m, finite, indent);
 }
 
 const COLUMNS: readonly { kind: MacroKind; head: string }[] = [
@@ -38,13 +40,19 @@ function header(first: string, firstWidth: number, last = ""): string {
  */
 export function formatMetricsTable(m: Metrics): string {
   const C = classCount(m);
-  const names: readonly string[] = C === LABELS_19.length ? LABELS_19 : Array.from({ length: C }, (_, i) => `class ${i}`);
+  const names: readonly string[] = C === LABELS_19.length
+    ? LABELS_19
+    : Array.from({ length: C }, (_, i) => `class ${i}`);
   const lines: string[] = [];
   lines.push(`${m.num_samples} ${m.num_samples === 1 ? "patch" : "patches"}`, "");
 
   const rows: readonly [string, readonly number[]][] = [
-    ["sample", [m.sample_precision, m.sample_recall, m.sample_f0_5_score, m.sample_f1_score, m.sample_f2_score, m.sample_accuracy]],
-    ["micro", [m.micro_precision, m.micro_recall, m.micro_f0_5_score, m.micro_f1_score, m.micro_f2_score, m.micro_accuracy]],
+    ["sample", [
+      m.sample_precision, m.sample_recall, m.sample_f0_5_score, m.sample_f1_score, m.sample_f2_score, m.sample_accuracy,
+    ]],
+    ["micro", [
+      m.micro_precision, m.micro_recall, m.micro_f0_5_score, m.micro_f1_score, m.micro_f2_score, m.micro_accuracy,
+    ]],
     ["macro", MACRO_KINDS.map((k) => m[`macro_${k}_class_avg`])],
   ];
   lines.push(header("averaging", 10));
