@@ -33,7 +33,8 @@ export interface PatchGroup {
   end: number;
 }
 
-const REPACK = "the tarball is not laid out like the archive's: extract it and pass the folder with -r (or repack it with each patch folder's files together, once each)";
+const REPACK = "the tarball is not laid out like the archive's: extract it and pass the folder with -r " +
+  "(or repack it with each patch folder's files together, once each)";
 
 export interface GroupOptions {
   window?: number | undefined;
@@ -79,7 +80,9 @@ export class PatchGroups {
       if (c === "unwanted") return undefined;
       if (c === "seen") {
         if (!this.files(patch).has(file)) return undefined;
-        throw new Ben19Error("E_TAR_STRAY", `member ${m.path} lies outside its patch's group, which was already complete or left behind: a patch's files must lie together (within ${this.window} patches)`, { file: this.where, offset: m.header }, REPACK);
+        const message = `member ${m.path} lies outside its patch's group, which was already complete or left behind: ` +
+          `a patch's files must lie together (within ${this.window} patches)`;
+        throw new Ben19Error("E_TAR_STRAY", message, { file: this.where, offset: m.header }, REPACK);
       }
       g = { name: patch, expected: this.files(patch), seen: new Map(), start: m.header, end: m.header };
       this.byName.set(patch, g);
@@ -88,11 +91,14 @@ export class PatchGroups {
     if (!g.expected.has(file)) return undefined;
     const first = g.seen.get(file);
     if (first !== undefined) {
-      throw new Ben19Error("E_TAR_DUPLICATE", `member ${m.path} appears twice (first at byte ${first.header}): which copy is the patch's is ambiguous`, { file: this.where, offset: m.header }, REPACK);
+      const message = `member ${m.path} appears twice (first at byte ${first.header}): ` +
+        "which copy is the patch's is ambiguous";
+      throw new Ben19Error("E_TAR_DUPLICATE", message, { file: this.where, offset: m.header }, REPACK);
     }
     const cap = maxPatchFileBytes(file);
     if (m.size > cap) {
-      throw new Ben19Error("E_TAR_MEMBER_TOO_LARGE", `member ${m.path} is ${m.size} bytes, more than the ${cap} accepted for a patch file`, { file: this.where, offset: m.header }, REPACK);
+      const message = `member ${m.path} is ${m.size} bytes, more than the ${cap} accepted for a patch file`;
+      throw new Ben19Error("E_TAR_MEMBER_TOO_LARGE", message, { file: this.where, offset: m.header }, REPACK);
     }
     g.seen.set(file, m);
     g.end = Math.max(g.end, m.data + m.size);

@@ -18,7 +18,12 @@ export interface StreamedPatch {
  * Yields the patches of the tar byte stream `chunks` that `claim(name)` accepts (see PatchGroups.member), in archive
  * order; see the module comment. `where` names the tarball in messages.
  */
-export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where: string, claim: (name: string) => Claim, o: { window?: number; json?: boolean } = {}): AsyncGenerator<StreamedPatch> {
+export async function* streamTarPatches(
+  chunks: AsyncIterable<Uint8Array>,
+  where: string,
+  claim: (name: string) => Claim,
+  o: { window?: number; json?: boolean } = {},
+): AsyncGenerator<StreamedPatch> {
   const files = new Map<PatchGroup, Map<string, Uint8Array>>();
   /** Patches handed on by the grouping, in order; the last may still be receiving its last file's data. */
   const closed: PatchGroup[] = [];
@@ -54,7 +59,10 @@ export async function* streamTarPatches(chunks: AsyncIterable<Uint8Array>, where
   } catch (e) {
     if (e instanceof Ben19Error) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new Ben19Error("E_TAR_CORRUPT", `cannot read the compressed tarball: ${err.message}`, { file: where }, err.code?.startsWith("Z_") === true ? "the file is not gzip-compressed or is damaged: download it again" : undefined);
+    const hint = err.code?.startsWith("Z_") === true
+      ? "the file is not gzip-compressed or is damaged: download it again"
+      : undefined;
+    throw new Ben19Error("E_TAR_CORRUPT", `cannot read the compressed tarball: ${err.message}`, { file: where }, hint);
   }
   parser.finish(true);
   receiving = undefined;

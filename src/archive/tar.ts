@@ -6,6 +6,8 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { Ben19Error } from "../core/errors.js";
 
 const BLOCK = 512;
+/** The fix for an archive that stops early. */
+const INCOMPLETE = "the download is incomplete: download it again";
 
 /** One regular file of the archive. */
 export interface TarMember {
@@ -23,7 +25,8 @@ export function paddedSize(size: number): number {
 }
 
 function damaged(where: string, offset: number, message: string): Ben19Error {
-  return new Ben19Error("E_TAR_CORRUPT", `not a readable tar archive: ${message}`, { file: where, offset }, "the tarball is damaged or not a tar file: download it again");
+  const hint = "the tarball is damaged or not a tar file: download it again";
+  return new Ben19Error("E_TAR_CORRUPT", `not a readable tar archive: ${message}`, { file: where, offset }, hint);
 }
 
 function text(block: Uint8Array, start: number, length: number): string {
@@ -81,7 +84,9 @@ function parsePax(data: Uint8Array, where: string, offset: number): { path?: str
     let sp = p;
     while (sp < data.length && data[sp] !== 0x20) sp++;
     const len = Number(Buffer.from(data.subarray(p, sp)).toString("latin1"));
-    if (!Number.isInteger(len) || len <= sp - p || p + len > data.length) throw damaged(where, offset, "malformed pax header record");
+    if (!Number.isInteger(len) || len <= sp - p || p + len > data.length) {
+      throw damaged(where, offset, "malformed pax header record");
+    }
     const record = Buffer.from(data.subarray(sp + 1, p + len - 1)).toString("utf8");
     const eq = record.indexOf("=");
     const key = record.slice(0, eq);
@@ -107,7 +112,10 @@ class HeaderState {
    * Takes the header at `offset`. Returns what to do: `meta` (pass the entry's data to meta()), `member` (a regular
    * file), or `skip` (other entries), with the size of the data that follows; undefined at the end of the archive.
    */
-  header(block: Uint8Array, offset: number): { kind: "meta" | "skip"; size: number } | { kind: "member"; size: number; member: TarMember } | undefined {
+  header(
+    block: Uint8Array,
+    offset: number,
+  ): { kind: "meta" | "skip"; size: number } | { kind: "member"; size: number; member: TarMember } | undefined {
     const h = parseHeader(block, offset, this.where);
     if (h === undefined) return undefined;
     if (this.start < 0) this.start = offset;
@@ -120,7 +128,9 @@ class HeaderState {
     this.longName = undefined;
     this.pax = {};
     this.start = -1;
-    if (h.type === "0" || h.type === "7") return { kind: "member", size, member: { path, size, header, data: offset + BLOCK } };
+    if (h.type === "0" || h.type === "7") {
+      return { kind: "member", size, member: { path, size, header, data: offset + BLOCK } };
+    }
     return { kind: "skip", size };
   }
 
@@ -227,10 +237,12 @@ export class TarStream {
   finish(endMarker: boolean): void {
     if (this.ended) return;
     if (this.remaining > 0 || this.padding > 0 || this.blockFill > 0) {
-      throw new Ben19Error("E_TAR_TRUNCATED", `the tar archive ends in the middle of an entry, at byte ${this.offset}`, { file: this.where, offset: this.offset }, "the download is incomplete: download it again");
+      const message = `the tar archive ends in the middle of an entry, at byte ${this.offset}`;
+      throw new Ben19Error("E_TAR_TRUNCATED", message, { file: this.where, offset: this.offset }, INCOMPLETE);
     }
     if (endMarker) {
-      throw new Ben19Error("E_TAR_TRUNCATED", `the tar archive has no end-of-archive block (it stops after ${this.offset} bytes)`, { file: this.where, offset: this.offset }, "the download is incomplete: download it again");
+      const message = `the tar archive has no end-of-archive block (it stops after ${this.offset} bytes)`;
+      throw new Ben19Error("E_TAR_TRUNCATED", message, { file: this.where, offset: this.offset }, INCOMPLETE);
     }
   }
 }
@@ -254,7 +266,10 @@ export function indexTar(file: string, member: (m: TarMember) => void): void {
           winStart = offset;
           winLen = n;
         }
-        if (n < length) throw new Ben19Error("E_TAR_TRUNCATED", `the tar archive ends at byte ${offset + n}, inside an entry or header`, { file, offset: offset + n }, "the download is incomplete: download it again");
+        if (n < length) {
+          const message = `the tar archive ends at byte ${offset + n}, inside an entry or header`;
+          throw new Ben19Error("E_TAR_TRUNCATED", message, { file, offset: offset + n }, INCOMPLETE);
+        }
         return buf.subarray(0, length);
       }
       return window.subarray(offset - winStart, offset - winStart + length);
@@ -280,7 +295,11 @@ export function readRange(file: string, start: number, end: number): Uint8Array 
     const buf = new Uint8Array(end - start);
     for (let got = 0; got < buf.length; ) {
       const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) throw new Ben19Error("E_TAR_TRUNCATED", `the tar archive ends at byte ${start + got}`, { file, offset: start + got }, "the tarball changed since it was indexed, or is incomplete");
+      if (n === 0) {
+        const hint = "the tarball changed since it was indexed, or is incomplete";
+        const at = start + got;
+        throw new Ben19Error("E_TAR_TRUNCATED", `the tar archive ends at byte ${at}`, { file, offset: at }, hint);
+      }
       got += n;
     }
     return buf;
@@ -299,7 +318,11 @@ export function patchMember(path: string): { patch: string; file: string } | und
 /** The files of patch `name` among the members in archive bytes [start, end) of an uncompressed .tar. */
 export function readTarPatch(file: string, name: string, start: number, end: number): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
-  const parser = new TarStream(file, (m) => patchMember(m.path)?.patch === name, (m, bytes) => files.set((patchMember(m.path) as { file: string }).file, bytes), start);
+  const wanted = (m: TarMember): boolean => patchMember(m.path)?.patch === name;
+  const keep = (m: TarMember, bytes: Uint8Array): void => {
+    files.set((patchMember(m.path) as { file: string }).file, bytes);
+  };
+  const parser = new TarStream(file, wanted, keep, start);
   parser.push(readRange(file, start, end));
   parser.finish(false);
   return files;

@@ -57,7 +57,8 @@ export function findMissing(plan: PrepPlan, from: readonly number[], tarIndex?: 
     const split = plan.splits[s]?.name as string;
     for (let i = from[s] ?? 0; i < names.length; i++) {
       const name = names[i] as string;
-      const missing = missingFiles(name, tarIndex !== undefined ? tarIndex.get(name)?.files : folderFiles(plan, name), plan.source.labelMask === undefined);
+      const files = tarIndex !== undefined ? tarIndex.get(name)?.files : folderFiles(plan, name);
+      const missing = missingFiles(name, files, plan.source.labelMask === undefined);
       if (missing.length > 0) out.push({ split, patch: name, missing });
       out.push(...missingPartners(plan, split, name));
     }
@@ -104,10 +105,12 @@ function missingPartners(plan: PrepPlan, split: string, name: string): MissingPa
 async function findMissingInTarGz(plan: PrepPlan): Promise<MissingPatch[]> {
   const wanted = new Set(plan.work.flat());
   const seen = new Map<string, Set<string>>();
-  const claim = (n: string): Claim => (seen.has(n) ? "seen" : wanted.has(n) ? (seen.set(n, new Set()), "new") : "unwanted");
+  const claim = (n: string): Claim =>
+    seen.has(n) ? "seen" : wanted.has(n) ? (seen.set(n, new Set()), "new") : "unwanted";
   const root = plan.source.layout.root;
   const json = plan.source.labelMask === undefined;
-  for await (const p of streamTarPatches(decompressed(root, plan.kind === "tar.zst" ? "zstd" : "gzip"), root, claim, { json })) seen.set(p.name, new Set(p.files.keys()));
+  const chunks = decompressed(root, plan.kind === "tar.zst" ? "zstd" : "gzip");
+  for await (const p of streamTarPatches(chunks, root, claim, { json })) seen.set(p.name, new Set(p.files.keys()));
   const out: MissingPatch[] = [];
   plan.work.forEach((names, s) => {
     for (const name of names) {
@@ -133,14 +136,17 @@ export function missingLine(m: MissingPatch): string {
 /** The run's error for missing patches: the first LISTED of them, the count, and how to go on. */
 export function missingPatchesError(missing: readonly MissingPatch[], root: string): Ben19Error {
   const shown = missing.slice(0, LISTED).map(missingLine).join("; ");
-  const more = missing.length > LISTED ? `; … and ${missing.length - LISTED} more (ben19 prep --check lists them all)` : "";
+  const more = missing.length > LISTED
+    ? `; … and ${missing.length - LISTED} more (ben19 prep --check lists them all)`
+    : "";
   const s1 = missing.some((m) => m.partner !== undefined)
     ? " (an S1 partner or reference map from the root given with -r1/--s1/--reference-maps, or fix the split CSV's"
       + " S1 column)"
     : "";
   return new Ben19Error(
     "E_MISSING_PATCHES",
-    `${missing.length} patch(es) of the split CSVs are incomplete or missing in the archive, found before any work: ${shown}${more}`,
+    `${missing.length} patch(es) of the split CSVs are incomplete or missing in the archive, found before any work: `
+      + `${shown}${more}`,
     { file: root },
     `restore them from the archive${s1}, or leave them out: rerun with --on-error skip (they are listed in `
       + "errors.json), or put their names in a CSV and pass --exclude-list FILE.csv",
@@ -158,6 +164,7 @@ export async function checkPrep(options: PrepOptions): Promise<CheckSummary> {
   const plan = await planPrep(options);
   const checked = plan.work.reduce((a, w) => a + w.length, 0);
   if (streamed(plan.kind)) return { checked, missing: await findMissingInTarGz(plan) };
-  const index = plan.kind === "tar" ? indexTarPatches(plan.source.layout.root, plan.work, plan.source.labelMask === undefined) : undefined;
+  const json = plan.source.labelMask === undefined;
+  const index = plan.kind === "tar" ? indexTarPatches(plan.source.layout.root, plan.work, json) : undefined;
   return { checked, missing: findMissing(plan, plan.work.map(() => 0), index) };
 }
