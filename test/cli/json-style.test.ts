@@ -60,7 +60,8 @@ test("every --json output and JSON file from prep to predict has snake_case keys
   await cli(["predict", "--model", runDir, join(rec, "val.tfrecord"), "--backend", "wasm"]);
   await cli(["models"]);
   const benchOut = join(d, "bench.json");
-  await cli(["bench", "--synth", "10", "--workers", "1", "--pipeline", "kbranch", "--tmp", tempDir(), "--out", benchOut]);
+  await cli(["bench", "--synth", "10", "--workers", "1", "--pipeline", "kbranch", "--tmp", tempDir(),
+    "--out", benchOut]);
   const files = [...jsonFiles(rec), ...jsonFiles(runDir), metrics, benchOut];
   assert.ok(files.some((f) => f.endsWith("ben19.json")) && files.some((f) => f.endsWith("manifest.json")),
     `expected the model metadata and the manifest among ${files.join(", ")}`);

@@ -258,7 +258,7 @@ test("MM prep v2 on synth: --s1 and --reference-maps as .tar give the folders' b
   assert.match(await ok("verify", b, "-r", dir), /OK: \d+ records/);
 });
 
-test("MM prep v1: --part 0/2 + 1/2 merged = one run; --on-error skip leaves out a pair whose S1 is missing", async (t) => {
+test("MM prep v1: --part 0/2 + 1/2 merged = one run; --on-error skip leaves out the pair missing its S1", async (t) => {
   if (!needShared(t)) return;
   const dir = tempDir();
   const csv = realPairsCsv(dir);
