@@ -41,6 +41,8 @@ export interface V2Metadata {
   snowCloud: Uint8Array;
   /** With `{ s1Names: true }`: per row the paired Sentinel-1 patch (`s1_name`), null where the table has none. */
   s1Names?: (string | null)[] | undefined;
+  /** Column chunks read by the fast path and by hyparquet (a different writer's layout): for tests and --verbose. */
+  chunks: { fast: number; hyparquet: number };
 }
 
 export interface V2MetadataOptions {
@@ -61,6 +63,7 @@ interface Table {
   ab: ArrayBuffer;
   md: FileMetaData;
   leaves: Map<string, Leaf>;
+  chunks: V2Metadata["chunks"];
 }
 
 /** A column of one row group, decoded: its slots and the levels they are read with. */
@@ -83,7 +86,11 @@ async function readColumn(t: Table, rg: RowGroup, base: number, name: string, ki
   const type = kind === "bool" ? "BOOLEAN" : "BYTE_ARRAY";
   const shapeKnown = leaf !== undefined && leaf.element.type === type && leaf.maxRep === (list ? 1 : 0);
   const plan = shapeKnown && chunk !== undefined ? planChunk(t.bytes, chunk) : undefined;
-  if (plan === undefined || leaf === undefined) return fallback(t, base, rows, name, kind, list);
+  if (plan === undefined || leaf === undefined) {
+    t.chunks.hyparquet++;
+    return fallback(t, base, rows, name, kind, list);
+  }
+  t.chunks.fast++;
   return { data: readChunk(t.bytes, plan, leaf, kind), leaf, rows };
 }
 
@@ -198,7 +205,7 @@ export async function readV2Metadata(file: string, options: V2MetadataOptions = 
     const wanted = options.s1Names === true ? [...V2_COLUMNS, "s1_name"] : V2_COLUMNS;
     const missing = wanted.filter((c) => !have.has(c));
     if (missing.length > 0) throw bad(file, `not a reBEN metadata table: no column ${missing.join(", ")}`);
-    t = { bytes: new Uint8Array(ab), ab, md, leaves: leaves(md.schema) };
+    t = { bytes: new Uint8Array(ab), ab, md, leaves: leaves(md.schema), chunks: { fast: 0, hyparquet: 0 } };
   } catch (e) {
     if (e instanceof Ben19Error) throw e;
     throw bad(file, `not a readable parquet file: ${(e as Error).message}`);
@@ -206,7 +213,7 @@ export async function readV2Metadata(file: string, options: V2MetadataOptions = 
   const rows = Number(t.md.num_rows);
   const out: V2Metadata = {
     file, sha256, ids: new Array<string>(rows), split: new Uint8Array(rows), labels: new Uint32Array(rows),
-    snowCloud: new Uint8Array(rows),
+    snowCloud: new Uint8Array(rows), chunks: t.chunks,
     ...(options.s1Names === true ? { s1Names: new Array<string | null>(rows).fill(null) } : {}),
   };
   try {
