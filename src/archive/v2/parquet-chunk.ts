@@ -101,7 +101,8 @@ export function planChunk(file: Uint8Array, chunk: ColumnChunk): ChunkPlan | und
   const start = Number(dict !== undefined && dict > 0n && dict < meta.data_page_offset ? dict : meta.data_page_offset);
   const end = start + Number(meta.total_compressed_size);
   if (!(start >= 0 && end <= file.length && start < end)) {
-    throw new ChunkError(`the column chunk at byte ${start} (${meta.total_compressed_size} bytes) lies outside the file`);
+    const size = meta.total_compressed_size;
+    throw new ChunkError(`the column chunk at byte ${start} (${size} bytes) lies outside the file`);
   }
   const view = new DataView(file.buffer, file.byteOffset, end);
   const reader = { view, offset: start };
@@ -147,15 +148,13 @@ class Keys {
   private readonly bytes: Uint8Array[] = [];
   private readonly byLength: number[][] = [];
 
+  /** The key of b[start, end). (Comparing bytes beat String.prototype.startsWith on a latin1 copy of the page.) */
   key(b: Uint8Array, start: number, end: number): number {
     const n = end - start;
     const same = (this.byLength[n] ??= []);
     for (let j = 0; j < same.length; j++) {
       const id = same[j] as number;
-      const e = this.bytes[id] as Uint8Array;
-      let i = 0;
-      while (i < n && e[i] === b[start + i]) i++;
-      if (i === n) return id;
+      if (equal(this.bytes[id], b, start)) return id;
     }
     const id = this.entries.length;
     if (id === MAX_KEYS) throw new ChunkError(`more than ${MAX_KEYS} distinct values in a column of names`);
@@ -164,6 +163,14 @@ class Keys {
     same.push(id);
     return id;
   }
+}
+
+/** True when `e` equals b[start, start + e.length). */
+function equal(e: Uint8Array | undefined, b: Uint8Array, start: number): boolean {
+  if (e === undefined) return false;
+  let i = 0;
+  while (i < e.length && e[i] === b[start + i]) i++;
+  return i === e.length;
 }
 
 function u32(b: Uint8Array, at: number, end: number): number {
@@ -177,15 +184,17 @@ function bitWidth(max: number): number {
 }
 
 /**
- * The RLE/bit-packed hybrid (levels, dictionary indices, booleans): `out.length` values of `width` bits (≤ 25)
- * from b[at, end); returns where the last run ends.
+ * The RLE/bit-packed hybrid (levels, dictionary indices, booleans): `out.length` values of `width` bits (≤ 25) from
+ * b[at, end). Returns how many equal `tally` (the defined slots, counted by run where the levels are runs).
  */
-export function hybrid(b: Uint8Array, at: number, end: number, width: number, out: Uint8Array | Int32Array): number {
+export function hybrid(b: Uint8Array, at: number, end: number, width: number, out: Uint8Array | Int32Array,
+  tally = -1): number {
   if (width > 25) throw new ChunkError(`${width}-bit levels or indices`);
   const n = out.length;
   const mask = (1 << width) - 1;
   const bytes = (width + 7) >> 3;
   let i = 0;
+  let equal = 0;
   while (i < n) {
     let h = 0;
     let c: number;
@@ -205,7 +214,9 @@ export function hybrid(b: Uint8Array, at: number, end: number, width: number, ou
       for (let bit = at * 8; i < stop; i++, bit += width) {
         const p = bit >>> 3;
         const word = (b[p] as number) | ((b[p + 1] ?? 0) << 8) | ((b[p + 2] ?? 0) << 16) | ((b[p + 3] ?? 0) << 24);
-        out[i] = (word >>> (bit & 7)) & mask;
+        const v = (word >>> (bit & 7)) & mask;
+        out[i] = v;
+        if (v === tally) equal++;
       }
       at += len;
     } else {
@@ -213,24 +224,30 @@ export function hybrid(b: Uint8Array, at: number, end: number, width: number, ou
       let v = 0;
       for (let k = 0; k < bytes; k++) v |= (b[at + k] as number) << (8 * k);
       at += bytes;
-      out.fill(v & mask, i, Math.min(n, i + count));
-      i += count;
+      const stop = Math.min(n, i + count);
+      out.fill(v & mask, i, stop);
+      if ((v & mask) === tally) equal += stop - i;
+      i = stop;
     }
   }
-  return at;
+  return equal;
 }
 
-/** Levels of a v1 page: a 4-byte length, then the hybrid. */
-function prefixedHybrid(b: Uint8Array, at: number, width: number, out: Uint8Array | Int32Array): number {
+/** Where the v1 page section at b[at] ends: a 4-byte length, then that many bytes. */
+function sectionEnd(b: Uint8Array, at: number): number {
   const len = u32(b, at, b.length);
   if (at + 4 + len > b.length) throw new ChunkError(`levels at byte ${at} (${len} bytes) run past the page's end`);
-  hybrid(b, at + 4, at + 4 + len, width, out);
   return at + 4 + len;
 }
 
-/** PLAIN BYTE_ARRAY values as text. All-ASCII pages (reBEN's) become one latin1 string, each value a slice of it. */
+/** An all-ASCII page (reBEN's are) as one latin1 string, to slice values from; else "". */
+function asciiPage(page: Uint8Array, at: number): string {
+  return isAscii(page.subarray(at)) ? (Buffer.prototype.latin1Slice.call(page, 0, page.length) as string) : "";
+}
+
+/** PLAIN BYTE_ARRAY values as text: on an ASCII page each value is a slice of the page's string (no copy). */
 function plainText(page: Uint8Array, at: number, count: number, out: string[]): void {
-  const whole = isAscii(page.subarray(at)) ? (Buffer.prototype.latin1Slice.call(page, 0, page.length) as string) : "";
+  const whole = asciiPage(page, at);
   for (let k = 0; k < count; k++) {
     const n = u32(page, at, page.length);
     const s = at + 4;
@@ -293,26 +310,36 @@ export function readChunk(file: Uint8Array, plan: ChunkPlan, leaf: Leaf, kind: V
     const defOut = def?.subarray(slot, slot + n);
     let page: Uint8Array;
     let pos = 0;
+    // The values are the slots defined at maxDef (all of them without definition levels).
+    let count = n;
+    const repWidth = bitWidth(leaf.maxRep);
+    const defWidth = bitWidth(leaf.maxDef);
     if (v2 !== undefined) {
       // v2: levels first, never compressed, without length prefixes; then the (maybe compressed) values.
       const rl = v2.repetition_levels_byte_length;
       const levels = rl + v2.definition_levels_byte_length;
       if (levels > raw.length) throw new ChunkError(`a page's levels (${levels} bytes) exceed the page`);
-      if (repOut !== undefined) hybrid(raw, 0, rl, bitWidth(leaf.maxRep), repOut);
-      if (defOut !== undefined) hybrid(raw, rl, levels, bitWidth(leaf.maxDef), defOut);
+      if (repOut !== undefined) hybrid(raw, 0, rl, repWidth, repOut);
+      if (defOut !== undefined) count = hybrid(raw, rl, levels, defWidth, defOut, leaf.maxDef);
       const body = raw.subarray(levels);
       page = v2.is_compressed ? decompressPage(body, h.uncompressed_page_size - levels, plan.codec) : body;
     } else {
       page = decompressPage(raw, h.uncompressed_page_size, plan.codec);
-      if (repOut !== undefined) pos = prefixedHybrid(page, pos, bitWidth(leaf.maxRep), repOut);
-      if (defOut !== undefined) pos = prefixedHybrid(page, pos, bitWidth(leaf.maxDef), defOut);
+      if (repOut !== undefined) {
+        const end = sectionEnd(page, pos);
+        hybrid(page, pos + 4, end, repWidth, repOut);
+        pos = end;
+      }
+      if (defOut !== undefined) {
+        const end = sectionEnd(page, pos);
+        count = hybrid(page, pos + 4, end, defWidth, defOut, leaf.maxDef);
+        pos = end;
+      }
     }
-    let count = n;
-    if (defOut !== undefined) for (let i = 0; i < n; i++) if (defOut[i] !== leaf.maxDef) count--;
     const encoding = (h.data_page_header ?? v2)?.encoding;
     if (flags !== undefined) {
       const bits = flags.subarray(o, o + count);
-      if (encoding === "RLE") prefixedHybrid(page, pos, 1, bits);
+      if (encoding === "RLE") hybrid(page, pos + 4, sectionEnd(page, pos), 1, bits);
       else if (pos + Math.ceil(count / 8) > page.length) throw new ChunkError("a page's booleans run past its end");
       else for (let i = 0; i < count; i++) bits[i] = ((page[pos + (i >> 3)] as number) >> (i & 7)) & 1;
       o += count;
