@@ -105,19 +105,29 @@ function sorted(rows: readonly V2Row[]): V2Row[] {
   return [...rows].sort((a, b) => (a.patch_id < b.patch_id ? -1 : a.patch_id > b.patch_id ? 1 : 0));
 }
 
+/** The reader's expectation for rows as written (in the order written). */
+function written(rows: readonly V2Row[]): Expected {
+  return expectedOf(rows as unknown as Record<string, unknown>[]);
+}
+
+/** fast-check: random rows written to a file by `write`, read back by the reader, then `check`ed. */
+async function everyTable(prefix: string, numRuns: number, write: (rows: V2Row[]) => ArrayBuffer,
+  check: (got: V2Metadata, rows: V2Row[], file: string) => Promise<void> | void): Promise<void> {
+  const dir = tempDir(prefix);
+  let n = 0;
+  await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 250 }), async (rows) => {
+    const file = join(dir, `t${n++}.parquet`);
+    writeFileSync(file, new Uint8Array(write(rows)));
+    await check(await readV2Metadata(file, { s1Names: true }), rows, file);
+  }), { numRuns });
+}
+
 test("synth's table writer, random rows (fast-check): the fast path reads back the rows written, as hyparquet does",
-  async () => {
-    const dir = tempDir("v2-md-prop-");
-    let n = 0;
-    await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 300 }), async (rows) => {
-      const file = join(dir, `t${n++}.parquet`);
-      writeFileSync(file, new Uint8Array(writeTable(rows)));
-      const got = await readV2Metadata(file, { s1Names: true });
-      assert.equal(got.chunks.hyparquet, 0, "hyparquet-writer's layout is one the fast path knows");
-      assertSame(got, expectedOf(sorted(rows) as unknown as Record<string, unknown>[]), "rows written");
-      assertSame(got, await hyparquetTruth(file), "hyparquet");
-    }), { numRuns: 60 });
-  });
+  () => everyTable("v2-md-prop-", 60, writeTable, async (got, rows, file) => {
+    assert.equal(got.chunks.hyparquet, 0, "hyparquet-writer's layout is one the fast path knows");
+    assertSame(got, written(sorted(rows)), "rows written");
+    assertSame(got, await hyparquetTruth(file), "hyparquet");
+  }));
 
 type Encoding = "PLAIN" | "DELTA_BYTE_ARRAY";
 
@@ -138,31 +148,18 @@ function tableWith(rows: readonly V2Row[], encodings: Partial<Record<keyof V2Row
 }
 
 test("PLAIN labels and ids, uncompressed, many row groups and pages (fast-check): the fast path, the rows written",
-  async () => {
-    const dir = tempDir("v2-md-plain-");
-    let n = 0;
-    await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 250 }), async (rows) => {
-      const file = join(dir, `p${n++}.parquet`);
-      writeFileSync(file, new Uint8Array(tableWith(rows, { patch_id: "PLAIN", labels: "PLAIN", split: "PLAIN" })));
-      const got = await readV2Metadata(file, { s1Names: true });
+  () => everyTable("v2-md-plain-", 25,
+    (rows) => tableWith(rows, { patch_id: "PLAIN", labels: "PLAIN", split: "PLAIN" }), (got, rows) => {
       assert.equal(got.chunks.hyparquet, 0, JSON.stringify(got.chunks));
-      assertSame(got, expectedOf(rows as unknown as Record<string, unknown>[]), "rows written");
-    }), { numRuns: 25 });
-  });
+      assertSame(got, written(rows), "rows written");
+    }));
 
 test("a layout the fast path does not know (DELTA_BYTE_ARRAY): hyparquet reads those chunks, the same rows",
-  async () => {
-    const dir = tempDir("v2-md-foreign-");
-    let n = 0;
-    await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 250 }), async (rows) => {
-      const file = join(dir, `f${n++}.parquet`);
-      const delta = "DELTA_BYTE_ARRAY";
-      writeFileSync(file, new Uint8Array(tableWith(rows, { patch_id: delta, labels: delta })));
-      const got = await readV2Metadata(file, { s1Names: true });
+  () => everyTable("v2-md-foreign-", 25,
+    (rows) => tableWith(rows, { patch_id: "DELTA_BYTE_ARRAY", labels: "DELTA_BYTE_ARRAY" }), (got, rows) => {
       assert.ok(got.chunks.hyparquet >= 2 && got.chunks.fast >= 4, JSON.stringify(got.chunks));
-      assertSame(got, expectedOf(rows as unknown as Record<string, unknown>[]), "rows written");
-    }), { numRuns: 25 });
-  });
+      assertSame(got, written(rows), "rows written");
+    }));
 
 test("labels and splits that are not reBEN's, and empty ids: named errors with the row and the value", async () => {
   const dir = tempDir("v2-md-bad-");
@@ -210,7 +207,7 @@ test("damaged tables (random bytes overwritten, cut short): a named error or the
     const dir = tempDir("v2-md-damaged-");
     const rows = fc.sample(row, { numRuns: 200, seed: 7 });
     const good = new Uint8Array(writeTable(rows));
-    const want = expectedOf(sorted(rows) as unknown as Record<string, unknown>[]);
+    const want = written(sorted(rows));
     let n = 0;
     const damage = fc.oneof(
       fc.record({ at: fc.nat(good.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
