@@ -33,7 +33,7 @@ export interface V2Row {
 }
 
 /** The real tables' schema, as hyparquet reads it from metadata.parquet. */
-const SCHEMA = [
+export const V2_TABLE_SCHEMA = [
   { name: "duckdb_schema", repetition_type: "REQUIRED", num_children: 8 },
   { name: "patch_id", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
   { name: "labels", repetition_type: "OPTIONAL", converted_type: "LIST", num_children: 1 },
@@ -136,12 +136,12 @@ function synthV2(o: SynthOptions, layout: (i: number) => TiffLayout): V2Synth {
 }
 
 /** A metadata table: rows sorted by patch_id, as the real tables are. */
-function writeTable(rows: readonly V2Row[]): ArrayBuffer {
+export function writeTable(rows: readonly V2Row[]): ArrayBuffer {
   const sorted = [...rows].sort((a, b) => (a.patch_id < b.patch_id ? -1 : a.patch_id > b.patch_id ? 1 : 0));
   type Column<K extends keyof V2Row> = { name: K; data: V2Row[K][] };
   const col = <K extends keyof V2Row>(name: K): Column<K> => ({ name, data: sorted.map((r) => r[name]) });
   return parquetWriteBuffer({
-    schema: SCHEMA.map((e) => ({ ...e })),
+    schema: V2_TABLE_SCHEMA.map((e) => ({ ...e })),
     columnData: [
       col("patch_id"), col("labels"), col("split"), col("country"), col("s1_name"), col("s2v1_name"),
       col("contains_seasonal_snow"), col("contains_cloud_or_shadow"),
