@@ -7,8 +7,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { parquetMetadata, parquetRead } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
 import { badPatchName } from "../archive/splits.js";
 import { V2_S1_FOLDER } from "../archive/s1.js";
 import { indexPartnerTar, partnerRoot, type PartnerKind } from "../archive/s1-root.js";
@@ -73,20 +71,6 @@ export function readPairs(file: string, into: Map<string, string>): void {
 }
 
 /** The S2 → S1 names of reBEN metadata files (`patch_id`, `s1_name`). */
-async function readS1Names(files: readonly string[], into: Map<string, string>): Promise<void> {
-  for (const file of files) {
-    const buf = readFileSync(file);
-    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-    const metadata = parquetMetadata(ab);
-    await parquetRead({
-      file: ab, metadata, compressors, columns: ["patch_id", "s1_name"],
-      onComplete: (rows) => {
-        for (const r of rows as unknown as [string, string][]) if (typeof r[1] === "string") into.set(r[0], r[1]);
-      },
-    });
-  }
-}
-
 /**
  * A folder root (`sub` below it when it holds that and not the tile folders themselves, as a reBEN download's root),
  * or a .tar root with its index of the `wanted` partners.
@@ -107,8 +91,8 @@ export async function openMm(o: MmOptions, source: PrepSource): Promise<MmSource
     }
     return undefined;
   }
-  const s1Of = new Map<string, string>();
   if (source.layout.version === 1) {
+    const s1Of = new Map<string, string>();
     if (o.referenceMaps !== undefined) {
       throw new OptionError("referenceMaps", o.referenceMaps, "reference maps exist in reBEN (v2.0) only");
     }
@@ -116,8 +100,8 @@ export async function openMm(o: MmOptions, source: PrepSource): Promise<MmSource
     const s1 = openRoot("-r1/--root_folder_s1", o.s1, "s1-v1", s1Of.values());
     return { s1Root: s1.root, version: 1, s1Of, referenceMaps: undefined, info: { s1_root: s1.root }, s1Tar: s1.tar };
   }
-  const layout = source.layout;
-  await readS1Names(layout.snowCloud === undefined ? [layout.metadata] : [layout.metadata, layout.snowCloud], s1Of);
+  // reBEN: the partners' names came with the metadata (source.ts reads s1_name when --s1 is given).
+  const s1Of = source.s1Of ?? new Map<string, string>();
   // Both roots are checked before either is indexed: a bad second option costs no indexing pass.
   partnerRoot("--s1", o.s1);
   if (o.referenceMaps !== undefined) partnerRoot("--reference-maps", o.referenceMaps);

@@ -32,6 +32,8 @@ export interface PrepSource {
   archive?: ArchiveInfo | undefined;
   /** reBEN only: a patch's 19-class label mask, undefined for a patch the metadata lacks. */
   labelMask?: ((name: string) => number | undefined) | undefined;
+  /** reBEN with `s1` given: each patch's Sentinel-1 partner (`s1_name`) from the same read of the tables. */
+  s1Of?: Map<string, string> | undefined;
 }
 
 export interface SourceOptions {
@@ -40,6 +42,8 @@ export interface SourceOptions {
   /** Split CSVs (-n); empty for the default splits. */
   splits: readonly string[];
   includeSnowCloud: boolean;
+  /** The Sentinel-1 root of an MM run: reBEN's tables are then read with their `s1_name` column. */
+  s1?: string | undefined;
 }
 
 function sha256File(file: string): string {
@@ -58,8 +62,9 @@ export async function openSource(o: SourceOptions): Promise<PrepSource> {
     const splits = await Promise.all(files.map((f) => readSplit(f)));
     return { layout, splits, splitSha256: splits.map((s) => sha256File(s.file)), lists: [] };
   }
-  const main = await readV2Metadata(layout.metadata);
-  const extra = layout.snowCloud === undefined ? undefined : await readV2Metadata(layout.snowCloud);
+  const read = { s1Names: o.s1 !== undefined };
+  const main = await readV2Metadata(layout.metadata, read);
+  const extra = layout.snowCloud === undefined ? undefined : await readV2Metadata(layout.snowCloud, read);
   if (o.includeSnowCloud && extra === undefined) {
     const message = "--include-snow-cloud needs the table of patches with snow, cloud or shadow";
     const hint = `put ${SNOW_CLOUD_FILE} beside ${layout.metadata}`;
@@ -68,10 +73,13 @@ export async function openSource(o: SourceOptions): Promise<PrepSource> {
   const tables = extra === undefined ? [main] : [main, extra];
   const masks = new Map<string, number>();
   const flagged = new Set<string>();
+  const s1Of = read.s1Names ? new Map<string, string>() : undefined;
   for (const t of tables) {
     t.ids.forEach((id, r) => {
       masks.set(id, t.labels[r] as number);
       if (t.snowCloud[r] === 1 || t === extra) flagged.add(id);
+      const s1 = t.s1Names?.[r];
+      if (s1Of !== undefined && typeof s1 === "string") s1Of.set(id, s1);
     });
   }
   let splits: Split[];
@@ -94,7 +102,7 @@ export async function openSource(o: SourceOptions): Promise<PrepSource> {
     ...(extra !== undefined ? { snow_cloud_metadata: { file: extra.file, sha256: extra.sha256 } } : {}),
     include_snow_cloud: o.includeSnowCloud,
   };
-  return { layout, splits, splitSha256, lists, archive, labelMask: (name) => masks.get(name) };
+  return { layout, splits, splitSha256, lists, archive, labelMask: (name) => masks.get(name), s1Of };
 }
 
 /** train, validation and test from the tables' `split` column, each in row order (table by table). */
