@@ -81,9 +81,18 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
       const { updateJson, workers, part } = o;
       const jobOptions = { root, updateJson, workers, part, tarIndex, labelMask: source.labelMask, mm: plan.mm };
       const jobs = inputJobs(kind, work, plan.kept, tally.done(), jobOptions);
-      const runner = { run: (j: Job) => pool.run(j, transfers(j)).then((r) => ({ job: j, r })) };
+      // Written batches' buffers, sent out again with later tasks (protocol.ts): as many as tasks in flight, plus one.
+      const spare: ArrayBuffer[] = [];
+      const runner = {
+        run: (j: Job) => {
+          const out = spare.pop();
+          const moved = out === undefined ? transfers(j) : [...transfers(j), out];
+          return pool.run(out === undefined ? j : { ...j, out }, moved).then((r) => ({ job: j, r }));
+        },
+      };
       for await (const { job, r } of ordered(runner, jobs, o.workers * 4)) {
         output.write(job.split, job.names, r);
+        spare.push(r.records.buffer as ArrayBuffer);
         timing.readMs += r.readMs;
         timing.decodeMs += r.decodeMs;
         timing.encodeMs += r.encodeMs;
