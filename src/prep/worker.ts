@@ -27,8 +27,8 @@ const MAX_RECORD = 393216;
 /** Patch i of the task, from whichever input the task names (see protocol.ts). */
 function readTaskPatch(task: EncodeTask, i: number, timing: PatchTiming, reben: V2 | undefined): Promise<PatchData> {
   const name = task.names[i] as string;
-  // reBEN patches have no label JSON: their labels come with the task.
-  const opts = { labels: reben === undefined, timing };
+  // reBEN patches have no label JSON: their labels come with the task. Bands are encoded before the next read.
+  const opts = { labels: reben === undefined, timing, reuse: true };
   if (task.files !== undefined) return readPatchFromFiles(name, task.files[i] ?? undefined, task.root, opts);
   if (task.ranges !== undefined) {
     const r = task.ranges[i];
