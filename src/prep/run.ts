@@ -65,16 +65,24 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
     const resumed = start.kind === "resume" ? start.journal : undefined;
     const t0 = performance.now();
     const tally = new Tally(work, archiveOrder, resumed);
-    // reBEN patches have no label file (their labels are in the metadata).
-    const tarIndex = kind === "tar" ? indexTarPatches(root, work, source.labelMask === undefined) : undefined;
-    // Under fail, every patch still to do is checked for presence first: all missing ones are named before any work.
-    if (o.onError === "fail") {
-      const missing = missingBeforeWork(plan, tally.done(), resumed === undefined, tarIndex);
-      if (missing.length > 0) throw missingPatchesError(missing, plan);
-    }
-    if (resumed === undefined) clearForFreshStart(plan, journalFile(plan));
-    const output = await PrepOutput.open(plan, lock, jopts, tally, resumed);
+    // The workers start (load their modules, compile the core) while this thread checks the patches and opens.
     const pool = createPool<EncodeTask, EncodedBatch>(import.meta.url, "worker", o.workers);
+    let tarIndex: ReturnType<typeof indexTarPatches> | undefined;
+    let output: PrepOutput;
+    try {
+      // reBEN patches have no label file (their labels are in the metadata).
+      tarIndex = kind === "tar" ? indexTarPatches(root, work, source.labelMask === undefined) : undefined;
+      // Under fail, every patch still to do is checked for presence first: all missing ones are named before any work.
+      if (o.onError === "fail") {
+        const missing = missingBeforeWork(plan, tally.done(), resumed === undefined, tarIndex);
+        if (missing.length > 0) throw missingPatchesError(missing, plan);
+      }
+      if (resumed === undefined) clearForFreshStart(plan, journalFile(plan));
+      output = await PrepOutput.open(plan, lock, jopts, tally, resumed);
+    } catch (e) {
+      await pool.destroy();
+      throw e;
+    }
     const timing = { readMs: 0, decodeMs: 0, encodeMs: 0, writeMs: 0 };
     try {
       output.checkpoint();

@@ -15,7 +15,9 @@ import { createCore, type Core } from "../wasm/core.js";
 import { RECORDS_BUFFER_BYTES, type EncodedBatch, type EncodeTask } from "./protocol.js";
 import { updatePatchJson } from "./update-json.js";
 
-let core: Promise<Core> | undefined;
+// The core is compiled as the worker starts, while the main thread is still checking the patches.
+const core: Promise<Core> = createCore();
+core.catch(() => undefined); // its error is the first task's
 // The reBEN and MM modules are loaded on a worker's first such task (see v2-worker.ts).
 type V2 = typeof import("./v2-worker.js");
 type Mm = typeof import("./mm-worker.js");
@@ -59,7 +61,7 @@ function room(buf: Uint8Array<ArrayBuffer>, used: number, need: number): Uint8Ar
 
 /** Encodes task.names in order; see EncodedBatch. */
 export default async function encodeBatch(task: EncodeTask): Promise<EncodedBatch> {
-  const wasm = await (core ??= createCore());
+  const wasm = await core;
   const reben = task.masks === undefined ? undefined : await (v2 ??= importSibling<V2>(import.meta.url, "v2-worker"));
   const mmw = task.mm === undefined ? undefined : await (mm ??= importSibling<Mm>(import.meta.url, "mm-worker"));
   const n = task.names.length;
