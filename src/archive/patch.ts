@@ -1,10 +1,10 @@
 // One patch folder: 12 band GeoTIFFs and the labels JSON, read into Uint16Arrays and label indices.
 // Each band costs one readFileSync and a decodeBand (every layout GDAL writes by default, DEFLATE via node:zlib);
 // geotiff.js is loaded only for rarer compressions (JPEG, LERC, ZSTD...).
-import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, sep } from "node:path";
 import { BAND_NAMES, BAND_SIDES } from "../core/bands.js";
-import { clip, parseJsonBounded } from "../io/bounded.js";
+import { clip, parseJsonBounded, readBounded } from "../io/bounded.js";
 import { PatchError } from "../core/errors.js";
 import { labels43ToIndices } from "../labels/convert.js";
 import { decodeWithGeotiff } from "./geotiff-fallback.js";
@@ -38,6 +38,11 @@ export interface ReadPatchOptions {
   labels?: boolean;
   /** Adds the milliseconds spent reading band files and decoding them (for prep's and bench's time split). */
   timing?: PatchTiming | undefined;
+  /**
+   * Decode the bands into this thread's arrays (one per band, reused by every read with `reuse`): no allocation per
+   * patch, but the bands are valid only until the next such read (prep's worker encodes each patch at once).
+   */
+  reuse?: boolean | undefined;
 }
 
 /** Time accumulated over the band files read: reading them and decoding them. */
@@ -76,43 +81,20 @@ export function maxPatchFileBytes(fileName: string): number {
 
 /** One read buffer per thread, grown on demand: reading a patch allocates nothing per file. */
 let readBuffer = new Uint8Array(1 << 16);
+const threadBuffer = (size: number): Uint8Array => {
+  if (readBuffer.length < size) readBuffer = new Uint8Array(Math.max(size, readBuffer.length * 4));
+  return readBuffer;
+};
 const HOSTILE_HINT = "replace it with the archive's file: a patch holds 12 band GeoTIFFs and its JSON label file";
 
 /**
- * Reads the file into the thread's read buffer. Untrusted input (issue #15): opened without blocking (a FIFO would
- * hang the open), then one fstat on the descriptor: a regular file below the cap, or a named error before a byte is
- * read (a 1.5 GB sparse "band" is never read). See io/bounded.ts for the same rule on whole-buffer reads.
+ * Reads the file into the thread's read buffer. Untrusted input (issue #15), checked as io/bounded.ts says: a
+ * regular file below the cap, or a named error before a byte is read (a 1.5 GB sparse "band" is never read).
  */
 function readInto(file: string, patch: string, what: string): Uint8Array {
-  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) {
-      const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket"
-        : "a device or other special file";
-      throw new PatchError("E_NOT_REGULAR", `${what} is ${kind}, not a regular file`, { patch, file }, HOSTILE_HINT);
-    }
-    const cap = maxPatchFileBytes(file);
-    if (st.size > cap) {
-      const message = `${what} is ${st.size} bytes, more than the ${cap} accepted`;
-      throw new PatchError("E_FILE_TOO_LARGE", message, { patch, file }, HOSTILE_HINT);
-    }
-    if (readBuffer.length < st.size) readBuffer = new Uint8Array(Math.max(st.size, readBuffer.length * 4));
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, readBuffer, n, Math.min(readBuffer.length, cap + 1) - n, null);
-      n += got;
-      if (got === 0 || n >= readBuffer.length) break;
-    }
-    // The file grew while read past its cap: refused like a large one.
-    if (n > cap) {
-      const message = `${what} is more than the ${cap} bytes accepted`;
-      throw new PatchError("E_FILE_TOO_LARGE", message, { patch, file }, HOSTILE_HINT);
-    }
-    return readBuffer.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
+  const maxBytes = maxPatchFileBytes(file);
+  return readBounded(file, { maxBytes, what, code: "E_NOT_REGULAR", hint: HOSTILE_HINT, patch, error: PatchError },
+    threadBuffer);
 }
 
 /** The bytes of a patch file: a view valid until the next readFile on this thread (callers use them at once). */
@@ -167,33 +149,49 @@ interface RasterOf {
 
 /**
  * Reads and decodes one single-band GeoTIFF of a patch source (`what` names it in errors, `code` when missing):
- * `kind` samples, side × side. Synchronous except for geotiff.js's layouts. Sentinel-1 and reference maps use it too.
+ * `kind` samples, side × side. Sentinel-1 and reference maps use it too.
  */
 export async function readRaster<K extends SampleKind>(src: PatchFileSource, fileName: string, code: string,
   what: string, side: number, kind: K, timing?: PatchTiming): Promise<RasterOf[K]> {
+  return raster(src, fileName, code, what, side, kind, timing);
+}
+
+/**
+ * readRaster without a promise unless geotiff.js decodes (a patch's 12 bands cost no microtask turns), decoding
+ * UInt16 samples `into` an array of the caller's when given (its values are replaced).
+ */
+function raster<K extends SampleKind>(src: PatchFileSource, fileName: string, code: string, what: string,
+  side: number, kind: K, timing: PatchTiming | undefined, into?: Uint16Array): RasterOf[K] | Promise<RasterOf[K]> {
   const t0 = timing === undefined ? 0 : performance.now();
   const buf = src.read(fileName, code, what);
   const t1 = timing === undefined ? 0 : performance.now();
   const place = { patch: src.name, file: src.path(fileName) };
   const info = parseTiff(buf, place);
   checkBand(info, side, place, kind);
-  let pixels: Uint16Array | Float32Array;
-  if (!canDecode(info, inflateCapped)) pixels = await decodeWithGeotiff(buf.slice(), place, info);
-  else if (kind === "Float32") pixels = decodeFloat32Band(buf, info, place, inflateCapped);
-  else pixels = decodeBand(buf, info, place, inflateCapped);
-  if (timing !== undefined) {
-    const t2 = performance.now();
-    timing.readMs += t1 - t0;
-    timing.decodeMs += t2 - t1;
+  const took = <T>(pixels: T): T => {
+    if (timing !== undefined) {
+      timing.readMs += t1 - t0;
+      timing.decodeMs += performance.now() - t1;
+    }
+    return pixels;
+  };
+  if (!canDecode(info, inflateCapped)) {
+    return decodeWithGeotiff(buf.slice(), place, info).then((p) => took(p as RasterOf[K]));
   }
-  return pixels as RasterOf[K];
+  if (kind === "Float32") return took(decodeFloat32Band(buf, info, place, inflateCapped) as RasterOf[K]);
+  return took(decodeBand(buf, info, place, inflateCapped, into) as RasterOf[K]);
 }
 
-/** Decodes one band of the patch. */
-function readBand(src: PatchFileSource, b: number, timing: PatchTiming | undefined): Promise<Uint16Array> {
+/** This thread's band arrays for reads with `reuse` (ReadPatchOptions), made on first use. */
+let reusedBands: Uint16Array[] | undefined;
+
+/** Decodes one band of the patch, into this thread's array for the band when `reuse`. */
+function readBand(src: PatchFileSource, b: number, opts: ReadPatchOptions): Uint16Array | Promise<Uint16Array> {
   const band = BAND_NAMES[b] as string;
-  return readRaster(src, bandFileName(src.name, band), "E_MISSING_BAND", `band ${band}`, BAND_SIDES[b] as number,
-    "UInt16", timing);
+  const side = BAND_SIDES[b] as number;
+  const into = opts.reuse === true ? (reusedBands ??= BAND_SIDES.map((n) => new Uint16Array(n * n)))[b] : undefined;
+  return raster(src, bandFileName(src.name, band), "E_MISSING_BAND", `band ${band}`, side, "UInt16", opts.timing,
+    into);
 }
 
 /** Parses and checks a label file. */
@@ -216,7 +214,10 @@ export function parseMetadata(text: string, patch: string, file: string): PatchM
 export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions = {}): Promise<PatchData> {
   const name = src.name;
   const bands: Uint16Array[] = [];
-  for (let b = 0; b < BAND_NAMES.length; b++) bands.push(await readBand(src, b, opts.timing));
+  for (let b = 0; b < BAND_NAMES.length; b++) {
+    const band = readBand(src, b, opts);
+    bands.push(band instanceof Promise ? await band : band);
+  }
   if (opts.labels === false) return { name, bands };
   const fileName = labelFileName(name);
   const file = src.path(fileName);
@@ -232,7 +233,9 @@ export async function readPatchFrom(src: PatchFileSource, opts: ReadPatchOptions
 
 /** The files of patch `name` in folder `dir`. */
 export function dirSource(dir: string, name: string): PatchFileSource {
-  return { name, path: (f) => join(dir, f), read: (f, code, what) => readFile(join(dir, f), name, code, what) };
+  // The folder's path is joined once: a patch's file names are plain names (join would only cost time per file).
+  const base = dir.endsWith(sep) ? dir : dir + sep;
+  return { name, path: (f) => base + f, read: (f, code, what) => readFile(base + f, name, code, what) };
 }
 
 /** Reads the patch folder `dir` (the patch's name is the folder's name unless given). */

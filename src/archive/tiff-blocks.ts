@@ -102,8 +102,11 @@ function forEachBlock(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate
 }
 
 /** Decodes a UInt16 band; the caller has checked the sample type and size (checkBand) and canDecode. */
-export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate?: Inflate): Uint16Array {
-  const out = new Uint16Array(info.width * info.height);
+export function decodeBand(buf: Uint8Array, info: TiffInfo, place: BandPlace, inflate?: Inflate,
+  into?: Uint16Array): Uint16Array {
+  // `into`, when of the band's size, is cleared and filled instead of a new array (prep's workers reuse theirs).
+  const n = info.width * info.height;
+  const out = into !== undefined && into.length === n ? into.fill(0) : new Uint16Array(n);
   // libtiff applies the predictor only to compressed data; so does GDAL, which is the reference here.
   const predict = info.compression !== NONE && info.predictor === 2;
   const { width, blockWidth: bw, littleEndian: le } = info;

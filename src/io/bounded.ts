@@ -27,31 +27,47 @@ export interface BoundedRead {
  * Open errors (ENOENT, EACCES, …) are thrown as they come, for the caller to name.
  */
 export function readBoundedFile(file: string, o: BoundedRead): Buffer {
-  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const buf = readBounded(file, o, (size) => Buffer.allocUnsafe(size));
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * The same check and read into a buffer of the caller's: `into(size)` returns a buffer of at least `size` bytes
+ * (prep's workers pass one they reuse, so that reading a patch allocates nothing per file). Returns the bytes read,
+ * a view of that buffer: at most the size fstat gave (a file growing meanwhile is read up to it), fewer when it
+ * shrank (what is there is checked by the decoder). One open, fstat, read and close for a file of the archive.
+ */
+export function readBounded(file: string, o: BoundedRead, into: (size: number) => Uint8Array): Uint8Array {
+  const fd = openSync(file, OPEN_FLAGS);
   try {
     const st = fstatSync(fd);
-    const place = { patch: o.patch, file };
-    const E = o.error ?? Ben19Error;
     if (!st.isFile()) {
       const kind = st.isDirectory() ? "a folder" : st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket"
         : "a device or other special file";
-      throw new E(o.code, `${o.what} is ${kind}, not a regular file`, place, o.hint);
+      throw new (o.error ?? Ben19Error)(o.code, `${o.what} is ${kind}, not a regular file`, place(file, o), o.hint);
     }
     if (st.size > o.maxBytes) {
       const message = `${o.what} is ${st.size} bytes, more than the ${o.maxBytes} accepted`;
-      throw new E("E_FILE_TOO_LARGE", message, place, o.hint);
+      throw new (o.error ?? Ben19Error)("E_FILE_TOO_LARGE", message, place(file, o), o.hint);
     }
-    const buf = Buffer.allocUnsafe(st.size);
+    const buf = into(st.size);
     let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, got);
-      if (n === 0) break; // shrank while read: what is there is checked by the decoder
+    while (got < st.size) {
+      const n = readSync(fd, buf, got, st.size - got, got);
+      if (n === 0) break;
       got += n;
     }
-    return got === buf.length ? buf : buf.subarray(0, got);
+    return buf.subarray(0, got);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Read-only, and without blocking: a FIFO would otherwise hang the open. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function place(file: string, o: BoundedRead): { patch: string | undefined; file: string } {
+  return { patch: o.patch, file };
 }
 
 export interface JsonLimits {

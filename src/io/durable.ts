@@ -3,7 +3,7 @@
 // final name (atomic on POSIX file systems) and its folder fsynced (so that the rename itself is on disk).
 // Whole files go through writeFileDurable; files written piece by piece (TFRecord shards, predictions) through
 // DurableFile or, when their temporary files outlive a process (prep's resumable shards), publish().
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync, writeSync, writevSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** The name a file is written under until it is complete. */
@@ -48,6 +48,28 @@ export function publish(renames: readonly (readonly [string, string])[]): void {
 /** Writes all of `data` at the file position (writeSync may write less than asked). */
 export function writeAll(fd: number, data: Uint8Array): void {
   for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+}
+
+/** Most buffers passed to one writev (Linux's IOV_MAX). */
+const IOV_MAX = 1024;
+
+/** Writes all of `parts`, in order, at the file position, with one writev per IOV_MAX parts (a writev may write
+ * less than asked: the rest is written by the next). */
+export function writevAll(fd: number, parts: readonly Uint8Array[]): void {
+  let i = 0;
+  let skip = 0; // bytes of parts[i] already written
+  while (i < parts.length) {
+    const batch = parts.slice(i, i + IOV_MAX);
+    if (skip > 0) batch[0] = (batch[0] as Uint8Array).subarray(skip);
+    let n = writevSync(fd, batch);
+    for (const p of batch) {
+      if (n < p.length) break;
+      n -= p.length;
+      i++;
+      skip = 0;
+    }
+    skip += n;
+  }
 }
 
 /** A file written piece by piece under its temporary name: commit() makes it durable under its final one,

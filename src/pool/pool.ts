@@ -1,5 +1,7 @@
 // The one piscina set-up, for prep's encoders and the dataset's decoders: a fixed number of threads running one
 // worker module, typed by its task and result, and the one way a worker hands back a result whose buffers move.
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 
 export interface Pool<Task, Result> {
@@ -9,13 +11,30 @@ export interface Pool<Task, Result> {
 }
 
 /**
+ * The URL of module `name` (without extension) beside the module at `callerUrl`: `.ts` when running from src/ under
+ * tsx, `.js` from dist/.
+ */
+function siblingModule(callerUrl: string, name: string): string {
+  return new URL(`./${name}${callerUrl.endsWith(".ts") ? ".ts" : ".js"}`, callerUrl).href;
+}
+
+/**
+ * Loads module `name` beside the worker module at `callerUrl` on demand. From src/ under tsx, piscina has loaded the
+ * worker through tsx's require hook, and a dynamic import() there has no TypeScript loader: require it the same way.
+ */
+export async function importSibling<T>(callerUrl: string, name: string): Promise<T> {
+  const url = siblingModule(callerUrl, name);
+  if (!callerUrl.endsWith(".ts")) return (await import(url)) as T;
+  return createRequire(callerUrl)(fileURLToPath(url)) as T;
+}
+
+/**
  * A pool of `threads` workers running `worker`'s default export (a sibling module of the caller, named without
  * extension: `.ts` when running from src/ under tsx, `.js` from dist/).
  */
 export function createPool<Task, Result>(callerUrl: string, worker: string, threads: number): Pool<Task, Result> {
-  const ext = callerUrl.endsWith(".ts") ? ".ts" : ".js";
   const pool = new Piscina<Task, Result>({
-    filename: new URL(`./${worker}${ext}`, callerUrl).href,
+    filename: siblingModule(callerUrl, worker),
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 1000,

@@ -1,4 +1,5 @@
-// The typed messages between prep's main thread and its workers. Buffers are moved, not cloned.
+// The typed messages between prep's main thread and its workers. Buffers are moved, not cloned: a task's `out`
+// buffer goes to the worker, comes back holding the records, and once they are written goes out with a later task.
 import type { SerializedError } from "../core/errors.js";
 import type { MmTask } from "./mm.js";
 
@@ -19,11 +20,17 @@ export interface EncodeTask {
   masks?: number[] | undefined;
   /** MM records: each patch's Sentinel-1 partner (and reference map) to add (prep/mm.ts). */
   mm?: MmTask | undefined;
+  /** A buffer to write the records into (moved; the worker allocates one when absent or too small). */
+  out?: ArrayBuffer | undefined;
 }
+
+/** Size of a new records buffer: a task of 32 patches' records (≈ 160 KB each) with room for one more. */
+export const RECORDS_BUFFER_BYTES = 8 << 20;
 
 /** The framed records of one task, in task order, with what the main thread needs to account for them. */
 export interface EncodedBatch {
-  /** Framed TFRecord records of the patches that succeeded, concatenated in task order. */
+  /** Framed TFRecord records of the patches that succeeded, concatenated in task order, at the start of a moved
+   * buffer (the task's `out` when it was large enough) that the main thread may send out again once written. */
   records: Uint8Array;
   /** Bytes of each patch's record in `records`; 0 where the patch failed. */
   sizes: number[];

@@ -65,25 +65,42 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
     const resumed = start.kind === "resume" ? start.journal : undefined;
     const t0 = performance.now();
     const tally = new Tally(work, archiveOrder, resumed);
-    // reBEN patches have no label file (their labels are in the metadata).
-    const tarIndex = kind === "tar" ? indexTarPatches(root, work, source.labelMask === undefined) : undefined;
-    // Under fail, every patch still to do is checked for presence first: all missing ones are named before any work.
-    if (o.onError === "fail") {
-      const missing = missingBeforeWork(plan, tally.done(), resumed === undefined, tarIndex);
-      if (missing.length > 0) throw missingPatchesError(missing, plan);
-    }
-    if (resumed === undefined) clearForFreshStart(plan, journalFile(plan));
-    const output = await PrepOutput.open(plan, lock, jopts, tally, resumed);
+    // The workers start (load their modules, compile the core) while this thread checks the patches and opens.
     const pool = createPool<EncodeTask, EncodedBatch>(import.meta.url, "worker", o.workers);
+    let tarIndex: ReturnType<typeof indexTarPatches> | undefined;
+    let output: PrepOutput;
+    try {
+      // reBEN patches have no label file (their labels are in the metadata).
+      tarIndex = kind === "tar" ? indexTarPatches(root, work, source.labelMask === undefined) : undefined;
+      // Under fail, every patch still to do is checked for presence first: all missing ones are named before any work.
+      if (o.onError === "fail") {
+        const missing = missingBeforeWork(plan, tally.done(), resumed === undefined, tarIndex);
+        if (missing.length > 0) throw missingPatchesError(missing, plan);
+      }
+      if (resumed === undefined) clearForFreshStart(plan, journalFile(plan));
+      output = await PrepOutput.open(plan, lock, jopts, tally, resumed);
+    } catch (e) {
+      await pool.destroy();
+      throw e;
+    }
     const timing = { readMs: 0, decodeMs: 0, encodeMs: 0, writeMs: 0 };
     try {
       output.checkpoint();
       const { updateJson, workers, part } = o;
       const jobOptions = { root, updateJson, workers, part, tarIndex, labelMask: source.labelMask, mm: plan.mm };
       const jobs = inputJobs(kind, work, plan.kept, tally.done(), jobOptions);
-      const runner = { run: (j: Job) => pool.run(j, transfers(j)).then((r) => ({ job: j, r })) };
+      // Written batches' buffers, sent out again with later tasks (protocol.ts): as many as tasks in flight, plus one.
+      const spare: ArrayBuffer[] = [];
+      const runner = {
+        run: (j: Job) => {
+          const out = spare.pop();
+          const moved = out === undefined ? transfers(j) : [...transfers(j), out];
+          return pool.run(out === undefined ? j : { ...j, out }, moved).then((r) => ({ job: j, r }));
+        },
+      };
       for await (const { job, r } of ordered(runner, jobs, o.workers * 4)) {
         output.write(job.split, job.names, r);
+        spare.push(r.records.buffer as ArrayBuffer);
         timing.readMs += r.readMs;
         timing.decodeMs += r.decodeMs;
         timing.encodeMs += r.encodeMs;

@@ -4,7 +4,7 @@ import { createHash, type Hash } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { Ben19Error } from "../core/errors.js";
-import { publish, writeAll } from "../io/durable.js";
+import { publish, writevAll } from "../io/durable.js";
 import { shardFileName, tempName } from "./naming.js";
 import { reframePrefix, type MaskedCrc } from "./reframe.js";
 
@@ -36,8 +36,8 @@ interface OpenShard {
   hash: Hash;
   records: number;
   bytes: number;
-  /** A run of records added but not yet written: a view of one buffer, grown while records arrive adjacent. */
-  pending: Uint8Array | undefined;
+  /** Records added but not yet written, in order; a record adjacent to the last one in its buffer extends it. */
+  pending: Uint8Array[];
 }
 
 
@@ -65,7 +65,7 @@ export class ShardSet {
         const state = resume?.states[i];
         const fresh = (): OpenShard => {
           const fd = openSync(join(dir, tempName(name)), "w");
-          return { name, fd, hash: createHash("sha256"), records: 0, bytes: 0, pending: undefined };
+          return { name, fd, hash: createHash("sha256"), records: 0, bytes: 0, pending: [] };
         };
         this.shards.push(state === undefined || resume === undefined ? fresh() : this.reopen(name, state, resume));
       });
@@ -100,7 +100,7 @@ export class ShardSet {
     }
     const hash = reframePrefix(tmp, state.bytes, state.records, resume.crc, resume.tick);
     truncateSync(tmp, state.bytes);
-    return { name, fd: openSync(tmp, "a"), hash, records: state.records, bytes: state.bytes, pending: undefined };
+    return { name, fd: openSync(tmp, "a"), hash, records: state.records, bytes: state.bytes, pending: [] };
   }
 
   /** Each shard's records and bytes written so far (after flush(): what sync() makes durable). */
@@ -120,18 +120,18 @@ export class ShardSet {
   }
 
   /**
-   * Appends one framed record to the next shard in round-robin order. Records that lie next to each other in one
-   * buffer (a worker's batch, with one shard) are written with one call at flush(); `record` must stay unchanged
-   * until then.
+   * Appends one framed record to the next shard in round-robin order. The records of a shard are written together
+   * at flush(), with one writev (runs of records adjacent in one buffer, as a worker's batch with one shard, as one
+   * piece); `record` must stay unchanged until then.
    */
   add(record: Uint8Array): void {
     const s = this.shards[this.next] as OpenShard;
-    const p = s.pending;
+    const last = s.pending.length - 1;
+    const p = s.pending[last];
     if (p !== undefined && p.buffer === record.buffer && p.byteOffset + p.byteLength === record.byteOffset) {
-      s.pending = new Uint8Array(p.buffer, p.byteOffset, p.byteLength + record.byteLength);
+      s.pending[last] = new Uint8Array(p.buffer, p.byteOffset, p.byteLength + record.byteLength);
     } else {
-      this.flushShard(s);
-      s.pending = record;
+      s.pending.push(record);
     }
     s.records++;
     s.bytes += record.length;
@@ -156,11 +156,11 @@ export class ShardSet {
   }
 
   private flushShard(s: OpenShard): void {
-    if (s.pending === undefined) return;
-    const data = s.pending;
-    this.io(s, () => writeAll(s.fd, data));
-    s.hash.update(s.pending);
-    s.pending = undefined;
+    if (s.pending.length === 0) return;
+    const parts = s.pending;
+    this.io(s, () => writevAll(s.fd, parts));
+    for (const p of parts) s.hash.update(p);
+    s.pending = [];
   }
 
   /** Flushes every shard to disk and closes it; the files keep their temporary names. */
