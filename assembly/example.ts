@@ -70,6 +70,63 @@ function bandPayload(k: i32): u32 {
   return p + 3;
 }
 
+/**
+ * For each 8-bit mask m (bit i: value i of eight takes 2 bytes), the swizzle that packs eight varints out of the
+ * vector [low byte 0 … 7, high byte 0 … 7]: low byte i, then high byte i when bit i is set.
+ */
+const PACK: usize = memory.data(256 * 16, 16);
+/**
+ * The SIMD constants of writePackedU16, loaded from memory rather than written as splats: V8 rebuilds a splat
+ * constant on every loop iteration, a load before the loop stays in a register.
+ */
+const LANES: usize = memory.data<u16>([
+  0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0xc000, 0xc000, 0xc000, 0xc000, 0xc000, 0xc000, 0xc000, 0xc000,
+], 16);
+let packBuilt = false;
+
+function buildPack(): void {
+  for (let m: u32 = 0; m < 256; m++) {
+    let o: usize = PACK + (<usize>m << 4);
+    for (let i: u32 = 0; i < 8; i++) {
+      store<u8>(o++, <u8>i);
+      if (m & (1 << i)) store<u8>(o++, <u8>(8 + i));
+    }
+  }
+  packBuilt = true;
+}
+
+/**
+ * Writes the n (a multiple of 8) u16 values at q as packed varints at p; returns the position after them. Eight
+ * values < 2¹⁴ (1- or 2-byte varints, nearly every Sentinel-2 value) take one SIMD step: each lane's two varint
+ * bytes are formed in place, narrowed to [low bytes, high bytes], and one table swizzle drops the high bytes of
+ * the 1-byte values. A step stores 16 bytes whatever it writes (encodeRecord leaves that much room); a group with
+ * a value ≥ 2¹⁴ is written value by value.
+ */
+function writePackedU16(p: usize, q: usize, n: u32): usize {
+  if (!packBuilt) buildPack();
+  const end = q + (<usize>n << 1);
+  const low7 = v128.load(LANES);
+  const cont = v128.load(LANES, 16);
+  const big = v128.load(LANES, 32);
+  while (q < end) {
+    const v = v128.load(q);
+    if (v128.any_true(v128.and(v, big))) {
+      for (let i = 0; i < 8; i++) p = writeU16Varint(p, <u32>load<u16>(q + (<usize>i << 1)));
+    } else {
+      // Values < 2¹⁴ are positive as i16, so the signed compare is exact.
+      const two = i16x8.gt_s(v, low7);
+      const lo = v128.or(v128.and(v, low7), v128.and(two, cont));
+      const bytes = i8x16.narrow_i16x8_u(lo, i16x8.shr_u(v, 7));
+      const m = <u32>i16x8.bitmask(two);
+      v128.store(p, i8x16.swizzle(bytes, v128.load(PACK + (<usize>m << 4))));
+      p += 8 + <usize>popcnt(m);
+    }
+    q += 16;
+  }
+  return p;
+}
+
 /** An int64_list Feature body for a packed payload of n bytes (an empty list has no packed field). */
 // @ts-ignore: decorator
 @inline function int64Feature(n: u32): u32 {
@@ -115,8 +172,8 @@ export function encodeRecord(nameLen: u32, labelCount: u32): i32 {
   features += field(entrySize(F_LABELS, labelsBody)) + field(entrySize(F_MULTI_HOT, hotBody)) +
     field(entrySize(F_NAME, nameBody));
   const example = field(features);
-  // +1: writeU16Varint may store one spare byte past a value.
-  if (<u64>example + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES + 1 > <u64>IO_BYTES) return -STATUS_TOO_LARGE;
+  // + 16: writePackedU16 stores up to 16 bytes past its last value (overwritten by what follows).
+  if (<u64>example + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES + 16 > <u64>IO_BYTES) return -STATUS_TOO_LARGE;
 
   // Pass 2: bytes.
   const data: usize = IO + TFRECORD_HEADER_BYTES;
@@ -130,12 +187,7 @@ export function encodeRecord(nameLen: u32, labelCount: u32): i32 {
     if (n > 0) {
       store<u8>(p, TAG1);
       p = writeVarint(p + 1, n);
-      let q = BANDS + (<usize>bandStart(k) << 1);
-      const end = q + (<usize>bandPixels(k) << 1);
-      while (q < end) {
-        p = writeU16Varint(p, <u32>load<u16>(q));
-        q += 2;
-      }
+      p = writePackedU16(p, BANDS + (<usize>bandStart(k) << 1), bandPixels(k));
     }
   }
   p = writeEntryHead(p, F_LABELS, labelsBody);
