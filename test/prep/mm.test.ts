@@ -211,8 +211,31 @@ test("MM prep v1: S1 root as .tar = the folder's bytes; verify -r; .tar.gz refus
   assert.match(check.stdout, /1 of 6 patches/);
   const failed = await cli("prep", "-r1", partial, "-r2", S2(), "-n", csv, "-o", join(dir, "f"), "--quiet");
   assert.notEqual(failed.code, 0);
-  assert.match(failed.stderr, /found before any work/);
+  assert.match(failed.stderr, /1 patch\(es\) .*found before any work/);
   assert.match(failed.stderr, new RegExp(`S1 patch ${gone}`));
+  assert.match(failed.stderr, /partial\.tar/, "the root that lacks it is named: the S1 root, not the S2 root");
+
+  // Its S2 partner gone too: two lines for one patch, counted once.
+  const meta = readFileSync(join(S1(), gone, `${gone}_labels_metadata.json`), "utf8");
+  const s2Gone = (JSON.parse(meta) as { corresponding_s2_patch: string }).corresponding_s2_patch;
+  const s2Names = readdirSync(S2());
+  const s2Partial = join(dir, "s2-partial.tar");
+  writeFileSync(s2Partial, writeTar(patchEntries(S2(), s2Names.filter((n) => n !== s2Gone))));
+  const both = await cli("prep", "-r1", partial, "-r2", s2Partial, "-n", csv, "-o", join(dir, "c2"), "--check");
+  assert.equal(both.code, 1, both.stderr);
+  assert.equal(both.stdout.split("\n").filter((l) => l.includes(s2Gone)).length, 2, both.stdout);
+  assert.match(both.stdout, /1 of 6 patches/);
+
+  // A streamed S2 input (.tar.gz) is not pre-checked (that takes a pass through it), but its S1 partners are:
+  // the run still stops before any work.
+  const s2Gz = join(dir, "s2.tar.gz");
+  writeFileSync(s2Gz, gzipSync(writeTar(patchEntries(S2(), s2Names))));
+  const streamedOut = join(dir, "s");
+  const stopped = await cli("prep", "-r1", partial, "-r2", s2Gz, "-n", csv, "-o", streamedOut, "--quiet");
+  assert.notEqual(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stderr, /1 patch\(es\) .*found before any work/);
+  assert.match(stopped.stderr, new RegExp(`S1 patch ${gone}`));
+  assert.equal(existsSync(join(streamedOut, "real.tfrecord")), false, "nothing written");
 });
 
 test("MM prep v2 on synth: --s1 and --reference-maps as .tar give the folders' bytes; verify -r", async () => {
