@@ -1,6 +1,7 @@
 // All 12 bands as one 120×120 stack (--layout stack12), as many BigEarthNet works feed VGG/ResNet, from the CLI:
 // synth → prep → train ResNet50 --layout stack12 for one epoch → predict a patch folder, which must equal predict
-// on that patch's record; the saved model says stack12 with 12 input channels; K-BranchCNN refuses it by name.
+// on that patch's record, and ONNX Runtime on the records what wasm gives; the saved model says stack12 with 12
+// input channels; K-BranchCNN refuses it by name.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { test } from "node:test";
 import { run } from "../../src/cli/index.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { tempDir } from "../helpers/fixtures.js";
+import { assertOnnxPredictsAsWasm, needOrt } from "../helpers/onnx.js";
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = memoryIo();
@@ -24,7 +26,7 @@ async function ok(...args: string[]): Promise<string> {
 type Prediction = { patch_name: string; probabilities: number[] };
 const lines = (s: string): Prediction[] => s.trim().split("\n").map((l) => JSON.parse(l) as Prediction);
 
-test("stack12 from the CLI: train resnet50 --layout stack12, predict a folder = predict its record", async () => {
+test("stack12 from the CLI: train resnet50 --layout stack12, predict a folder = predict its record", async (t) => {
   const d = tempDir("stack12");
   const [arc, rec, runDir] = ["arc", "rec", "run"].map((n) => join(d, n)) as [string, string, string];
   await ok("synth", "-o", arc, "--patches", "10", "--seed", "5", "-q");
@@ -47,6 +49,9 @@ test("stack12 from the CLI: train resnet50 --layout stack12, predict a folder = 
     const want = first.probabilities[c] as number;
     assert.ok(Math.abs(p - want) < 1e-6, `class ${c}: folder ${p}, record ${want}`);
   });
+
+  // The layout travels with the model into ONNX: ONNX Runtime predicts the records as the wasm backend does.
+  if (await needOrt(t)) assert.equal(await assertOnnxPredictsAsWasm(runDir, [train]), fromRecords.length);
 
   const refused = await cli("train", "--model", "kbranch", "--layout", "stack12", "--train", train, "--out",
     join(d, "k"), "-q");
