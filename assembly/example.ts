@@ -72,12 +72,24 @@ function buildPack(): void {
   packBuilt = true;
 }
 
+/** Writes eight values < 2¹⁴ (the lanes of v) as varints at p with one 16-byte store; returns the position after. */
+// @ts-ignore: decorator
+@inline function pack8(p: usize, v: v128, low7: v128, cont: v128): usize {
+  // Values < 2¹⁴ are positive as i16, so the signed compare is exact.
+  const two = i16x8.gt_s(v, low7);
+  const lo = v128.or(v128.and(v, low7), v128.and(two, cont));
+  const bytes = i8x16.narrow_i16x8_u(lo, i16x8.shr_u(v, 7));
+  const m = <u32>i16x8.bitmask(two);
+  v128.store(p, i8x16.swizzle(bytes, v128.load(PACK + (<usize>m << 4))));
+  return p + 8 + <usize>popcnt(m);
+}
+
 /**
- * Writes the n (a multiple of 8) u16 values at q as packed varints at p; returns the position after them. Eight
- * values < 2¹⁴ (1- or 2-byte varints, nearly every Sentinel-2 value) take one SIMD step: each lane's two varint
- * bytes are formed in place, narrowed to [low bytes, high bytes], and one table swizzle drops the high bytes of
- * the 1-byte values. A step stores 16 bytes whatever it writes (encodeRecord leaves that much room); a group with
- * a value ≥ 2¹⁴ is written value by value.
+ * Writes the n (a multiple of 16: every band) u16 values at q as packed varints at p; returns the position after
+ * them. Eight values < 2¹⁴ (1- or 2-byte varints, nearly every Sentinel-2 value) take one SIMD step: each lane's
+ * two varint bytes are formed in place, narrowed to [low bytes, high bytes], and one table swizzle drops the high
+ * bytes of the 1-byte values. A step stores 16 bytes whatever it writes (the I/O window has room past any record);
+ * 16 values are checked at once, and a group of 16 with a value ≥ 2¹⁴ is written value by value.
  */
 function writePackedU16(p: usize, q: usize, n: u32): usize {
   if (!packBuilt) buildPack();
@@ -86,19 +98,15 @@ function writePackedU16(p: usize, q: usize, n: u32): usize {
   const cont = v128.load(LANES, 16);
   const big = v128.load(LANES, 32);
   while (q < end) {
-    const v = v128.load(q);
-    if (v128.any_true(v128.and(v, big))) {
-      for (let i = 0; i < 8; i++) p = writeU16Varint(p, <u32>load<u16>(q + (<usize>i << 1)));
+    const v0 = v128.load(q);
+    const v1 = v128.load(q, 16);
+    if (v128.any_true(v128.and(v128.or(v0, v1), big))) {
+      for (let i = 0; i < 16; i++) p = writeU16Varint(p, <u32>load<u16>(q + (<usize>i << 1)));
     } else {
-      // Values < 2¹⁴ are positive as i16, so the signed compare is exact.
-      const two = i16x8.gt_s(v, low7);
-      const lo = v128.or(v128.and(v, low7), v128.and(two, cont));
-      const bytes = i8x16.narrow_i16x8_u(lo, i16x8.shr_u(v, 7));
-      const m = <u32>i16x8.bitmask(two);
-      v128.store(p, i8x16.swizzle(bytes, v128.load(PACK + (<usize>m << 4))));
-      p += 8 + <usize>popcnt(m);
+      p = pack8(p, v0, low7, cont);
+      p = pack8(p, v1, low7, cont);
     }
-    q += 16;
+    q += 32;
   }
   return p;
 }
