@@ -1,14 +1,14 @@
 // Sum and Mean over the leading axes for the wasm backend: per-channel sums of NHWC activations (axes 0, 1, 2),
 // which batch norm's statistics and gradients and every bias gradient ask for. The backend's kernels reduce only
-// innermost axes, so they first transpose the whole activation to put the channels first; that transpose cost
-// 9× the sum itself (measured: [32,60,60,32] took 47 ms of CPU per Sum and per Mean, against 5 ms here). Instead,
-// viewing X as an [M, C] matrix (M = the reduced elements per channel):
-//   Σ_m X[m, c] = (1ₘᵀ · X)[c]      a product with a row of ones, on XNNPACK's threaded SIMD matrix kernel,
-//   mean = that sum / M             (as the backend's Mean divides its sum).
-// Other reductions (trailing or scattered axes, integer tensors) go to the backend's own kernel.
+// innermost axes, so they first transpose the whole activation to put the channels first (measured: [32,60,60,32]
+// took 47 ms of CPU per Sum). A product with a row of ones on XNNPACK came next, but the backend runs matrix
+// products on one thread and packs the activation as "weights" on every call: 146 ms of CPU per Sum of
+// [32,120,120,32], 21 % of a K-BranchCNN step. Here X is read once as an [M, C] matrix, in place in the backend's
+// memory, and its columns summed in float64 (then rounded once; mean = that float32 sum / M, as the backend's Mean
+// divides its sum). Other reductions (trailing or scattered axes, integer tensors) go to the backend's own kernel.
 import { util } from "@tensorflow/tfjs-core";
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
-import { KernelScope } from "./scope.js";
+import { wasmInternals } from "../wasm-internals.js";
 
 interface Args {
   inputs: { x: TensorInfo };
@@ -22,7 +22,16 @@ export function leadingAxes(axis: number | number[], shape: readonly number[]): 
   return axes.every((a, i) => a === i) && axes.length < shape.length ? axes.length : 0;
 }
 
-function leadingReduce(kind: "Sum" | "Mean", backendName: string, original: KernelFunc) {
+/** out[j] = Σ_i x[i·c + j] over m rows (float64 sums), divided by `divisor` after rounding to float32. */
+export function columnSums(x: Float32Array, m: number, c: number, out: Float32Array, divisor: number): void {
+  const acc = new Float64Array(c);
+  for (let i = 0, p = 0; i < m; i++) {
+    for (let j = 0; j < c; j++, p++) acc[j] = (acc[j] as number) + (x[p] as number);
+  }
+  for (let j = 0; j < c; j++) out[j] = Math.fround(acc[j] as number) / divisor;
+}
+
+function leadingReduce(kind: "Sum" | "Mean", original: KernelFunc) {
   return (args: Args): TensorInfo => {
     const { inputs: { x }, backend, attrs } = args;
     const k = leadingAxes(attrs.axis, x.shape);
@@ -32,21 +41,17 @@ function leadingReduce(kind: "Sum" | "Mean", backendName: string, original: Kern
     }
     const kept = x.shape.slice(k);
     const c = kept.reduce((a, b) => a * b, 1);
-    const s = new KernelScope(backend, backendName);
-    const ones = s.run("Fill", {}, { shape: [1, 1, m], value: 1, dtype: "float32" });
-    const rows = s.run("Reshape", { x }, { shape: [1, m, c] });
-    let sum = s.run("BatchMatMul", { a: ones, b: rows }, { transposeA: false, transposeB: false });
-    if (kind === "Mean") {
-      sum = s.run("RealDiv", { a: sum, b: s.run("Fill", {}, { shape: [], value: m, dtype: "float32" }) });
-    }
+    const heap = wasmInternals(backend);
     const shape = attrs.keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept;
-    return s.finish(s.run("Reshape", { x: sum }, { shape }));
+    const out = heap.makeOutput(shape, "float32");
+    // Views are taken after makeOutput: an allocation may grow (and so replace) the heap's buffer.
+    columnSums(heap.typedArrayFromHeap(x), m, c, heap.typedArrayFromHeap(out), kind === "Mean" ? m : 1);
+    return out;
   };
 }
 
 /** Ours in place of the backend's Sum or Mean (`original`), whose setup still runs at backend init. */
 export const leadingReduceConfig = (original: KernelConfig): KernelConfig => ({
   ...original,
-  kernelFunc: leadingReduce(original.kernelName as "Sum" | "Mean", original.backendName,
-    original.kernelFunc) as unknown as KernelFunc,
+  kernelFunc: leadingReduce(original.kernelName as "Sum" | "Mean", original.kernelFunc) as unknown as KernelFunc,
 });
