@@ -9,6 +9,7 @@ import { referenceMapFileName } from "./reference-map.js";
 import { s1BandFileName } from "./s1.js";
 import { indexTarGroups, type TarIndex } from "./tar-index.js";
 import { readTarPatch } from "./tar.js";
+import { tarballKind } from "./tarball.js";
 import { S1_BANDS } from "../tfrecord/mm-schema.js";
 
 export type PartnerKind = "s1-v1" | "s1-v2" | "reference-map";
@@ -25,12 +26,13 @@ export function partnerRoot(option: string, path: string): { path: string; tar: 
   const what = "expected a folder or an uncompressed .tar";
   if (!existsSync(path)) throw new OptionError(option, path, `does not exist (${what})`);
   if (statSync(path).isDirectory()) return { path, tar: false };
-  if (/\.(tar\.gz|tgz|tar\.zst)$/i.test(path)) {
-    const how = /\.zst$/i.test(path) ? `zstd -d ${path}` : `gunzip -k ${path}`;
+  const kind = tarballKind(path);
+  if (kind === "tar.gz" || kind === "tar.zst") {
+    const how = kind === "tar.zst" ? `zstd -d ${path}` : `gunzip -k ${path}`;
     const why = `is compressed, and its partners cannot be read at offsets: decompress it once to a .tar (${how})`;
     throw new OptionError(option, path, `${why} and pass that, or extract it and pass the folder`);
   }
-  if (/\.tar$/i.test(path)) return { path, tar: true };
+  if (kind === "tar") return { path, tar: true };
   throw new OptionError(option, path, `${what} (e.g. BigEarthNet-S1-v1.0 or BigEarthNet-S1-v1.0.tar)`);
 }
 

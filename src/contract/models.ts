@@ -27,11 +27,11 @@ export function isModelName(s: string): s is ModelName {
  */
 export const MODEL_INPUT_LAYOUTS: Readonly<Record<ModelName, readonly LayoutName[]>> = {
   kbranch: ["kbranch"],
-  vgg16: ["stack10", "mm"],
-  vgg19: ["stack10", "mm"],
-  resnet50: ["stack10", "mm"],
-  resnet101: ["stack10", "mm"],
-  resnet152: ["stack10", "mm"],
+  vgg16: ["stack10", "stack12", "mm"],
+  vgg19: ["stack10", "stack12", "mm"],
+  resnet50: ["stack10", "stack12", "mm"],
+  resnet101: ["stack10", "stack12", "mm"],
+  resnet152: ["stack10", "stack12", "mm"],
 };
 
 /** The layout a network is built for: `layout` if the network takes it, its default without one. */

@@ -12,12 +12,13 @@ import { decompressed, type Compression } from "../archive/decompress.js";
 import type { Claim } from "../archive/tar-groups.js";
 import { indexTarGroups, type TarIndex } from "../archive/tar-index.js";
 import { streamTarPatches } from "../archive/tar-patches.js";
+import { tarballKind, type TarballKind } from "../archive/tarball.js";
 import { PatchError } from "../core/errors.js";
 import { mmTask, type MmSource, type MmTask } from "./mm.js";
 import type { Part } from "./partition.js";
 import type { EncodeTask } from "./protocol.js";
 
-export type InputKind = "folder" | "tar" | "tar.gz" | "tar.zst";
+export type InputKind = "folder" | TarballKind;
 
 /** Kinds read in one streaming pass, records in archive order. */
 export function streamed(kind: InputKind): boolean {
@@ -38,9 +39,8 @@ export function inputKind(root: string): InputKind {
     throw new PatchError("E_MISSING_ROOT", "the archive root does not exist", { file: root }, hint);
   }
   if (statSync(root).isDirectory()) return "folder";
-  if (/\.(tar\.gz|tgz)$/i.test(root)) return "tar.gz";
-  if (/\.tar\.zst$/i.test(root)) return "tar.zst";
-  if (/\.tar$/i.test(root)) return "tar";
+  const kind = tarballKind(root);
+  if (kind !== undefined) return kind;
   const message = "the archive root is neither a folder nor a .tar, .tar.gz, .tgz or .tar.zst file";
   throw new PatchError("E_MISSING_ROOT", message, { file: root }, hint);
 }

@@ -36,6 +36,19 @@ function checkPair(s2: PatchData, s1: S1PatchData, file: string): void {
   }
 }
 
+/**
+ * Reads a partner of S2 patch `s2Name`; its errors say whose they are (`what`: "S1 patch X", "reference map"), since
+ * errors.json and the run's stop name the S2 patch and "the patch folder does not exist" alone would point there.
+ */
+async function partnerRead<T>(s2Name: string, what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof PatchError)) throw e;
+    throw new PatchError(e.code, `its ${what}: ${e.message}`, { ...e.place, patch: s2Name }, e.hint);
+  }
+}
+
 /** The framed MM record of task patch i (S2 part already read, `hot` its 19-class multi-hot). */
 export async function mmRecord(core: Core, mm: MmTask, i: number, s2: PatchData, hot: Uint8Array, timing: PatchTiming):
   Promise<Uint8Array> {
@@ -51,13 +64,14 @@ export async function mmRecord(core: Core, mm: MmTask, i: number, s2: PatchData,
     ranges === undefined ? undefined : { file, range: ranges[i] ?? null, option };
   const s1Tar = tar(mm.s1Root, mm.s1Ranges, mm.version === 1 ? "-r1/--root_folder_s1" : "--s1");
   const s1Src = partnerSource(s1Name, dir, s1Tar);
-  const s1 = await readS1From(s1Src, { labels: mm.version === 1, timing });
+  const s1 = await partnerRead(s2.name, `S1 patch ${s1Name}`,
+    () => readS1From(s1Src, { labels: mm.version === 1, timing }));
   if (mm.version === 1) checkPair(s2, s1, s1Src.path(labelFileName(s1Name)));
   const maps = mm.referenceMaps;
   const referenceMap = maps === undefined
     ? undefined
-    : await readReferenceMap(partnerSource(s2.name, join(maps, tileOf(s2.name), s2.name),
-      tar(maps, mm.mapRanges, "--reference-maps")), timing);
+    : await partnerRead(s2.name, "reference map", () => readReferenceMap(partnerSource(s2.name,
+      join(maps, tileOf(s2.name), s2.name), tar(maps, mm.mapRanges, "--reference-maps")), timing));
   const example = core.encodeExample({ patchName: s2.name, bands: s2.bands, multiHot: hot });
   return core.frame(mmExample(example, { s1Name, s2Name: s2.name, vv: s1.vv, vh: s1.vh, referenceMap }));
 }

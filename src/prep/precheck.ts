@@ -101,6 +101,22 @@ function missingPartners(plan: PrepPlan, split: string, name: string): MissingPa
   return out;
 }
 
+/**
+ * What a run checks before any work under --on-error fail, from position done[s] of each split on: every patch and
+ * partner of a folder or .tar. A streamed S2 input (.tar.gz, .tar.zst) can only be checked by a pass through it, so
+ * only its MM partners are checked, and only on a fresh run: a resumed run's done patches are counted in archive
+ * order, not CSV positions, and a partner of a patch already written must not stop it.
+ */
+export function missingBeforeWork(plan: PrepPlan, done: readonly number[], fresh: boolean,
+  tarIndex?: TarIndex): MissingPatch[] {
+  if (!streamed(plan.kind)) return findMissing(plan, done, tarIndex);
+  if (!fresh || plan.mm === undefined) return [];
+  return plan.work.flatMap((names, s) => {
+    const split = plan.splits[s]?.name as string;
+    return names.flatMap((n) => missingPartners(plan, split, n));
+  });
+}
+
 /** The same check for a .tar.gz: one pass through gunzip collecting the wanted patches' file names. */
 async function findMissingInTarGz(plan: PrepPlan): Promise<MissingPatch[]> {
   const wanted = new Set(plan.work.flat());
@@ -133,8 +149,20 @@ export function missingLine(m: MissingPatch): string {
   return `${m.split}: ${m.patch}: ${of}${what}`;
 }
 
+/** Patches (split and name) among `missing`: a patch lacking files on both sides has an entry for each. */
+export function missingPatchCount(missing: readonly MissingPatch[]): number {
+  return new Set(missing.map((m) => `${m.split}\0${m.patch}`)).size;
+}
+
+/** The root that lacks them: the S2 root when any S2 patch is missing, else the first missing partner's root. */
+function missingRoot(missing: readonly MissingPatch[], plan: PrepPlan): string {
+  const partner = missing.every((m) => m.partner !== undefined) ? missing[0]?.partner : undefined;
+  if (partner === undefined || plan.mm === undefined) return plan.source.layout.root;
+  return partner.kind === "reference map" ? plan.mm.referenceMaps ?? plan.mm.s1Root : plan.mm.s1Root;
+}
+
 /** The run's error for missing patches: the first LISTED of them, the count, and how to go on. */
-export function missingPatchesError(missing: readonly MissingPatch[], root: string): Ben19Error {
+export function missingPatchesError(missing: readonly MissingPatch[], plan: PrepPlan): Ben19Error {
   const shown = missing.slice(0, LISTED).map(missingLine).join("; ");
   const more = missing.length > LISTED
     ? `; … and ${missing.length - LISTED} more (ben19 prep --check lists them all)`
@@ -145,9 +173,9 @@ export function missingPatchesError(missing: readonly MissingPatch[], root: stri
     : "";
   return new Ben19Error(
     "E_MISSING_PATCHES",
-    `${missing.length} patch(es) of the split CSVs are incomplete or missing in the archive, found before any work: `
-      + `${shown}${more}`,
-    { file: root },
+    `${missingPatchCount(missing)} patch(es) of the split CSVs are incomplete or missing in the archive, found before`
+      + ` any work: ${shown}${more}`,
+    { file: missingRoot(missing, plan) },
     `restore them from the archive${s1}, or leave them out: rerun with --on-error skip (they are listed in `
       + "errors.json), or put their names in a CSV and pass --exclude-list FILE.csv",
   );

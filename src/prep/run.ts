@@ -12,7 +12,7 @@ import { indexTarPatches, inputJobs, streamed, type Job } from "./input.js";
 import type { PrepOptions } from "./options.js";
 import { holdingOutput, journalFile, PrepOutput } from "./output.js";
 import { planPrep } from "./plan.js";
-import { findMissing, missingPatchesError } from "./precheck.js";
+import { missingBeforeWork, missingPatchesError } from "./precheck.js";
 import type { EncodedBatch, EncodeTask } from "./protocol.js";
 import type { PrepManifest } from "./manifest.js";
 import { clearForFreshStart, decideStart, journalOptions } from "./start.js";
@@ -68,9 +68,9 @@ export async function prep(options: PrepOptions, hooks: PrepHooks = {}): Promise
     // reBEN patches have no label file (their labels are in the metadata).
     const tarIndex = kind === "tar" ? indexTarPatches(root, work, source.labelMask === undefined) : undefined;
     // Under fail, every patch still to do is checked for presence first: all missing ones are named before any work.
-    if (o.onError === "fail" && !archiveOrder) {
-      const missing = findMissing(plan, tally.done(), tarIndex);
-      if (missing.length > 0) throw missingPatchesError(missing, root);
+    if (o.onError === "fail") {
+      const missing = missingBeforeWork(plan, tally.done(), resumed === undefined, tarIndex);
+      if (missing.length > 0) throw missingPatchesError(missing, plan);
     }
     if (resumed === undefined) clearForFreshStart(plan, journalFile(plan));
     const output = await PrepOutput.open(plan, lock, jopts, tally, resumed);

@@ -5,6 +5,7 @@ import { readReferenceMap } from "../archive/reference-map.js";
 import { readS1From, v2S1PatchDir } from "../archive/s1.js";
 import { indexPartnerTar, partnerSource, type PartnerKind } from "../archive/s1-root.js";
 import type { TarIndex } from "../archive/tar-index.js";
+import { tarballKind } from "../archive/tarball.js";
 import { tileOf } from "../archive/v2/layout.js";
 import { Ben19Error } from "../core/errors.js";
 import type { MmInfo } from "../prep/mm.js";
@@ -25,7 +26,7 @@ const tarIndexes = new Map<string, TarIndex>();
 
 /** Partner `name`'s files: in folder `dir`, or in the .tar `root` (indexed on first use). */
 function source(root: string, kind: PartnerKind, name: string, dir: string): ReturnType<typeof partnerSource> {
-  if (!/\.tar$/i.test(root)) return partnerSource(name, dir);
+  if (tarballKind(root) !== "tar") return partnerSource(name, dir);
   let index = tarIndexes.get(root);
   if (index === undefined) tarIndexes.set(root, (index = indexPartnerTar(root, kind)));
   const option = kind === "reference-map" ? "the manifest's reference_maps" : "the manifest's s1_root";

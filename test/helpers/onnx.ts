@@ -3,7 +3,10 @@
 // reach the hundreds): every probability is 0 or 1 and agreeing on it proves little. testModel gives each batch
 // norm seeded non-trivial statistics (so folding them is exercised) and rescales the head so the logits of
 // random inputs are about N(0, 1).
+import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
+import { run } from "../../src/cli/index.js";
+import { memoryIo } from "../../src/cli/io.js";
 import { ortUnavailable, ORT_PACKAGE } from "../../src/export/ort.js";
 import { PROBABILITIES } from "../../src/models/head.js";
 import { MODELS, type ModelName } from "../../src/models/registry.js";
@@ -75,4 +78,26 @@ export async function testModel(name: ModelName, seed: number, xs?: tf.Tensor[])
   const s = Math.sqrt(variance as number) || 1;
   head.setWeights(tf.tidy(() => [tf.div(kernel, s), tf.div(tf.sub(bias, mean as number), s)]));
   return model;
+}
+
+/**
+ * `predict --backend onnx` on `inputs` gives `--backend wasm`'s probabilities (within 1e-4) and labels, from the
+ * CLI; returns how many patches were compared.
+ */
+export async function assertOnnxPredictsAsWasm(runDir: string, inputs: string[]): Promise<number> {
+  type Row = { patch_name: string; probabilities: number[]; labels: { name: string }[] };
+  const rows = async (backend: string): Promise<Row[]> => {
+    const io = memoryIo();
+    const code = await run(["predict", "--model", runDir, "--backend", backend, "--json", ...inputs], io);
+    assert.equal(code, 0, io.stderr);
+    return io.stdout.trim().split("\n").map((l) => JSON.parse(l) as Row);
+  };
+  const [wasm, onnx] = [await rows("wasm"), await rows("onnx")];
+  assert.deepEqual(onnx.map((r) => r.patch_name), wasm.map((r) => r.patch_name));
+  wasm.forEach((r, i) => r.probabilities.forEach((p, c) => {
+    const o = onnx[i]?.probabilities[c] as number;
+    assert.ok(Math.abs(p - o) <= 1e-4, `${r.patch_name} class ${c}: wasm ${p}, onnx ${o}`);
+  }));
+  assert.deepEqual(onnx.map((r) => r.labels.map((l) => l.name)), wasm.map((r) => r.labels.map((l) => l.name)));
+  return wasm.length;
 }

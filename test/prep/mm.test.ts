@@ -211,8 +211,31 @@ test("MM prep v1: S1 root as .tar = the folder's bytes; verify -r; .tar.gz refus
   assert.match(check.stdout, /1 of 6 patches/);
   const failed = await cli("prep", "-r1", partial, "-r2", S2(), "-n", csv, "-o", join(dir, "f"), "--quiet");
   assert.notEqual(failed.code, 0);
-  assert.match(failed.stderr, /found before any work/);
+  assert.match(failed.stderr, /1 patch\(es\) .*found before any work/);
   assert.match(failed.stderr, new RegExp(`S1 patch ${gone}`));
+  assert.match(failed.stderr, /partial\.tar/, "the root that lacks it is named: the S1 root, not the S2 root");
+
+  // Its S2 partner gone too: two lines for one patch, counted once.
+  const meta = readFileSync(join(S1(), gone, `${gone}_labels_metadata.json`), "utf8");
+  const s2Gone = (JSON.parse(meta) as { corresponding_s2_patch: string }).corresponding_s2_patch;
+  const s2Names = readdirSync(S2());
+  const s2Partial = join(dir, "s2-partial.tar");
+  writeFileSync(s2Partial, writeTar(patchEntries(S2(), s2Names.filter((n) => n !== s2Gone))));
+  const both = await cli("prep", "-r1", partial, "-r2", s2Partial, "-n", csv, "-o", join(dir, "c2"), "--check");
+  assert.equal(both.code, 1, both.stderr);
+  assert.equal(both.stdout.split("\n").filter((l) => l.includes(s2Gone)).length, 2, both.stdout);
+  assert.match(both.stdout, /1 of 6 patches/);
+
+  // A streamed S2 input (.tar.gz) is not pre-checked (that takes a pass through it), but its S1 partners are:
+  // the run still stops before any work.
+  const s2Gz = join(dir, "s2.tar.gz");
+  writeFileSync(s2Gz, gzipSync(writeTar(patchEntries(S2(), s2Names))));
+  const streamedOut = join(dir, "s");
+  const stopped = await cli("prep", "-r1", partial, "-r2", s2Gz, "-n", csv, "-o", streamedOut, "--quiet");
+  assert.notEqual(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stderr, /1 patch\(es\) .*found before any work/);
+  assert.match(stopped.stderr, new RegExp(`S1 patch ${gone}`));
+  assert.equal(existsSync(join(streamedOut, "real.tfrecord")), false, "nothing written");
 });
 
 test("MM prep v2 on synth: --s1 and --reference-maps as .tar give the folders' bytes; verify -r", async () => {
@@ -233,4 +256,42 @@ test("MM prep v2 on synth: --s1 and --reference-maps as .tar give the folders' b
   }
   assert.ok(n > 0);
   assert.match(await ok("verify", b, "-r", dir), /OK: \d+ records/);
+});
+
+test("MM prep v1: --part 0/2 + 1/2 merged = one run; --on-error skip leaves out a pair whose S1 is missing", async (t) => {
+  if (!needShared(t)) return;
+  const dir = tempDir();
+  const csv = realPairsCsv(dir);
+  const single = join(dir, "single");
+  const args = ["-r1", S1(), "-r2", S2(), "-n", csv, "--shards", "2", "--quiet"];
+  await ok("prep", ...args, "-o", single, "--workers", "2");
+  const parts = [join(dir, "p0"), join(dir, "p1")];
+  for (const [i, p] of parts.entries()) await ok("prep", ...args, "-o", p, "--part", `${i}/2`, "--workers", "1");
+  const merged = join(dir, "merged");
+  await ok("merge-manifests", ...parts, "--out", merged, "--quiet");
+  const shards = readdirSync(single).filter((f) => f.endsWith(".tfrecord")).sort();
+  assert.equal(shards.length, 2);
+  for (const f of shards) assert.deepEqual(readFileSync(join(merged, f)), readFileSync(join(single, f)), f);
+  assert.match(await ok("verify", merged, "-r", S2()), /OK: 6 records/);
+
+  // One S1 partner missing: under skip the other five pairs are written and errors.json names the sixth.
+  const s1Names = readdirSync(S1());
+  const gone = s1Names[4] as string;
+  const s1 = join(dir, "s1-partial");
+  for (const n of s1Names.filter((x) => x !== gone)) cpSync(join(S1(), n), join(s1, n), { recursive: true });
+  const skipped = join(dir, "skipped");
+  await ok("prep", "-r1", s1, "-r2", S2(), "-n", csv, "-o", skipped, "--on-error", "skip", "--quiet");
+  const all = await records(join(single, shards[0] as string));
+  const kept = await records(join(skipped, "real.tfrecord"));
+  assert.equal(kept.length, 5);
+  const errors = JSON.parse(readFileSync(join(skipped, "errors.json"), "utf8")) as { patch: string; message: string }[];
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]?.message ?? "", new RegExp(`its S1 patch ${gone}: the patch folder does not exist`));
+  // The five are the single run's records of the other pairs, byte for byte (the single run spread them over two
+  // shards, so they are compared as sets).
+  const single5 = [...all, ...(await records(join(single, shards[1] as string)))]
+    .filter((r) => !Buffer.from(r).includes(Buffer.from(gone)));
+  const hex = (rs: Uint8Array[]): string[] => rs.map((r) => Buffer.from(r).toString("hex")).sort();
+  assert.equal(single5.length, 5);
+  assert.deepEqual(hex(kept), hex(single5));
 });

@@ -1,6 +1,7 @@
 // The multi-modal job as a user runs it, every step from the CLI: synth an S2 archive with its S1 partners →
 // prep MM records (-r1/-r2, two-column CSVs) → verify -r against both archives → train ResNet50 --layout mm for one
-// step → eval → predict an S2 folder followed by its S1 folder, which must equal predict on that pair's record.
+// step → eval → predict an S2 folder followed by its S1 folder, which must equal predict on that pair's record;
+// predict --backend onnx (ONNX Runtime) on the MM records equals the wasm backend's.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { test } from "node:test";
 import { run } from "../../src/cli/index.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { tempDir } from "../helpers/fixtures.js";
+import { assertOnnxPredictsAsWasm, needOrt } from "../helpers/onnx.js";
 
 async function ok(...args: string[]): Promise<string> {
   const io = memoryIo();
@@ -15,7 +17,7 @@ async function ok(...args: string[]): Promise<string> {
   return io.stdout;
 }
 
-test("MM chain from the CLI: synth --s1, prep -r1/-r2, verify -r, train --layout mm, eval, predict", async () => {
+test("MM chain from the CLI: synth --s1, prep -r1/-r2, verify -r, train --layout mm, eval, predict", async (t) => {
   const d = tempDir("mm-chain");
   const [s2, s1, rec, runDir] = ["s2", "s1", "rec", "run"].map((n) => join(d, n)) as [string, string, string, string];
   await ok("synth", "-o", s2, "--s1", s1, "--patches", "8", "--seed", "3", "-q");
@@ -50,4 +52,6 @@ test("MM chain from the CLI: synth --s1, prep -r1/-r2, verify -r, train --layout
     const want = same.probabilities[c] as number;
     assert.ok(Math.abs(p - want) < 1e-6, `class ${c}: folders ${p}, record ${want}`);
   });
+  // The mm model in ONNX Runtime (12 channels: stack10 + VV + VH) predicts the MM records as wasm does.
+  if (await needOrt(t)) assert.equal(await assertOnnxPredictsAsWasm(runDir, [val]), valPairs.length);
 });

@@ -98,7 +98,7 @@ test("--layout mm: K-BranchCNN refuses it, S2-only records are refused, both nam
   const io = memoryIo();
   const common = ["--layout", "mm", "--backend", "wasm", "-q"];
   const kbranch = ["train", "--model", "kbranch", "--train", mmFile, "--out", join(dir, "k"), ...common];
-  assert.notEqual(await run(kbranch, io), 0);
+  assert.equal(await run(kbranch, io), 2, "a usage error: the fix is a flag");
   assert.match(io.stderr, /E_MODEL_LAYOUT|kbranch cannot take the "mm" input layout/);
   assert.match(io.stderr, /vgg16\|vgg19\|resnet50\|resnet101\|resnet152/);
   const core = await createCore();

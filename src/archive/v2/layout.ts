@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Ben19Error } from "../../core/errors.js";
+import { tarballKind } from "../tarball.js";
 import { METADATA_FILE, SNOW_CLOUD_FILE } from "./metadata.js";
 
 /** The S2 folder of a reBEN download (also the top folder inside BigEarthNet-S2.tar.zst). */
@@ -74,7 +75,7 @@ export function detectArchive(root: string, metadata: string | undefined): Archi
     }
     return { version: 1, root };
   }
-  if (/\.tar\.zst$/i.test(root)) {
+  if (tarballKind(root) === "tar.zst") {
     const m = join(dirname(root), METADATA_FILE);
     if (existsSync(m)) return v2(root, m);
     const message = "a .tar.zst is a reBEN (v2.0) archive, whose labels are in metadata.parquet: none beside it";

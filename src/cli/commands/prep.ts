@@ -6,7 +6,7 @@ import { parseExcludeNames, type BundledListName } from "../../prep/exclude.js";
 import { ERRORS_FILE } from "../../prep/naming.js";
 import { PREP_DEFAULTS, type OnError } from "../../prep/options.js";
 import { parsePart, type Part } from "../../prep/partition.js";
-import { checkPrep, missingLine } from "../../prep/precheck.js";
+import { checkPrep, missingLine, missingPatchCount } from "../../prep/precheck.js";
 import { prep, type PrepSummary } from "../../prep/run.js";
 import type { CommandContext, CommandModule } from "../command.js";
 import { progress } from "../progress.js";
@@ -83,7 +83,7 @@ async function check(flags: PrepFlags, ctx: CommandContext): Promise<void> {
     ctx.io.out(`OK: all ${r.checked} patches of the split CSVs are present with their 13 files\n`);
   } else {
     const lines = r.missing.map((m) => `${missingLine(m)}\n`).join("");
-    ctx.io.out(`${lines}${r.missing.length} of ${r.checked} patches are incomplete or missing\n`);
+    ctx.io.out(`${lines}${missingPatchCount(r.missing)} of ${r.checked} patches are incomplete or missing\n`);
   }
   if (r.missing.length > 0 && flags.json !== true) {
     ctx.io.err("ben19: leave them out with --on-error skip (listed in errors.json) or --exclude-list FILE.csv " +

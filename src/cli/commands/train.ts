@@ -45,8 +45,8 @@ export const command: CommandModule = {
         "with validation and checkpoints")
       .addOption(new Option("--model <name>", "network to train").choices(MODEL_NAMES).makeOptionMandatory())
       .addOption(new Option("--layout <layout>",
-        "input layout, if not the model's own: mm (S2 + VV + VH of MM records) " +
-        "for vgg16/19 and resnet50/101/152").choices(Object.keys(LAYOUTS)))
+        "input layout, if not the model's own: stack12 (all 12 bands at 120×120) or mm (S2 + VV + VH of MM " +
+        "records), for vgg16/19 and resnet50/101/152").choices(Object.keys(LAYOUTS)))
       .requiredOption("--train <shards...>", "training shards (paths or globs such as out/train_*.tfrecord)")
       .option("--val <shards...>", "validation shards: loss and micro/macro F1 after every epoch")
       .requiredOption("--out <run>", "run folder: config.json, log.jsonl, curves.svg, checkpoint, model/")
