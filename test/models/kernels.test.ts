@@ -194,11 +194,14 @@ test("wasm Sum and Mean (ours over leading axes, the backend's otherwise) equal 
   assert.equal(leadingAxes([0, 2], [4, 5, 6, 7]), 0);
   assert.equal(leadingAxes([0, 1, 2, 3], [4, 5, 6, 7]), 0, "a full reduction is not a per-channel one");
   const r = rng(11);
-  for (let i = 0; i < 24; i++) {
-    const shape = Array.from({ length: r(2, 4) }, () => r(1, 12));
+  // Large enough for the pooling path (≥ 32,768 elements; block counts 16, 17, 21, 16), and one whose row count
+  // (1,031, prime) has no block count, so it is summed in JS.
+  const large = [[4, 30, 30, 16], [5, 17, 3, 129], [7, 7, 9, 11, 9], [12, 60, 50], [1031, 37]];
+  for (let i = 0; i < 24 + large.length; i++) {
+    const shape = large[i - 24] ?? Array.from({ length: r(2, 4) }, () => r(1, 12));
     // Mostly leading prefixes (ours), some trailing or scattered axes (the backend's), in any order and sign.
-    const k = r(1, shape.length - 1);
-    const axis = i % 4 === 3 ? [shape.length - 1] : Array.from({ length: k }, (_, a) => (r(0, 1) === 0 ? a : a - shape.length)).reverse();
+    const k = i >= 24 ? shape.length - 1 : r(1, shape.length - 1);
+    const axis = i % 4 === 3 && i < 24 ? [shape.length - 1] : Array.from({ length: k }, (_, a) => (r(0, 1) === 0 ? a : a - shape.length)).reverse();
     const keepDims = r(0, 1) === 1;
     const x = tf.randomUniform(shape, -1, 1, "float32", 90 + i);
     for (const op of ["sum", "mean"] as const) {
