@@ -103,7 +103,8 @@ const table = (m: Map<string, Tally>, title: string): void => {
   }
 };
 const kernelCpu = [...byName.values()].reduce((a, t) => a + t.cpu, 0) / steps;
-process.stdout.write(`${values.model} batch ${batch}, wasm ${values.threads} threads: step ${wall.toFixed(0)} ms wall, ` +
+process.stdout.write(`${values.model} batch ${batch}, wasm ${values.threads} threads: ` +
+  `step ${wall.toFixed(0)} ms wall, ` +
   `${cpu.toFixed(0)} ms CPU (kernels ${kernelCpu.toFixed(0)} ms CPU); ${(batch / wall * 1000).toFixed(1)} samples/s\n`);
 table(byName, "kernel");
 table(byShape, "kernel and input shapes");

@@ -114,37 +114,40 @@ test("backend selection: cpu and wasm load by name; auto reports what it skipped
   assert.equal(tf.getBackend(), auto.tfjsName);
 });
 
-test("wasm BatchMatMul and _FusedMatMul (ours: 1×1 convolutions, explicit transposes) equal the cpu backend", async () => {
-  await selectBackend("wasm");
-  const r = rng(7);
-  const activations = ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu"] as const;
-  for (let i = 0; i < 40; i++) {
-    const [m, k, n] = [r(1, 40), r(1, 300), r(1, 40)];
-    const batch = i % 3 === 0 ? [r(1, 3)] : [];
-    const ta = r(0, 1) === 1;
-    const tb = r(0, 1) === 1;
-    // Every other case is a fused product: a bias (or none) and an activation, as dense layers run.
-    const fused = i % 2 === 1;
-    const activation = activations[r(0, 5)] as (typeof activations)[number];
-    const a = tf.randomUniform([...batch, ...(ta ? [k, m] : [m, k])], -1, 1, "float32", i);
-    const b = tf.randomUniform([...batch, ...(tb ? [n, k] : [k, n])], -1, 1, "float32", 50 + i);
-    const bias = r(0, 3) === 0 ? undefined : tf.randomUniform([n], -1, 1, "float32", 90 + i);
-    const results: Float32Array[] = [];
-    for (const backend of ["wasm", "cpu"]) {
-      await tf.setBackend(backend);
-      const c = fused
-        ? tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, activation, ...(bias === undefined ? {} : { bias }) })
-        : tf.matMul(a, b, ta, tb);
-      results.push((await c.data()) as Float32Array);
-      c.dispose();
+test("wasm BatchMatMul and _FusedMatMul (ours: 1×1 convolutions, explicit transposes) equal the cpu backend",
+  async () => {
+    await selectBackend("wasm");
+    const r = rng(7);
+    const activations = ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu"] as const;
+    for (let i = 0; i < 40; i++) {
+      const [m, k, n] = [r(1, 40), r(1, 300), r(1, 40)];
+      const batch = i % 3 === 0 ? [r(1, 3)] : [];
+      const ta = r(0, 1) === 1;
+      const tb = r(0, 1) === 1;
+      // Every other case is a fused product: a bias (or none) and an activation, as dense layers run.
+      const fused = i % 2 === 1;
+      const activation = activations[r(0, 5)] as (typeof activations)[number];
+      const a = tf.randomUniform([...batch, ...(ta ? [k, m] : [m, k])], -1, 1, "float32", i);
+      const b = tf.randomUniform([...batch, ...(tb ? [n, k] : [k, n])], -1, 1, "float32", 50 + i);
+      const bias = r(0, 3) === 0 ? undefined : tf.randomUniform([n], -1, 1, "float32", 90 + i);
+      const results: Float32Array[] = [];
+      for (const backend of ["wasm", "cpu"]) {
+        await tf.setBackend(backend);
+        const c = fused
+          ? tf.fused.matMul({
+            a, b, transposeA: ta, transposeB: tb, activation, ...(bias === undefined ? {} : { bias }),
+          })
+          : tf.matMul(a, b, ta, tb);
+        results.push((await c.data()) as Float32Array);
+        c.dispose();
+      }
+      const e = relError(results[0] as Float32Array, results[1] as Float32Array);
+      const what = fused ? `fused matMul (${activation}, ${bias === undefined ? "no " : ""}bias)` : "matMul";
+      assert.ok(e <= 1e-4, `${what} ${a.shape}×${b.shape} transposeA=${ta} transposeB=${tb}: error ${e}`);
+      tf.dispose([a, b, ...(bias === undefined ? [] : [bias])]);
+      await tf.setBackend("wasm");
     }
-    const e = relError(results[0] as Float32Array, results[1] as Float32Array);
-    const what = fused ? `fused matMul (${activation}, ${bias === undefined ? "no " : ""}bias)` : "matMul";
-    assert.ok(e <= 1e-4, `${what} ${a.shape}×${b.shape} transposeA=${ta} transposeB=${tb}: error ${e}`);
-    tf.dispose([a, b, ...(bias === undefined ? [] : [bias])]);
-    await tf.setBackend("wasm");
-  }
-});
+  });
 
 test("wasm Identity (ours) shares the data: the clone reads the same, outlives its source, blocks in-place writes",
   async () => {
@@ -201,7 +204,9 @@ test("wasm Sum and Mean (ours over leading axes, the backend's otherwise) equal 
     const shape = large[i - 24] ?? Array.from({ length: r(2, 4) }, () => r(1, 12));
     // Mostly leading prefixes (ours), some trailing or scattered axes (the backend's), in any order and sign.
     const k = i >= 24 ? shape.length - 1 : r(1, shape.length - 1);
-    const axis = i % 4 === 3 && i < 24 ? [shape.length - 1] : Array.from({ length: k }, (_, a) => (r(0, 1) === 0 ? a : a - shape.length)).reverse();
+    const axis = i % 4 === 3 && i < 24
+      ? [shape.length - 1]
+      : Array.from({ length: k }, (_, a) => (r(0, 1) === 0 ? a : a - shape.length)).reverse();
     const keepDims = r(0, 1) === 1;
     const x = tf.randomUniform(shape, -1, 1, "float32", 90 + i);
     for (const op of ["sum", "mean"] as const) {

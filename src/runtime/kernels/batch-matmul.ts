@@ -48,7 +48,9 @@ function activate(s: KernelScope, x: TensorInfo, activation: string, args: Args)
 }
 
 /** a·b (plain, batch 1) as a 1×1 convolution, with `bias` and `activation` fused when given; shape [M, N]. */
-function product1x1(s: KernelScope, a: TensorInfo, b: TensorInfo, bias?: TensorInfo, activation = "linear"): TensorInfo {
+function product1x1(
+  s: KernelScope, a: TensorInfo, b: TensorInfo, bias?: TensorInfo, activation = "linear",
+): TensorInfo {
   const [m, k, n] = [last(a, 2), last(a, 1), last(b, 1)];
   const image = s.run("Reshape", { x: a }, { shape: [1, m, 1, k] });
   const filter = s.run("Reshape", { x: b }, { shape: [1, 1, k, n] });

@@ -6,7 +6,8 @@
 // [32,120,120,32], 21 % of a K-BranchCNN step. Now, viewing X as an [M, C] matrix (M = the reduced elements per
 // channel) split into R blocks of L rows:
 //   large X: XNNPACK's average pooling (SIMD, on every thread) gives each block's column means, [R, C], and
-//            Σ = L·Σ_r mean_r, mean = Σ_r mean_r / R   (13–17 ms of CPU for [32,120,120,32]; columns in JS: 71 ms);
+//            Σ = L·Σ_r mean_r, mean = Σ_r mean_r / R
+//            (13–17 ms of CPU for [32,120,120,32]; its columns summed in JS: 71 ms);
 //   small X: the columns are summed in JS, in place in the backend's memory.
 // Block means are added in float64 and rounded once (the pooling itself adds in float32, as the backend's Sum).
 // Other reductions (trailing or scattered axes, integer tensors) go to the backend's own kernel.
