@@ -5,7 +5,7 @@ import { VERSION } from "../core/version.js";
 export interface MachineInfo {
   cpu: string;
   cores: number;
-  memoryGiB: number;
+  memoryGib: number;
   os: string;
   node: string;
   ben19: string;
@@ -17,7 +17,7 @@ export function machineInfo(): MachineInfo {
   return {
     cpu: cpus()[0]?.model.trim() ?? "unknown",
     cores: availableParallelism(),
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    memoryGib: Number((totalmem() / 2 ** 30).toFixed(1)),
     os: `${platform()} ${release()}`,
     node: process.version,
     ben19: VERSION,

@@ -1,7 +1,11 @@
 // A bench report as text: the table `ben19 bench` prints, and the side-by-side ratios of `--compare A B`.
 import { readFileSync } from "node:fs";
 import { Ben19Error } from "../core/errors.js";
+import { camelKeysDeep, snakeKeysDeep } from "../core/keys.js";
 import { BENCH_FORMAT, type BenchReport, type BenchResult } from "./run.js";
+
+/** The first format, which wrote camelCase keys; --compare still reads it. */
+const BENCH_FORMAT_1 = "ben19-bench/1";
 
 function num(x: number): string {
   if (!Number.isFinite(x)) return "-";
@@ -23,7 +27,7 @@ function details(r: BenchResult): string {
 
 function machineLine(r: BenchReport): string {
   const m = r.machine;
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ben19 ${m.ben19}, ` +
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGib} GiB, ${m.os}, Node ${m.node}, ben19 ${m.ben19}, ` +
     `load ${m.loadAverage}`;
 }
 
@@ -71,10 +75,20 @@ export function readReport(file: string): BenchReport {
   } catch (e) {
     throw new Ben19Error("E_BENCH_REPORT", `cannot read a bench report: ${(e as Error).message}`, { file }, FIX);
   }
-  if ((data as { format?: unknown } | null)?.format !== BENCH_FORMAT) {
+  const format = (data as { format?: unknown } | null)?.format;
+  if (format !== BENCH_FORMAT && format !== BENCH_FORMAT_1) {
     throw new Ben19Error("E_BENCH_REPORT", `not a bench report (format is not "${BENCH_FORMAT}")`, { file }, FIX);
   }
-  return data as BenchReport;
+  // Format 1 wrote camelCase keys (and memoryGiB); both read back as the TypeScript fields.
+  const report = camelKeysDeep(data) as BenchReport & { machine: { memoryGiB?: number } };
+  report.machine.memoryGib ??= report.machine.memoryGiB as number;
+  delete report.machine.memoryGiB;
+  return { ...report, format: BENCH_FORMAT };
+}
+
+/** A report as ben19 writes it (stdout with --json, the --out file): snake_case keys, as every ben19 JSON. */
+export function reportJson(r: BenchReport): string {
+  return `${JSON.stringify(snakeKeysDeep(r), null, 2)}\n`;
 }
 
 /** Each result found in both reports: A's value, B's, and B/A. */

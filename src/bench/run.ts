@@ -19,7 +19,7 @@ import { synthPatch } from "../synth/patch.js";
 import { createCore } from "../wasm/core.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
 
-export const BENCH_FORMAT = "ben19-bench/1";
+export const BENCH_FORMAT = "ben19-bench/2";
 export const PIPELINE_LAYOUTS: readonly LayoutName[] = ["stack10", "stack12", "kbranch"];
 
 export interface BenchOptions {

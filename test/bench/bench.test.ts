@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { readReport } from "../../src/bench/report.js";
 import type { BenchReport } from "../../src/bench/run.js";
 import { run } from "../../src/cli/index.js";
 import { memoryIo } from "../../src/cli/io.js";
@@ -15,8 +16,11 @@ test("ben19 bench --synth: I/O floor, prep per worker count, CRC32C, encode, pip
   const io = memoryIo();
   const code = await run(["bench", "--synth", "12", "--workers", "1,2", "--pipeline", "kbranch", "--tmp", tmp, "--out", saved, "--json"], io);
   assert.equal(code, 0, io.stderr);
-  const r = JSON.parse(io.stdout) as BenchReport;
-  assert.deepEqual(JSON.parse(readFileSync(saved, "utf8")), r);
+  const printed = JSON.parse(io.stdout) as { format: string; machine: Record<string, unknown> };
+  assert.deepEqual(JSON.parse(readFileSync(saved, "utf8")), printed);
+  assert.equal(printed.format, "ben19-bench/2");
+  assert.ok(typeof printed.machine["memory_gib"] === "number" && typeof printed.machine["load_average"] === "number");
+  const r: BenchReport = readReport(saved);
   assert.deepEqual(r.results.map((x) => x.id), ["io-floor", "prep-1", "prep-2", "crc32c", "encode", "pipeline-kbranch"]);
   for (const x of r.results) assert.ok(x.value > 0 && Number.isFinite(x.value), `${x.id}: ${x.value}`);
   assert.equal(r.input.patches, 12);
@@ -27,10 +31,14 @@ test("ben19 bench --synth: I/O floor, prep per worker count, CRC32C, encode, pip
   assert.deepEqual(readdirSync(tmp), [], "bench removed its temporary folder");
   // --compare: a report against a copy with every value doubled gives 2.00× throughout.
   const twice = join(tempDir(), "b.json");
-  writeFileSync(twice, JSON.stringify({ ...r, results: r.results.map((x) => ({ ...x, value: x.value * 2 })) }));
+  // B is written as format 1 did (camelCase keys, memoryGiB), which --compare still reads.
+  const { memoryGib, ...machine } = r.machine;
+  const v1 = { ...r, format: "ben19-bench/1", machine: { ...machine, memoryGiB: memoryGib } };
+  writeFileSync(twice, JSON.stringify({ ...v1, results: r.results.map((x) => ({ ...x, value: x.value * 2 })) }));
   const cmp = memoryIo();
   assert.equal(await run(["bench", "--compare", saved, twice], cmp), 0, cmp.stderr);
   assert.equal(cmp.stdout.match(/ 2\.00×/g)?.length, r.results.length);
+  assert.equal(cmp.stdout.match(new RegExp(` ${memoryGib} GiB`, "g"))?.length, 2, "both machines' memory read");
   // Usage errors name the option.
   const bad = memoryIo();
   assert.equal(await run(["bench", "--workers", "0"], bad), 2);

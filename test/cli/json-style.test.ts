@@ -1,5 +1,6 @@
 // One JSON key style everywhere (snake_case, as TF and the reference use): every `--json` line a command prints
-// and every JSON file it writes (manifest, journal, config, log, model metadata, metrics) is walked key by key.
+// and every JSON file it writes (manifest, journal, config, log, model metadata, metrics, bench report) is walked
+// key by key.
 // Data keys (band names such as B8A, class names, patch names) have no lower-to-upper hump, so the rule holds;
 // the reference's feature names (BigEarthNet-19_labels) and tfjs's own model.json are not ben19's to name.
 import assert from "node:assert/strict";
@@ -58,7 +59,9 @@ test("every --json output and JSON file from prep to predict has snake_case keys
   await cli(["eval", "--model", runDir, "--data", join(rec, "val.tfrecord"), "--out", metrics, "--backend", "wasm"]);
   await cli(["predict", "--model", runDir, join(rec, "val.tfrecord"), "--backend", "wasm"]);
   await cli(["models"]);
-  const files = [...jsonFiles(rec), ...jsonFiles(runDir), metrics];
+  const benchOut = join(d, "bench.json");
+  await cli(["bench", "--synth", "10", "--workers", "1", "--pipeline", "kbranch", "--tmp", tempDir(), "--out", benchOut]);
+  const files = [...jsonFiles(rec), ...jsonFiles(runDir), metrics, benchOut];
   assert.ok(files.some((f) => f.endsWith("ben19.json")) && files.some((f) => f.endsWith("manifest.json")),
     `expected the model metadata and the manifest among ${files.join(", ")}`);
   for (const f of files) found.push(...camelInLines(readFileSync(f, "utf8"), f));

@@ -1,7 +1,7 @@
 // `ben19 bench`: measures prep and the WASM core on this machine (see src/bench/run.ts) and prints a table, JSON,
 // or, with --compare, the ratios between two saved reports.
 import { Option, type Command } from "commander";
-import { formatComparison, formatReport, readReport } from "../../bench/report.js";
+import { formatComparison, formatReport, readReport, reportJson } from "../../bench/report.js";
 import { PIPELINE_LAYOUTS, runBench, type BenchReport } from "../../bench/run.js";
 import { OptionError } from "../../core/errors.js";
 import { writeFileDurable } from "../../io/durable.js";
@@ -84,8 +84,8 @@ async function action(f: BenchFlags, ctx: CommandContext): Promise<void> {
     },
   );
   bar?.finish("done");
-  if (f.out !== undefined) writeFileDurable(f.out, `${JSON.stringify(report, null, 2)}\n`);
-  ctx.io.out(f.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  if (f.out !== undefined) writeFileDurable(f.out, reportJson(report));
+  ctx.io.out(f.json === true ? reportJson(report) : formatReport(report));
   ctx.exit(0);
 }
 
