@@ -27,11 +27,13 @@ test("skipInputGradients: one input gradient fewer, equal weight gradients, iden
     const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
     let grads: tf.Tensor[] = [];
     const profile = await tf.profile(() => {
-      const { grads: g } = tf.variableGrads(() => tf.sum(m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+      const loss = (): tf.Scalar => tf.sum(m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+      const { grads: g } = tf.variableGrads(loss, vars);
       grads = vars.map((v) => g[v.name] as tf.Tensor);
     });
     const inputGrads = profile.kernels.filter((k) => k.name === "Conv2DBackpropInput").length;
-    return { inputGrads, grads: await Promise.all(grads.map((g) => g.data())), predicted: await (m.predict(x) as tf.Tensor).data() };
+    const predicted = await (m.predict(x) as tf.Tensor).data();
+    return { inputGrads, grads: await Promise.all(grads.map((g) => g.data())), predicted };
   };
   const a = await run(plain);
   const b = await run(ours);
