@@ -35,7 +35,7 @@ const t0 = performance.now();
 const ours = await train({
   model: "kbranch", train: [trainShard], val: [testShard], out: runDir, epochs, batchSize: batch, lr: 1e-3, seed: 42,
   backend: "auto", resample: "tf1-bicubic", shuffleBuffer: 4000, checkpointEvery: 0, resume: false,
-}, { onEpoch: (e) => process.stderr.write(`ben19 epoch ${e.epoch + 1}: loss ${e.train_loss.toFixed(4)}, test micro-F1 ${e.val_micro_f1?.toFixed(4)}\n`) });
+}, { onEpoch: (e) => process.stderr.write(`ben19 epoch ${e.epoch}: loss ${e.train_loss.toFixed(4)}, test micro-F1 ${e.val_micro_f1?.toFixed(4)}\n`) });
 const oursSeconds = (performance.now() - t0) / 1000;
 
 // PyTorch: the very same model inputs (our pipeline's kbranch tensors) exported as .npy.

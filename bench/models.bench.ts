@@ -73,7 +73,9 @@ for (const choice of (values.backends as string).split(",") as BackendChoice[]) 
       });
       const row = (what: string, s: Timing): BenchRow => ({
         name: `${m} ${what}, batch ${b}, ${name}`, value: b / s.median, unit: "samples/s", n: s.all.length, stddev: rateStddev(b, s),
-        ...(s.disturbed > 0 ? { note: `${s.disturbed} round(s) disturbed by other processes, measured again` } : {}),
+        // CPU per sample barely depends on the other jobs sharing the machine (PyTorch's rows say the same).
+        note: `${(s.cpu * 1000 / b).toFixed(1)} CPU ms/sample` +
+          (s.disturbed > 0 ? `; ${s.disturbed} round(s) disturbed by other processes, measured again` : ""),
       });
       rows.push(row("forward", fwd), row("training step", train));
       process.stderr.write(`${rows.at(-2)?.name}: ${rows.at(-2)?.value.toFixed(1)}; ${rows.at(-1)?.name}: ${rows.at(-1)?.value.toFixed(1)}\n`);

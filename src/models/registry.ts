@@ -2,6 +2,7 @@
 // chooses a model by name (CLI, trainer, loader) goes through MODELS.
 import { inputSpecs, type InputSpec, type LayoutName } from "../contract/layouts.js";
 import { modelLayout, type ModelName } from "../contract/models.js";
+import { skipInputGradients } from "./input-conv.js";
 import { kbranch } from "./kbranch.js";
 import { resnet } from "./resnet.js";
 import { tfl } from "../runtime/tf.js";
@@ -30,7 +31,8 @@ function spec(
 ): ModelSpec {
   const layout = modelLayout(name);
   return {
-    name, title, layout, batchSize, wasmMaxBatch, build: (seed, l) => builder(seed, inputSpecs(modelLayout(name, l))),
+    name, title, layout, batchSize, wasmMaxBatch,
+    build: (seed, l) => skipInputGradients(builder(seed, inputSpecs(modelLayout(name, l)))),
   };
 }
 

@@ -1,4 +1,5 @@
-// Our wasm training kernels (Conv2DBackpropFilter, Conv2DBackpropInput, BatchMatMul, MaxPoolGrad, Sum, Mean) and
+// Our wasm training kernels (Conv2DBackpropFilter, Conv2DBackpropInput, BatchMatMul, _FusedMatMul, Identity,
+// MaxPoolGrad, Sum, Mean) and
 // the broadcasting FusedBatchNorm gradient, against tfjs's cpu backend on random shapes: strides 1–3, same/valid padding, odd and even kernels.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -6,6 +7,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { selectBackend } from "../../src/runtime/backend.js";
 import { leadingAxes } from "../../src/runtime/kernels/reduce.js";
 import { tf } from "../../src/runtime/tf.js";
+import { writeInPlace } from "../../src/runtime/wasm-heap.js";
 
 /** Largest |a−b| relative to the largest |b| (a scale-aware relative error for whole tensors). */
 function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -112,29 +114,55 @@ test("backend selection: cpu and wasm load by name; auto reports what it skipped
   assert.equal(tf.getBackend(), auto.tfjsName);
 });
 
-test("wasm BatchMatMul with transposed operands (our explicit-transpose forms) equals the cpu backend", async () => {
-  await selectBackend("wasm");
-  const r = rng(7);
-  for (let i = 0; i < 24; i++) {
-    const [m, k, n] = [r(1, 40), r(1, 300), r(1, 40)];
-    const batch = i % 3 === 0 ? [r(1, 3)] : [];
-    const ta = r(0, 1) === 1;
-    const tb = r(0, 1) === 1;
-    const a = tf.randomUniform([...batch, ...(ta ? [k, m] : [m, k])], -1, 1, "float32", i);
-    const b = tf.randomUniform([...batch, ...(tb ? [n, k] : [k, n])], -1, 1, "float32", 50 + i);
-    const results: Float32Array[] = [];
-    for (const backend of ["wasm", "cpu"]) {
-      await tf.setBackend(backend);
-      const c = tf.matMul(a, b, ta, tb);
-      results.push((await c.data()) as Float32Array);
-      c.dispose();
+test("wasm BatchMatMul and _FusedMatMul (ours: 1×1 convolutions, explicit transposes) equal the cpu backend",
+  async () => {
+    await selectBackend("wasm");
+    const r = rng(7);
+    const activations = ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu"] as const;
+    for (let i = 0; i < 40; i++) {
+      const [m, k, n] = [r(1, 40), r(1, 300), r(1, 40)];
+      const batch = i % 3 === 0 ? [r(1, 3)] : [];
+      const ta = r(0, 1) === 1;
+      const tb = r(0, 1) === 1;
+      // Every other case is a fused product: a bias (or none) and an activation, as dense layers run.
+      const fused = i % 2 === 1;
+      const activation = activations[r(0, 5)] as (typeof activations)[number];
+      const a = tf.randomUniform([...batch, ...(ta ? [k, m] : [m, k])], -1, 1, "float32", i);
+      const b = tf.randomUniform([...batch, ...(tb ? [n, k] : [k, n])], -1, 1, "float32", 50 + i);
+      const bias = r(0, 3) === 0 ? undefined : tf.randomUniform([n], -1, 1, "float32", 90 + i);
+      const results: Float32Array[] = [];
+      for (const backend of ["wasm", "cpu"]) {
+        await tf.setBackend(backend);
+        const c = fused
+          ? tf.fused.matMul({
+            a, b, transposeA: ta, transposeB: tb, activation, ...(bias === undefined ? {} : { bias }),
+          })
+          : tf.matMul(a, b, ta, tb);
+        results.push((await c.data()) as Float32Array);
+        c.dispose();
+      }
+      const e = relError(results[0] as Float32Array, results[1] as Float32Array);
+      const what = fused ? `fused matMul (${activation}, ${bias === undefined ? "no " : ""}bias)` : "matMul";
+      assert.ok(e <= 1e-4, `${what} ${a.shape}×${b.shape} transposeA=${ta} transposeB=${tb}: error ${e}`);
+      tf.dispose([a, b, ...(bias === undefined ? [] : [bias])]);
+      await tf.setBackend("wasm");
     }
-    const e = relError(results[0] as Float32Array, results[1] as Float32Array);
-    assert.ok(e <= 1e-4, `matMul ${a.shape}×${b.shape} transposeA=${ta} transposeB=${tb}: error ${e}`);
-    tf.dispose([a, b]);
-    await tf.setBackend("wasm");
-  }
-});
+  });
+
+test("wasm Identity (ours) shares the data: the clone reads the same, outlives its source, blocks in-place writes",
+  async () => {
+    await selectBackend("wasm");
+    const x = tf.variable(tf.tensor([1, 2, 3, 4], [2, 2]), true, "identity_source");
+    const c = tf.clone(x);
+    assert.deepEqual(Array.from(await c.data()), [1, 2, 3, 4]);
+    assert.equal(writeInPlace(x), undefined, "a tensor whose data a clone shares must not be written in place");
+    const s = tf.clone(tf.tensor(["a", "b"]));
+    assert.deepEqual(await s.data(), ["a", "b"], "string tensors are copied by the backend's own kernel");
+    x.dispose();
+    assert.deepEqual(Array.from(await c.data()), [1, 2, 3, 4], "the clone outlives its source");
+    c.dispose();
+    s.dispose();
+  });
 
 test("wasm MaxPoolGrad (ours, in JS) equals the cpu backend, ties after ReLU included", async () => {
   const r = rng(3);
@@ -169,11 +197,16 @@ test("wasm Sum and Mean (ours over leading axes, the backend's otherwise) equal 
   assert.equal(leadingAxes([0, 2], [4, 5, 6, 7]), 0);
   assert.equal(leadingAxes([0, 1, 2, 3], [4, 5, 6, 7]), 0, "a full reduction is not a per-channel one");
   const r = rng(11);
-  for (let i = 0; i < 24; i++) {
-    const shape = Array.from({ length: r(2, 4) }, () => r(1, 12));
+  // Large enough for the pooling path (≥ 32,768 elements; block counts 16, 17, 21, 16), and one whose row count
+  // (1,031, prime) has no block count, so it is summed in JS.
+  const large = [[4, 30, 30, 16], [5, 17, 3, 129], [7, 7, 9, 11, 9], [12, 60, 50], [1031, 37]];
+  for (let i = 0; i < 24 + large.length; i++) {
+    const shape = large[i - 24] ?? Array.from({ length: r(2, 4) }, () => r(1, 12));
     // Mostly leading prefixes (ours), some trailing or scattered axes (the backend's), in any order and sign.
-    const k = r(1, shape.length - 1);
-    const axis = i % 4 === 3 ? [shape.length - 1] : Array.from({ length: k }, (_, a) => (r(0, 1) === 0 ? a : a - shape.length)).reverse();
+    const k = i >= 24 ? shape.length - 1 : r(1, shape.length - 1);
+    const axis = i % 4 === 3 && i < 24
+      ? [shape.length - 1]
+      : Array.from({ length: k }, (_, a) => (r(0, 1) === 0 ? a : a - shape.length)).reverse();
     const keepDims = r(0, 1) === 1;
     const x = tf.randomUniform(shape, -1, 1, "float32", 90 + i);
     for (const op of ["sum", "mean"] as const) {

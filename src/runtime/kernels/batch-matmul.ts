@@ -1,20 +1,29 @@
-// BatchMatMul for the wasm backend with transposed operands. The backend's kernel is fast for plain products but
-// 5–6× slower when asked to transpose an operand (measured: dW = xᵀ·dy for a 57,600×128 dense layer at batch 32
-// takes 387 ms instead of 77 ms with an explicit transpose), and dense-layer gradients always ask. We transpose
-// explicitly and call the plain kernel, choosing the cheaper of two equivalent forms:
+// BatchMatMul and _FusedMatMul for the wasm backend, as 1×1 convolutions on XNNPACK. The backend's matrix products
+// run on one thread (its fully-connected operator is run without the thread pool) and re-pack B, the "weights", on
+// every call with new B data: after each Adam update of a dense layer's weights (K-BranchCNN's 57,600×128) that
+// packing alone took ~220 ms of CPU per forward pass. The same product as a 1×1 convolution of an M×1 image with
+// K channels by a [1, 1, K, N] filter runs on every thread and packs B in ~90 ms (measured: 128 vs 273 ms of CPU
+// per product after a weight update, 37 vs 42 ms with packed weights).
+// Transposed operands: the backend's kernel is 5–6× slower when asked to transpose (dW = xᵀ·dy for a 57,600×128
+// dense layer at batch 32 took 387 ms instead of 77 ms with an explicit transpose), and dense-layer gradients
+// always ask. We transpose explicitly, choosing the cheaper of two equivalent forms:
 //   C = op(A)·op(B)            transposing each flagged operand, or
 //   C = (op(B)ᵀ·op(A)ᵀ)ᵀ       transposing each unflagged operand and the result,
 // by the number of elements moved (e.g. dx = dy·Wᵀ moves dy and dx, not the large W).
+// Batched products run one product per matrix (the backend's batched kernel is a scalar loop, and adds a bias
+// wrongly to all but the first row).
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
 import { KernelScope } from "./scope.js";
 
 interface Args {
   inputs: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
   backend: KernelBackend;
-  attrs: NamedAttrMap & { transposeA: boolean; transposeB: boolean };
+  attrs: NamedAttrMap & { transposeA: boolean; transposeB: boolean; activation?: string };
 }
 
 const size = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
+const batchOf = (t: TensorInfo): number => t.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+const last = (t: TensorInfo, i: number): number => t.shape[t.shape.length - i] as number;
 
 /** The permutation that swaps the last two axes. */
 function swapLast(rank: number): number[] {
@@ -24,31 +33,79 @@ function swapLast(rank: number): number[] {
   return perm;
 }
 
-export function batchMatMul(backendName: string, plain: KernelFunc) {
-  return ({ inputs, backend, attrs }: Args): TensorInfo => {
-    const { a, b } = inputs;
+/** Activations that FusedConv2D applies as a clamp; the others run as their own kernel after the product. */
+const CONV_ACTIVATIONS = new Set(["linear", "relu", "relu6"]);
+
+/** `activation` (one of tfjs's fusable ones beyond the clamps) applied to x. */
+function activate(s: KernelScope, x: TensorInfo, activation: string, args: Args): TensorInfo {
+  switch (activation) {
+    case "elu": return s.run("Elu", { x });
+    case "sigmoid": return s.run("Sigmoid", { x });
+    case "leakyrelu": return s.run("LeakyRelu", { x }, { alpha: args.attrs["leakyreluAlpha"] });
+    case "prelu": return s.run("Prelu", { x, alpha: args.inputs.preluActivationWeights as TensorInfo });
+    default: throw new Error(`_FusedMatMul: unknown activation ${activation}`);
+  }
+}
+
+/** a·b (plain, batch 1) as a 1×1 convolution, with `bias` and `activation` fused when given; shape [M, N]. */
+function product1x1(
+  s: KernelScope, a: TensorInfo, b: TensorInfo, bias?: TensorInfo, activation = "linear",
+): TensorInfo {
+  const [m, k, n] = [last(a, 2), last(a, 1), last(b, 1)];
+  const image = s.run("Reshape", { x: a }, { shape: [1, m, 1, k] });
+  const filter = s.run("Reshape", { x: b }, { shape: [1, 1, k, n] });
+  const conv = { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] };
+  const out = bias === undefined && activation === "linear"
+    ? s.run("Conv2D", { x: image, filter }, conv)
+    : s.run("FusedConv2D", { x: image, filter, ...(bias === undefined ? {} : { bias }) }, { ...conv, activation });
+  return s.run("Reshape", { x: out }, { shape: [m, n] });
+}
+
+function matMul(backendName: string, original: KernelFunc) {
+  return (args: Args): TensorInfo => {
+    const { inputs: { a, b, bias }, backend, attrs } = args;
+    const fusedActivation = attrs.activation ?? "linear";
+    const activation = CONV_ACTIVATIONS.has(fusedActivation) ? fusedActivation : "linear";
     const { transposeA, transposeB } = attrs;
-    if (!transposeA && !transposeB) return plain({ inputs, backend, attrs }) as TensorInfo;
+    const [m, n] = [last(a, transposeA ? 1 : 2), last(b, transposeB ? 2 : 1)];
+    const [batchA, batchB] = [batchOf(a), batchOf(b)];
+    const batch = Math.max(batchA, batchB);
+    const outer = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+    const fusable = bias === undefined || (bias.shape.length === 1 && bias.shape[0] === n);
+    // Outer dimensions are either one batch of the other's (or equal) shape or a single matrix; anything else
+    // (general broadcasting, integer tensors) is the backend's.
+    const simple = (batchA === batch || batchA === 1) && (batchB === batch || batchB === 1) &&
+      outer.reduce((x, y) => x * y, 1) === batch;
+    if (!simple || a.dtype !== "float32" || b.dtype !== "float32" || !fusable) {
+      return original(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    }
     const s = new KernelScope(backend, backendName);
     const t = (x: TensorInfo): TensorInfo => s.run("Transpose", { x }, { perm: swapLast(x.shape.length) });
-    const product = (x: TensorInfo, y: TensorInfo): TensorInfo => {
-      const out = plain({ inputs: { a: x, b: y }, backend,
-        attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo;
-      s.track(out);
-      return out;
+    // One matrix of each: [rows, cols] views of batch i (or of the single matrix).
+    const matrix = (x: TensorInfo, count: number, i: number): TensorInfo => {
+      const [r, c] = [last(x, 2), last(x, 1)];
+      const flat = s.run("Reshape", { x }, { shape: [count, r, c] });
+      const one = count === 1 ? flat : s.run("Slice", { x: flat }, { begin: [i, 0, 0], size: [1, r, c] });
+      return s.run("Reshape", { x: one }, { shape: [r, c] });
     };
-    const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)] as number;
-    const cols = b.shape[b.shape.length - (transposeB ? 2 : 1)] as number;
-    const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0);
-    const swapped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) +
-      rows * cols * (size(a) / (a.shape.at(-1) as number) / (a.shape.at(-2) as number));
-    if (direct <= swapped) return s.finish(product(transposeA ? t(a) : a, transposeB ? t(b) : b));
-    return s.finish(t(product(transposeB ? b : t(b), transposeA ? a : t(a))));
+    const products: TensorInfo[] = [];
+    for (let i = 0; i < batch; i++) {
+      const [ai, bi] = [matrix(a, batchA, i), matrix(b, batchB, i)];
+      // A bias or activation applies to C itself: only the direct form can fuse them.
+      const direct = (transposeA ? size(ai) : 0) + (transposeB ? size(bi) : 0);
+      const swapped = (transposeA ? 0 : size(ai)) + (transposeB ? 0 : size(bi)) + m * n;
+      products.push(direct <= swapped || bias !== undefined || activation !== "linear"
+        ? product1x1(s, transposeA ? t(ai) : ai, transposeB ? t(bi) : bi, bias, activation)
+        : t(product1x1(s, transposeB ? bi : t(bi), transposeA ? ai : t(ai))));
+    }
+    const joined = batch === 1 ? products[0] as TensorInfo : s.run("Pack", products, { axis: 0 });
+    const shaped = s.run("Reshape", { x: joined }, { shape: [...outer, m, n] });
+    return s.finish(fusedActivation === activation ? shaped : activate(s, shaped, fusedActivation, args));
   };
 }
 
-/** Ours in place of `original`, whose setup (binding the WASM function) still has to run at backend init. */
+/** Ours in place of the backend's BatchMatMul or _FusedMatMul (`original`), whose setup still runs at init. */
 export const batchMatMulConfig = (original: KernelConfig): KernelConfig => ({
   ...original,
-  kernelFunc: batchMatMul(original.backendName, original.kernelFunc) as unknown as KernelFunc,
+  kernelFunc: matMul(original.backendName, original.kernelFunc) as unknown as KernelFunc,
 });

@@ -61,13 +61,17 @@ export function im2colInputGrad(
   const rows = s.run("Reshape", { x: dy }, { shape: [b * oh * ow, o] });
   const wt = s.run("Reshape", { x: filter }, { shape: [kh * kw * c, o] });
   const cols = s.run("BatchMatMul", { a: rows, b: wt }, { transposeA: false, transposeB: true }); // [B·oh·ow, kh·kw·C]
-  const split = s.run("Reshape", { x: cols }, { shape: [b, oh, ow, kh * kw, c] });
+  // One tap's columns at a time, by rank-3 slices: the backend's Unpack of the rank-5 view is a slow generic loop
+  // (measured: 1.2 s of CPU per ResNet50 3×3 convolution on the 4×4 map at batch 12, 21 % of the step).
+  const split = s.run("Reshape", { x: cols }, { shape: [b * oh * ow, kh * kw, c] });
   const [t, bo, l, r] = margins(info);
   const hp = h + t + bo;
   const wp = w + l + r;
-  const placed = s.unpack("Unpack", { value: split }, { axis: 3 }).map((tap, i) => {
+  const placed = Array.from({ length: kh * kw }, (_, i) => {
     const p = Math.floor(i / kw);
     const q = i % kw;
+    const column = s.run("Slice", { x: split }, { begin: [0, i, 0], size: [b * oh * ow, 1, c] });
+    const tap = s.run("Reshape", { x: column }, { shape: [b, oh, ow, c] });
     return s.run("PadV2", { x: tap },
       { paddings: [[0, 0], [p, hp - oh - p], [q, wp - ow - q], [0, 0]], constantValue: 0 });
   });

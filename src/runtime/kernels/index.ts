@@ -5,6 +5,7 @@ import { getKernel, registerGradient, registerKernel, unregisterKernel } from "@
 import type { KernelConfig } from "@tensorflow/tfjs-core";
 import { batchMatMulConfig } from "./batch-matmul.js";
 import { fusedBatchNormGradConfig } from "./batchnorm-grad.js";
+import { identityConfig } from "./identity.js";
 import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
@@ -25,7 +26,8 @@ function original(name: string): KernelConfig {
 /** Registers (or replaces) our training kernels for the wasm backend. Idempotent. */
 export function registerWasmTrainingKernels(): void {
   const reductions = ["Sum", "Mean"].map((k) => leadingReduceConfig(original(k)));
-  const wrapped = [batchMatMulConfig(original("BatchMatMul")), ...reductions];
+  const products = ["BatchMatMul", "_FusedMatMul"].map((k) => batchMatMulConfig(original(k)));
+  const wrapped = [...products, identityConfig(original("Identity")), ...reductions];
   const ours = [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM)];
   for (const config of [...ours, ...wrapped]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);

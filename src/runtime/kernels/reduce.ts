@@ -1,14 +1,23 @@
 // Sum and Mean over the leading axes for the wasm backend: per-channel sums of NHWC activations (axes 0, 1, 2),
 // which batch norm's statistics and gradients and every bias gradient ask for. The backend's kernels reduce only
-// innermost axes, so they first transpose the whole activation to put the channels first; that transpose cost
-// 9× the sum itself (measured: [32,60,60,32] took 47 ms of CPU per Sum and per Mean, against 5 ms here). Instead,
-// viewing X as an [M, C] matrix (M = the reduced elements per channel):
-//   Σ_m X[m, c] = (1ₘᵀ · X)[c]      a product with a row of ones, on XNNPACK's threaded SIMD matrix kernel,
-//   mean = that sum / M             (as the backend's Mean divides its sum).
+// innermost axes, so they first transpose the whole activation to put the channels first (measured: [32,60,60,32]
+// took 47 ms of CPU per Sum). A product with a row of ones on XNNPACK came next, but the backend runs matrix
+// products on one thread and packs the activation as "weights" on every call: 146 ms of CPU per Sum of
+// [32,120,120,32], 21 % of a K-BranchCNN step. Now, viewing X as an [M, C] matrix (M = the reduced elements per
+// channel) split into R blocks of L rows:
+//   large X: XNNPACK's average pooling (SIMD, on every thread) gives each block's column means, [R, C], and
+//            Σ = L·Σ_r mean_r, mean = Σ_r mean_r / R
+//            (13–17 ms of CPU for [32,120,120,32]; its columns summed in JS: 71 ms);
+//   small X: the columns are summed in JS, in place in the backend's memory.
+// Block means are added in float64 and rounded once (the pooling itself adds in float32, as the backend's Sum).
 // Other reductions (trailing or scattered axes, integer tensors) go to the backend's own kernel.
 import { util } from "@tensorflow/tfjs-core";
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
+import { wasmInternals } from "../wasm-internals.js";
 import { KernelScope } from "./scope.js";
+
+/** X (elements) from which the pooling path is used; below, one JS pass costs less than a kernel call. */
+const POOL_FROM = 1 << 15;
 
 interface Args {
   inputs: { x: TensorInfo };
@@ -22,6 +31,22 @@ export function leadingAxes(axis: number | number[], shape: readonly number[]): 
   return axes.every((a, i) => a === i) && axes.length < shape.length ? axes.length : 0;
 }
 
+/** out[j] = (Σ_i x[i·c + j] over m rows, in float64) · scale, rounded to float32. */
+export function columnSums(x: Float32Array, m: number, c: number, out: Float32Array, scale: number): void {
+  const acc = new Float64Array(c);
+  for (let i = 0, p = 0; i < m; i++) {
+    for (let j = 0; j < c; j++, p++) acc[j] = (acc[j] as number) + (x[p] as number);
+  }
+  for (let j = 0; j < c; j++) out[j] = (acc[j] as number) * scale;
+}
+
+/** A block count R for the pooling path: a divisor of m from 8 to 256 (enough blocks for every thread), or 0. */
+export function poolBlocks(m: number): number {
+  for (let r = 16; r <= 256; r++) if (m % r === 0) return r;
+  for (let r = 15; r >= 8; r--) if (m % r === 0) return r;
+  return 0;
+}
+
 function leadingReduce(kind: "Sum" | "Mean", backendName: string, original: KernelFunc) {
   return (args: Args): TensorInfo => {
     const { inputs: { x }, backend, attrs } = args;
@@ -32,15 +57,22 @@ function leadingReduce(kind: "Sum" | "Mean", backendName: string, original: Kern
     }
     const kept = x.shape.slice(k);
     const c = kept.reduce((a, b) => a * b, 1);
-    const s = new KernelScope(backend, backendName);
-    const ones = s.run("Fill", {}, { shape: [1, 1, m], value: 1, dtype: "float32" });
-    const rows = s.run("Reshape", { x }, { shape: [1, m, c] });
-    let sum = s.run("BatchMatMul", { a: ones, b: rows }, { transposeA: false, transposeB: false });
-    if (kind === "Mean") {
-      sum = s.run("RealDiv", { a: sum, b: s.run("Fill", {}, { shape: [], value: m, dtype: "float32" }) });
-    }
+    const heap = wasmInternals(backend);
     const shape = attrs.keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept;
-    return s.finish(s.run("Reshape", { x: sum }, { shape }));
+    const r = m * c >= POOL_FROM ? poolBlocks(m) : 0;
+    let means: TensorInfo | undefined;
+    const scope = new KernelScope(backend, backendName);
+    if (r > 0) {
+      const l = m / r;
+      const image = scope.run("Reshape", { x }, { shape: [1, m, 1, c] });
+      means = scope.run("AvgPool", { x: image }, { filterSize: [l, 1], strides: [l, 1], pad: "valid" }); // [1,R,1,C]
+    }
+    const out = heap.makeOutput(shape, "float32");
+    // Views are taken after makeOutput: an allocation may grow (and so replace) the heap's buffer.
+    const scale = kind === "Mean" ? 1 / (r > 0 ? r : m) : r > 0 ? m / r : 1;
+    columnSums(heap.typedArrayFromHeap(means ?? x), r > 0 ? r : m, c, heap.typedArrayFromHeap(out), scale);
+    scope.finish(out);
+    return out;
   };
 }
 

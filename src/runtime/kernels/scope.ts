@@ -22,16 +22,6 @@ export class KernelScope {
     return out;
   }
 
-  /** Runs a kernel with several outputs (e.g. Unpack); all of them are intermediates. */
-  unpack(name: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo[] {
-    const kernel = getKernel(name, this.backendName);
-    if (kernel === undefined) throw new Error(`kernel ${name} is not registered for backend ${this.backendName}`);
-    const out = kernel.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: this.backend });
-    const list = Array.isArray(out) ? out : [out];
-    this.temps.push(...list);
-    return list;
-  }
-
   /** Adds a tensor made outside run() (e.g. by a saved kernel function) to the intermediates. */
   track(t: TensorInfo): TensorInfo {
     this.temps.push(t);
