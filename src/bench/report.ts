@@ -59,7 +59,7 @@ export function formatReport(r: BenchReport): string {
     "",
     ...lines,
     "",
-    `${num(r.seconds)} s in all; peak RSS ${r.peakRssMB} MB. Per-stage µs are summed over worker threads ` +
+    `${num(r.seconds)} s in all; peak RSS ${r.peakRssMb} MB. Per-stage µs are summed over worker threads ` +
       "(read, decode, encode) or on the main thread (write).",
     "",
   ].join("\n");
@@ -79,10 +79,13 @@ export function readReport(file: string): BenchReport {
   if (format !== BENCH_FORMAT && format !== BENCH_FORMAT_1) {
     throw new Ben19Error("E_BENCH_REPORT", `not a bench report (format is not "${BENCH_FORMAT}")`, { file }, FIX);
   }
-  // Format 1 wrote camelCase keys (and memoryGiB); both read back as the TypeScript fields.
+  // Format 1 wrote camelCase keys (and memoryGiB, peakRssMB); both read back as the TypeScript fields.
   const report = camelKeysDeep(data) as BenchReport & { machine: { memoryGiB?: number } };
   report.machine.memoryGib ??= report.machine.memoryGiB as number;
   delete report.machine.memoryGiB;
+  const v1 = report as BenchReport & { peakRssMB?: number };
+  v1.peakRssMb ??= v1.peakRssMB as number;
+  delete v1.peakRssMB;
   return { ...report, format: BENCH_FORMAT };
 }
 

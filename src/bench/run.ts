@@ -76,7 +76,7 @@ export interface BenchReport {
   results: BenchResult[];
   seconds: number;
   /** The bench process's peak resident set (main thread and every worker thread), MB. */
-  peakRssMB: number;
+  peakRssMb: number;
 }
 
 /** `fn` (doing `work` units per call) run for about `ms` after one warm-up call: units per second. */
@@ -305,7 +305,7 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
       },
       results,
       seconds: (performance.now() - t0) / 1000,
-      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -33,12 +33,14 @@ test("ben19 bench --synth: I/O floor, prep per worker count, CRC32C, encode, pip
   const twice = join(tempDir(), "b.json");
   // B is written as format 1 did (camelCase keys, memoryGiB), which --compare still reads.
   const { memoryGib, ...machine } = r.machine;
-  const v1 = { ...r, format: "ben19-bench/1", machine: { ...machine, memoryGiB: memoryGib } };
+  const { peakRssMb, ...rest } = r;
+  const v1 = { ...rest, peakRssMB: peakRssMb, format: "ben19-bench/1", machine: { ...machine, memoryGiB: memoryGib } };
   writeFileSync(twice, JSON.stringify({ ...v1, results: r.results.map((x) => ({ ...x, value: x.value * 2 })) }));
   const cmp = memoryIo();
   assert.equal(await run(["bench", "--compare", saved, twice], cmp), 0, cmp.stderr);
   assert.equal(cmp.stdout.match(/ 2\.00×/g)?.length, r.results.length);
   assert.equal(cmp.stdout.match(new RegExp(` ${memoryGib} GiB`, "g"))?.length, 2, "both machines' memory read");
+  assert.equal(readReport(twice).peakRssMb, peakRssMb);
   // Usage errors name the option.
   const bad = memoryIo();
   assert.equal(await run(["bench", "--workers", "0"], bad), 2);

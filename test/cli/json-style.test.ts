@@ -15,7 +15,9 @@ import { synthFixture, tempDir } from "../helpers/fixtures.js";
 function camelKeys(value: unknown, where: string): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => camelKeys(v, `${where}[${i}]`));
   if (typeof value !== "object" || value === null) return [];
-  const hump = (k: string): boolean => /[a-z][A-Z]/.test(k) && !k.startsWith("BigEarthNet");
+  // A hump, or an acronym split letter by letter (peakRssMB → peak_rss_m_b).
+  const hump = (k: string): boolean =>
+    (/[a-z][A-Z]/.test(k) && !k.startsWith("BigEarthNet")) || /_[a-z]_[a-z]\b/.test(k);
   return Object.entries(value)
     .flatMap(([k, v]) => [...(hump(k) ? [`${where}.${k}`] : []), ...camelKeys(v, `${where}.${k}`)]);
 }
