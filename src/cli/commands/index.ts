@@ -25,9 +25,13 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   serve: lazy(() => import("./serve.js")),
 };
 
-/** The modules `argv` needs: its command's alone when it names one, else all of them (help, errors). */
+/**
+ * The modules `argv` needs: none for `--version` (loading every command costs ~1 s of CPU), its command's alone when
+ * it names one, else all of them (help, errors).
+ */
 export function commandsFor(argv: readonly string[]): Promise<CommandModule[]> {
   const first = argv[0];
+  if (argv.length === 1 && (first === "-V" || first === "--version")) return Promise.resolve([]);
   const names = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   return Promise.all(names.map((n) => (COMMANDS[n] as Loader)()));
 }
