@@ -5,8 +5,6 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
-import { run } from "../../src/cli/index.js";
-import { memoryIo } from "../../src/cli/io.js";
 import { selectBackend } from "../../src/runtime/backend.js";
 import { saveModel } from "../../src/models/io.js";
 import { makeMetadata } from "../../src/contract/metadata.js";
@@ -17,6 +15,7 @@ import { train } from "../../src/training/train.js";
 import { TFRecordWriter } from "../../src/tfrecord/writer.js";
 import { synthFixture, tempDir } from "../helpers/fixtures.js";
 import { foreignExample } from "../helpers/foreign.js";
+import { cli } from "../helpers/cli.js";
 
 interface Fixture {
   dir: string;
@@ -53,12 +52,6 @@ before(async () => {
   writeFileSync(join(notPatch, "readme.txt"), "no GeoTIFFs here\n");
   fx = { dir, archive: s.out, rec, train: join(rec, "train.tfrecord"), model, wrong, text, notPatch };
 });
-
-async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const io = memoryIo();
-  const code = await run(args, io);
-  return { code, stderr: io.stderr, stdout: io.stdout };
-}
 
 /** Runs `args`; asserts the exit code, a message matching every pattern, and no stack trace or internal error. */
 async function expectError(args: string[], code: 1 | 2, ...patterns: RegExp[]): Promise<string> {

@@ -7,8 +7,6 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { run } from "../../src/cli/index.js";
-import { memoryIo } from "../../src/cli/io.js";
 import { REFERENCE_STATS } from "../../src/core/stats.js";
 import { buildInput } from "../../src/dataset/input.js";
 import { readPatchDir } from "../../src/archive/patch.js";
@@ -21,6 +19,7 @@ import { createCore } from "../../src/wasm/core.js";
 import { needShared, PROJECT_ROOT, SHARED_DIR } from "../helpers/env.js";
 import { tempDir } from "../helpers/fixtures.js";
 import { needOrt, testModel } from "../helpers/onnx.js";
+import { cli } from "../helpers/cli.js";
 
 const REAL = join(SHARED_DIR, "real-v1");
 const GOLDEN = join(SHARED_DIR, "golden", "real-v1.tfrecord");
@@ -34,12 +33,6 @@ async function runFolder(name: ModelName): Promise<string> {
   await saveModel(model, makeMetadata(name, { stats: REFERENCE_STATS, resample: "tf1-bicubic" }), join(dir, "model"));
   model.dispose();
   return dir;
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = memoryIo();
-  const code = await run(args, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
 interface Row {

@@ -7,17 +7,10 @@ import { cpSync, openSync, closeSync, ftruncateSync, readFileSync, rmSync, symli
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { run } from "../../src/cli/index.js";
-import { memoryIo } from "../../src/cli/io.js";
 import type { SkippedPatch } from "../../src/prep/manifest.js";
 import { synthFixture, tempDir } from "../helpers/fixtures.js";
 import { patchEntries, writeTar, type TarInput } from "../helpers/tar.js";
-
-async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const io = memoryIo();
-  const code = await run(args, io);
-  return { code, stderr: io.stderr, stdout: io.stdout };
-}
+import { cli } from "../helpers/cli.js";
 
 const csvNames = (file: string): string[] => readFileSync(file, "utf8").split("\r\n").filter((n) => n !== "");
 

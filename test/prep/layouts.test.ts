@@ -10,34 +10,26 @@ import { test } from "node:test";
 import { constants, deflateRawSync, gzipSync } from "node:zlib";
 import type { PatchData } from "../../src/archive/patch.js";
 import { BAND_NAMES } from "../../src/core/bands.js";
-import { run } from "../../src/cli/index.js";
-import { memoryIo } from "../../src/cli/io.js";
 import { SYNTH_LAYOUTS } from "../../src/synth/index.js";
 import { synthPatch } from "../../src/synth/patch.js";
 import { needGdal, needShared, PROJECT_ROOT, SHARED_DIR } from "../helpers/env.js";
 import { tempDir } from "../helpers/fixtures.js";
 import { inWorker, type WorkerError } from "../helpers/in-worker.js";
 import { patchEntries, writeTar } from "../helpers/tar.js";
+import { ok } from "../helpers/cli.js";
 
 const SEED = 23;
 const PATCHES = 10;
 const PATCH_MODULE = new URL("../../src/archive/patch.ts", import.meta.url);
 
 /** Runs the CLI in this process (prep still runs its worker pool); fails the test with stderr on a non-zero exit. */
-async function cli(...argv: string[]): Promise<string> {
-  const io = memoryIo();
-  const code = await run(argv, io);
-  assert.equal(code, 0, `ben19 ${argv.join(" ")}\n${io.stderr}`);
-  return io.stdout;
-}
-
 const archives = new Map<string, Promise<string>>();
 /** `ben19 synth --layout` of PATCHES patches of SEED, once per layout. */
 function synth(layout: string): Promise<string> {
   let p = archives.get(layout);
   if (p === undefined) {
     const out = join(tempDir(), layout);
-    p = cli("synth", "-o", out, "--patches", String(PATCHES), "--seed", String(SEED), "--layout", layout, "--quiet").then(() => out);
+    p = ok(["synth", "-o", out, "--patches", String(PATCHES), "--seed", String(SEED), "--layout", layout, "--quiet"]).then(() => out);
     archives.set(layout, p);
   }
   return p;
@@ -48,7 +40,7 @@ const splitCsvs = (root: string): string[] => ["train", "val", "test"].map((s) =
 /** prep through the CLI into a fresh folder; returns it. */
 async function prepCli(root: string, workers: number, csvs = splitCsvs(root), extra: string[] = []): Promise<string> {
   const out = tempDir();
-  await cli("prep", "-r", root, "-o", out, "-n", ...csvs, "--workers", String(workers), "--shards", "2", "--quiet", ...extra);
+  await ok(["prep", "-r", root, "-o", out, "-n", ...csvs, "--workers", String(workers), "--shards", "2", "--quiet", ...extra]);
   return out;
 }
 
@@ -75,7 +67,7 @@ for (const layout of SYNTH_LAYOUTS) {
     for (const workers of [1, 2]) {
       const out = await prepCli(root, workers);
       assertSameShards(out, want, `${layout}, ${workers} worker(s)`);
-      const report = JSON.parse(await cli("verify", out, "-r", root, "--json", "--quiet")) as { problems: unknown[] };
+      const report = JSON.parse(await ok(["verify", out, "-r", root, "--json", "--quiet"])) as { problems: unknown[] };
       assert.deepEqual(report.problems, [], `verify -r on ${layout}`);
     }
   });
@@ -130,7 +122,7 @@ test("real v1 patches re-compressed by gdal_translate (DEFLATE, LZW, PREDICTOR=2
     }
   });
   const out = tempDir();
-  await cli("prep", "-r", root, "-o", out, "-n", csv, "--workers", "2", "--quiet");
+  await ok(["prep", "-r", root, "-o", out, "-n", csv, "--workers", "2", "--quiet"]);
   assert.ok(readFileSync(join(out, "real-v1.tfrecord")).equals(readFileSync(join(SHARED_DIR, "golden", "real-v1.tfrecord"))));
 });
 

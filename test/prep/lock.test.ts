@@ -7,20 +7,13 @@ import { existsSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { run } from "../../src/cli/index.js";
-import { memoryIo } from "../../src/cli/io.js";
 import { LEASE_SECONDS, OutputLock } from "../../src/prep/lock.js";
 import { lockName } from "../../src/prep/naming.js";
 import { PROJECT_ROOT } from "../helpers/env.js";
 import { synthFixture, tempDir } from "../helpers/fixtures.js";
+import { cli } from "../helpers/cli.js";
 
 const CHILD = join(PROJECT_ROOT, "test", "helpers", "cli-child.ts");
-
-async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const io = memoryIo();
-  const code = await run(args, io);
-  return { code, stderr: io.stderr, stdout: io.stdout };
-}
 
 /** A pid that existed a moment ago and is gone now. */
 function deadPid(): number {

@@ -4,20 +4,13 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { run } from "../../src/cli/index.js";
-import { memoryIo } from "../../src/cli/io.js";
 import type { Journal } from "../../src/prep/journal.js";
 import { journalName } from "../../src/prep/naming.js";
 import { PROJECT_ROOT } from "../helpers/env.js";
 import { synthFixture, tempDir } from "../helpers/fixtures.js";
+import { cli } from "../helpers/cli.js";
 
 const CHILD = join(PROJECT_ROOT, "test", "helpers", "cli-child.ts");
-
-async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const io = memoryIo();
-  const code = await run(args, io);
-  return { code, stderr: io.stderr, stdout: io.stdout };
-}
 
 const csvNames = (file: string): string[] => readFileSync(file, "utf8").split("\r\n").filter((n) => n !== "");
 

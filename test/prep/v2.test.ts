@@ -11,6 +11,7 @@ import { readV2Metadata, SNOW_CLOUD_FILE } from "../../src/archive/v2/metadata.j
 import { BAND_NAMES } from "../../src/core/bands.js";
 import { run } from "../../src/cli/index.js";
 import { memoryIo } from "../../src/cli/io.js";
+import { ok } from "../helpers/cli.js";
 import { REFERENCE_STATS, type BandStats } from "../../src/core/stats.js";
 import { LABELS_19 } from "../../src/labels/nomenclature.js";
 import { METADATA_FILE } from "../../src/contract/metadata.js";
@@ -22,13 +23,6 @@ import { tempDir } from "../helpers/fixtures.js";
 
 const REAL = (): string => join(SHARED_DIR, "real-v2");
 const REAL_PATCH = "S2A_MSIL2A_20170613T101031_N9999_R022_T33UUP_75_43";
-
-async function cli(args: string[]): Promise<ReturnType<typeof memoryIo>> {
-  const io = memoryIo();
-  const code = await run(args, io);
-  assert.equal(code, 0, `ben19 ${args.join(" ")} failed:\n${io.stderr}`);
-  return io;
-}
 
 async function decodeAll(file: string): Promise<DecodedPatch[]> {
   const core = await createCore();
@@ -67,7 +61,7 @@ test("the real reBEN patch through prep (CLI, pool): pixels equal GDAL's, labels
   const csv = join(dir, "validation.csv");
   writeFileSync(csv, `${REAL_PATCH}\n`);
   const out = join(dir, "out");
-  await cli(["prep", "-r", REAL(), "-o", out, "-n", csv, "--workers", "2", "-q"]);
+  await ok(["prep", "-r", REAL(), "-o", out, "-n", csv, "--workers", "2", "-q"]);
   const [p] = await decodeAll(join(out, "validation.tfrecord"));
   assert.ok(p !== undefined);
   assert.equal(p.patchName, REAL_PATCH);
@@ -84,7 +78,7 @@ test("the real reBEN patch through prep (CLI, pool): pixels equal GDAL's, labels
   assert.equal(m.options.archive?.version, "2.0");
   assert.match(m.options.archive?.metadata_sha256 ?? "", /^[0-9a-f]{64}$/);
   // -r BigEarthNet-S2/ itself: the tile folders' parent, with the manifest's metadata.
-  await cli(["verify", out, "-r", join(REAL(), "BigEarthNet-S2"), "-q"]);
+  await ok(["verify", out, "-r", join(REAL(), "BigEarthNet-S2"), "-q"]);
 });
 
 /** A synth reBEN archive written through the CLI (once per file). */
@@ -92,7 +86,7 @@ let synthV2: Promise<string> | undefined;
 function v2Archive(): Promise<string> {
   synthV2 ??= (async () => {
     const out = join(tempDir("v2-synth-"), "reben");
-    await cli(["synth", "--archive", "v2", "-o", out, "--patches", "40", "--seed", "3", "-q"]);
+    await ok(["synth", "--archive", "v2", "-o", out, "--patches", "40", "--seed", "3", "-q"]);
     return out;
   })();
   return synthV2;
@@ -102,7 +96,7 @@ test("synth v2 end to end (CLI): prep → verify -r → stats → train 1 epoch 
   const arch = await v2Archive();
   const dir = tempDir("v2-e2e-");
   const out = join(dir, "rec");
-  await cli(["prep", "-r", arch, "-o", out, "--workers", "2", "-q"]);
+  await ok(["prep", "-r", arch, "-o", out, "--workers", "2", "-q"]);
   const m = manifest(out);
   assert.deepEqual(Object.keys(m.splits), ["train", "validation", "test"]);
   const table = await readV2Metadata(join(arch, "metadata.parquet"));
@@ -116,22 +110,22 @@ test("synth v2 end to end (CLI): prep → verify -r → stats → train 1 epoch 
       assert.deepEqual([...p.multiHot], LABELS_19.map((_, k) => (mask >>> k) & 1), p.patchName);
     }
   }
-  await cli(["verify", out, "-r", arch, "-q"]);
+  await ok(["verify", out, "-r", arch, "-q"]);
 
   const stats = join(dir, "stats.json");
-  await cli(["stats", join(out, "train.tfrecord"), "-o", stats, "-q"]);
+  await ok(["stats", join(out, "train.tfrecord"), "-o", stats, "-q"]);
   const run1 = join(dir, "run");
-  await cli(["train", "--model", "kbranch", "--train", join(out, "train.tfrecord"), "--val", join(out, "validation.tfrecord"), "--out", run1, "--epochs", "1", "--batch-size", "8", "--backend", "wasm", "--stats", stats, "-q"]);
+  await ok(["train", "--model", "kbranch", "--train", join(out, "train.tfrecord"), "--val", join(out, "validation.tfrecord"), "--out", run1, "--epochs", "1", "--batch-size", "8", "--backend", "wasm", "--stats", stats, "-q"]);
   const meta = JSON.parse(readFileSync(join(run1, "model", METADATA_FILE), "utf8")) as { normalization: { stats: BandStats } };
   const want = (JSON.parse(readFileSync(stats, "utf8")) as { bands: BandStats }).bands;
   assert.deepEqual(meta.normalization.stats, want, "the model records the v2 statistics it was trained with");
   assert.notDeepEqual(want, REFERENCE_STATS);
   const metrics = join(dir, "metrics.json");
-  await cli(["eval", "--model", run1, "--data", join(out, "test.tfrecord"), "--out", metrics, "--backend", "wasm", "-q"]);
+  await ok(["eval", "--model", run1, "--data", join(out, "test.tfrecord"), "--out", metrics, "--backend", "wasm", "-q"]);
   assert.equal((JSON.parse(readFileSync(metrics, "utf8")) as { num_samples: number }).num_samples, m.splits["test"]?.records);
   const patch = table.ids[0] as string;
-  const io = await cli(["predict", "--model", run1, join(arch, "BigEarthNet-S2", tileOf(patch), patch), "--json", "--backend", "wasm"]);
-  const pred = JSON.parse(io.stdout.trim().split("\n")[0] as string) as { patch_name: string; probabilities: number[] };
+  const stdout = await ok(["predict", "--model", run1, join(arch, "BigEarthNet-S2", tileOf(patch), patch), "--json", "--backend", "wasm"]);
+  const pred = JSON.parse(stdout.trim().split("\n")[0] as string) as { patch_name: string; probabilities: number[] };
   assert.equal(pred.patch_name, patch);
   assert.equal(pred.probabilities.length, 19);
   assert.ok(pred.probabilities.every((p) => p >= 0 && p <= 1));
@@ -160,7 +154,7 @@ test("v2 from a folder, a .tar and a .tar.zst (zstd via fzstd and, where Node ha
       // One of the two .tar.zst runs forces the pure-JS decoder (the only one on Node 20).
       if (kind === "tar.zst" && workers === "1") process.env.BEN19_PURE_ZSTD = "1";
       try {
-        await cli(["prep", ...args, "-o", out, "--workers", workers, "--shards", "2", "-q"]);
+        await ok(["prep", ...args, "-o", out, "--workers", workers, "--shards", "2", "-q"]);
       } finally {
         if (pure === undefined) delete process.env.BEN19_PURE_ZSTD;
         else process.env.BEN19_PURE_ZSTD = pure;
@@ -174,7 +168,7 @@ test("v2 from a folder, a .tar and a .tar.zst (zstd via fzstd and, where Node ha
     for (const f of files) assert.deepEqual(readFileSync(join(out, f)), readFileSync(join(outputs[0] as string, f)), `${out} ${f}`);
   }
   assert.equal(manifest(outputs[4] as string).options.order, "archive");
-  await cli(["verify", outputs[5] as string, "-r", arch, "-q"]);
+  await ok(["verify", outputs[5] as string, "-r", arch, "-q"]);
   // A damaged .tar.zst is a named error, not a crash.
   const bytes = readFileSync(zst);
   writeFileSync(join(dir, "bad.tar.zst"), bytes.subarray(0, bytes.length >> 1));
@@ -192,10 +186,10 @@ test("v2 snow/cloud, -n, missing folders and patches missing from the metadata",
   assert.ok(snow.ids.length > 0, "the synth archive has snow/cloud patches");
   // --include-snow-cloud adds the companion table's patches to their splits.
   const all = join(dir, "all");
-  await cli(["prep", "-r", arch, "-o", all, "--include-snow-cloud", "-q"]);
+  await ok(["prep", "-r", arch, "-o", all, "--include-snow-cloud", "-q"]);
   const total = Object.values(manifest(all).splits).reduce((a, s) => a + s.records, 0);
   assert.equal(total, table.ids.length + snow.ids.length);
-  await cli(["verify", all, "-r", arch, "-q"]);
+  await ok(["verify", all, "-r", arch, "-q"]);
   // -n: listed patches only; a snow patch is excluded (counted), an unknown id and a missing folder are skipped.
   const copy = join(dir, "copy");
   cpSync(arch, copy, { recursive: true });
