@@ -114,7 +114,8 @@ export class Profiler {
     const cpu = process.cpuUsage();
     const spent = PROFILE_PHASES.reduce((s, p) => s + this.phases[p], 0);
     return {
-      wall_seconds: wall, phases: { ...this.phases }, phase_cpu: { ...this.cpu }, unaccounted_seconds: Math.max(0, wall - spent),
+      wall_seconds: wall, phases: { ...this.phases }, phase_cpu: { ...this.cpu },
+      unaccounted_seconds: Math.max(0, wall - spent),
       gc_seconds: this.gc.seconds, gc_count: this.gc.count, decode_seconds: this.decodeSeconds,
       cpu_user_seconds: cpu.user / 1e6, cpu_system_seconds: cpu.system / 1e6,
       steps: this.steps, threads: threads ?? null,
