@@ -49,6 +49,9 @@ export function trainCommand(model: string, shard: string, records: number, batc
   rmSync(out, { recursive: true, force: true });
   const p = profile.phases;
   const steady = p.forward + p.backward + p.optimizer;
+  const c = profile.phase_cpu;
+  // CPU per sample of the steady steps, comparable with the step rows' (it barely depends on other jobs' load).
+  const stepCpuMs = (1000 * (c.forward + c.backward + c.optimizer)) / Math.max(records - Math.min(batch, records), 1);
   const cpu = profile.cpu_user_seconds + profile.cpu_system_seconds;
   const t = profile.threads ?? 1;
   const s1 = (v: number): string => v.toFixed(1);
@@ -64,7 +67,8 @@ export function trainCommand(model: string, shard: string, records: number, batc
         unit: "samples/s", n: 1, stddev: 0, note: where },
       { name: name("steady steps inside it (forward+backward+Adam)"),
         value: (records - Math.min(batch, records)) / steady,
-        unit: "samples/s", n: 1, stddev: 0 },
+        unit: "samples/s", n: 1, stddev: 0,
+        note: `${stepCpuMs.toFixed(1)} CPU ms/sample (process CPU in those phases, decode workers included)` },
     ],
   };
 }

@@ -2,7 +2,9 @@
 // measured where it happens; the spans do not overlap, so with `unaccounted` (loop bookkeeping, progress output)
 // they add up to the wall time from process start. GC pauses and the decode workers' time happen inside or beside
 // those spans: they are reported next to them, not added in. CPU time is the whole process's (every thread: the
-// backend's, the decode workers', the main one), so cpu / wall says how many cores the run kept busy.
+// backend's, the decode workers', the main one), so cpu / wall says how many cores the run kept busy; it is also
+// charged per phase (the process's CPU during each phase's spans), which on a shared machine says far more than
+// wall time what a phase costs.
 import { PerformanceObserver, performance } from "node:perf_hooks";
 
 /** The phases, in the order a run meets them. */
@@ -18,6 +20,8 @@ export interface TrainProfile {
   wall_seconds: number;
   /** Each phase's share of the wall time; see PHASE_MEANING. */
   phases: Record<ProfilePhase, number>;
+  /** The process's CPU time (all threads, user + system) during each phase's spans. */
+  phase_cpu: Record<ProfilePhase, number>;
   /** Wall time in no phase: the step loop's bookkeeping and progress output. */
   unaccounted_seconds: number;
   /** Time in garbage-collection pauses (inside the phases above, not added to them). */
@@ -50,15 +54,26 @@ export const PHASE_MEANING: Record<ProfilePhase, string> = {
   teardown: "stopping the decode workers, freeing the model",
 };
 
+const zeros = (): Record<ProfilePhase, number> =>
+  Object.fromEntries(PROFILE_PHASES.map((p) => [p, 0])) as Record<ProfilePhase, number>;
+
+/** CPU seconds of the whole process (every thread), user + system, since it started. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 /**
  * Accumulates laps: each lap charges the time since the previous one to a phase, so no time is counted twice or
  * lost between phases. Cheap enough to run always; GC is watched only when asked (`enabled`).
  */
 export class Profiler {
-  private readonly phases = Object.fromEntries(PROFILE_PHASES.map((p) => [p, 0])) as Record<ProfilePhase, number>;
+  private readonly phases = zeros();
+  private readonly cpu = zeros();
   private gc = { seconds: 0, count: 0 };
   private observer: PerformanceObserver | undefined;
   private last: number;
+  private lastCpu = cpuSeconds();
   decodeSeconds = 0;
   steps = 0;
 
@@ -66,6 +81,7 @@ export class Profiler {
     // Everything before train() was called is start-up (performance.now() counts from process start).
     this.last = performance.now();
     this.phases.startup = this.last / 1000;
+    this.cpu.startup = this.lastCpu;
     if (!enabled) return;
     this.observer = new PerformanceObserver((list) => this.countGc(list.getEntries()));
     this.observer.observe({ entryTypes: ["gc"] });
@@ -81,8 +97,11 @@ export class Profiler {
   /** Charges the time since the previous lap to `phase`. */
   lap(phase: ProfilePhase): void {
     const now = performance.now();
+    const cpu = cpuSeconds();
     this.phases[phase] += (now - this.last) / 1000;
+    this.cpu[phase] += cpu - this.lastCpu;
     this.last = now;
+    this.lastCpu = cpu;
   }
 
   /** The profile up to now; stops watching GC. */
@@ -95,7 +114,8 @@ export class Profiler {
     const cpu = process.cpuUsage();
     const spent = PROFILE_PHASES.reduce((s, p) => s + this.phases[p], 0);
     return {
-      wall_seconds: wall, phases: { ...this.phases }, unaccounted_seconds: Math.max(0, wall - spent),
+      wall_seconds: wall, phases: { ...this.phases }, phase_cpu: { ...this.cpu },
+      unaccounted_seconds: Math.max(0, wall - spent),
       gc_seconds: this.gc.seconds, gc_count: this.gc.count, decode_seconds: this.decodeSeconds,
       cpu_user_seconds: cpu.user / 1e6, cpu_system_seconds: cpu.system / 1e6,
       steps: this.steps, threads: threads ?? null,
@@ -108,10 +128,10 @@ export function formatProfile(p: TrainProfile): string {
   const pct = (s: number): string => `${((100 * s) / Math.max(p.wall_seconds, 1e-9)).toFixed(1).padStart(5)} %`;
   const secs = (s: number): string => s.toFixed(3).padStart(9);
   const line = (name: string, s: number, note = ""): string => `  ${name.padEnd(18)} ${secs(s)} s ${pct(s)}${note}`;
-  const rows = PROFILE_PHASES.map((ph) => line(ph, p.phases[ph]));
+  const rows = PROFILE_PHASES.map((ph) => line(ph, p.phases[ph], ` ${secs(p.phase_cpu[ph])} s CPU`));
   const cpu = p.cpu_user_seconds + p.cpu_system_seconds;
   return [
-    `profile (${p.steps} steps, ${p.threads ?? "-"} backend thread(s)):`,
+    `profile (${p.steps} steps, ${p.threads ?? "-"} backend thread(s)): wall, its share, process CPU`,
     ...rows,
     line("unaccounted", p.unaccounted_seconds),
     line("wall", p.wall_seconds),

@@ -39,6 +39,13 @@ test("train --profile: a run's phases, non-negative, adding up to the wall time,
     assert.ok(Number.isFinite(p[k]) && p[k] >= 0, `${k}: ${p[k]}`);
   }
   assert.ok(p.decode_seconds > 0 && p.cpu_user_seconds > 0);
+  // Each phase's CPU is the process's during its spans: none negative, and together the process's CPU at the end
+  // (the profile is taken right after the last lap; the slack is the final cpuUsage() call's own microseconds).
+  for (const ph of PROFILE_PHASES) assert.ok(p.phase_cpu[ph] >= 0, `${ph} CPU: ${p.phase_cpu[ph]}`);
+  assert.ok(p.phase_cpu.backward > 0 && p.phase_cpu.first_step > 0);
+  const cpuSum = PROFILE_PHASES.reduce((t, ph) => t + p.phase_cpu[ph], 0);
+  const cpu = p.cpu_user_seconds + p.cpu_system_seconds;
+  assert.ok(cpuSum <= cpu + 1e-6 && cpuSum >= 0.98 * cpu, `phase CPU ${cpuSum} s vs process CPU ${cpu} s`);
   const sum = PROFILE_PHASES.reduce((t, ph) => t + p.phases[ph], 0);
   const wall = p.wall_seconds;
   assert.ok(Math.abs(sum + p.unaccounted_seconds - wall) <= 0.01 * wall, `phases ${sum} s vs wall ${wall} s`);
@@ -56,4 +63,5 @@ test("train --profile: a run's phases, non-negative, adding up to the wall time,
   for (const ph of [...PROFILE_PHASES, "unaccounted", "wall", "of which GC"]) {
     assert.match(text.stdout, new RegExp(`\\n +${ph} +\\d+\\.\\d{3} s +\\d+\\.\\d %`));
   }
+  for (const ph of PROFILE_PHASES) assert.match(text.stdout, new RegExp(`\\n +${ph} .* % +\\d+\\.\\d{3} s CPU\\n`));
 });
