@@ -6,6 +6,7 @@
 // are safe on the threaded build's shared memory too. docs/wasm-abi.md lists the exports.
 export { adam } from "./adam";
 export { maxPoolGrad } from "./max-pool-grad";
+export { reluGrad } from "./relu-grad";
 
 /** ABI version: bumped whenever an export changes meaning. */
 export function trainAbiVersion(): i32 {

@@ -205,6 +205,35 @@ test("wasm MaxPoolGrad (ours: SIMD on the heap, JavaScript without it) equals th
     }
   });
 
+test("wasm ReLU gradient (ours: one SIMD pass; tfjs-core's without it) equals the cpu backend bit for bit", async () => {
+  const r = rng(5);
+  const shapes: number[][] = [[1], [3], [4], [7], [2, 5, 3], [32, 20, 20, 32], [3, 11, 13, 9]];
+  for (const [i, shape] of shapes.entries()) {
+    // Exact zeros (no gradient), negatives (−0 where dy < 0), and in the larger shapes a NaN x and non-finite dy.
+    const n = shape.reduce((a, b) => a * b, 1);
+    const xv = Float32Array.from({ length: n }, () => [0, -1.5, 2.25, r(-9, 9) / 7][r(0, 3)] as number);
+    const dyv = Float32Array.from({ length: n }, () => r(-50, 50) / 9);
+    if (n > 4) {
+      xv[1] = Number.NaN;
+      dyv[2] = Number.POSITIVE_INFINITY;
+      dyv[3] = Number.NaN;
+    }
+    const results: number[][] = [];
+    for (const backend of ["wasm", "wasm-tfjs", "cpu"]) {
+      await selectBackend(backend === "cpu" ? "cpu" : "wasm");
+      disableTrainKernels(backend === "wasm-tfjs");
+      const [x, dy] = [tf.tensor(xv, shape), tf.tensor(dyv, shape)];
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), dy)))(x);
+      results.push(Array.from(await g.data()));
+      tf.dispose([x, dy, g]);
+      disableTrainKernels(false);
+    }
+    const [ours, tfjs, cpu] = results as [number[], number[], number[]];
+    assert.deepEqual(ours, cpu, `shape ${shape.join("×")} (${i}): ours`);
+    assert.deepEqual(tfjs, cpu, `shape ${shape.join("×")} (${i}): tfjs-core's on wasm`);
+  }
+});
+
 test("wasm Sum and Mean (ours over leading axes, the backend's otherwise) equal the cpu backend", async () => {
   assert.equal(leadingAxes([2, 0, 1], [4, 5, 6, 7]), 3);
   assert.equal(leadingAxes(-4, [4, 5, 6, 7]), 1);

@@ -19,6 +19,7 @@ export interface TrainKernels {
     x: number, dy: number, dx: number, nb: number, h: number, w: number, c: number, oh: number, ow: number,
     sh: number, sw: number, fh: number, fw: number, top: number, left: number,
   ): void;
+  reluGrad(x: number, dy: number, dx: number, n: number): void;
 }
 
 /** The ABI the host side was written for (assembly/train/index.ts's trainAbiVersion). */
