@@ -3,12 +3,15 @@
 // the backend's) are charged to themselves, not their caller, and the self times of --steps steps after two
 // warm-up steps are summed per kernel name and per kernel + input shapes. Usage:
 //   node --import tsx bench/kernel-profile.ts [--model kbranch] [--batch 32] [--steps 3] [--threads 2] [--top 25]
+//     [--simd off]   (off: without ben19's SIMD training module, src/runtime/simd/: the paths it replaced)
+// Adam's updates (after the gradients) are timed as a whole too: ben19's fused kernel there is no tfjs kernel.
 import { parseArgs } from "node:util";
 import { getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
 import { selectBackend } from "../src/runtime/backend.js";
 import { setDropoutStep } from "../src/models/dropout.js";
 import { MODELS, type ModelName } from "../src/models/registry.js";
 import { tf } from "../src/runtime/tf.js";
+import { disableTrainKernels } from "../src/runtime/simd/train-module.js";
 import { adam } from "../src/training/adam.js";
 import { logitsModel } from "../src/training/logits.js";
 import { meanSigmoidCrossEntropy } from "../src/training/loss.js";
@@ -18,11 +21,13 @@ const { values } = parseArgs({
     model: { type: "string", default: "kbranch" }, batch: { type: "string", default: "32" },
     steps: { type: "string", default: "3" }, threads: { type: "string", default: "2" },
     top: { type: "string", default: "25" },
+    simd: { type: "string", default: "on" },
   },
 });
 const batch = Number(values.batch);
 const steps = Number(values.steps);
 await selectBackend("wasm", { threads: Number(values.threads) });
+disableTrainKernels(values.simd === "off");
 
 interface Tally { calls: number; wall: number; cpu: number }
 const byName = new Map<string, Tally>();
@@ -78,10 +83,15 @@ const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const xs = model.inputs.map((i, k) => tf.randomNormal([batch, ...(i.shape.slice(1) as number[])], 0, 1, "float32", k));
 const y = tf.cast(tf.greater(tf.randomUniform([batch, 19], 0, 1, "float32", 9), 0.7), "float32");
 let step = 0;
+/** CPU ms of Adam's updates over the profiled steps. */
+let adamCpu = 0;
 const trainStep = async (): Promise<void> => {
   setDropoutStep(step++);
+  let updates = 0;
   const loss = optimizer.minimize(
-    () => meanSigmoidCrossEntropy(y, logits.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+    () => meanSigmoidCrossEntropy(y, logits.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, variables,
+    () => { updates = cpuMs(); });
+  if (on) adamCpu += cpuMs() - updates;
   await loss.data();
   loss.dispose();
 };
@@ -105,6 +115,8 @@ const table = (m: Map<string, Tally>, title: string): void => {
 const kernelCpu = [...byName.values()].reduce((a, t) => a + t.cpu, 0) / steps;
 process.stdout.write(`${values.model} batch ${batch}, wasm ${values.threads} threads: ` +
   `step ${wall.toFixed(0)} ms wall, ` +
-  `${cpu.toFixed(0)} ms CPU (kernels ${kernelCpu.toFixed(0)} ms CPU); ${(batch / wall * 1000).toFixed(1)} samples/s\n`);
+  `${cpu.toFixed(0)} ms CPU (kernels ${kernelCpu.toFixed(0)} ms CPU; ` +
+  `Adam's updates ${(adamCpu / steps).toFixed(1)} ms CPU); ` +
+  `${(batch / wall * 1000).toFixed(1)} samples/s (SIMD training module ${values.simd})\n`);
 table(byName, "kernel");
 table(byShape, "kernel and input shapes");

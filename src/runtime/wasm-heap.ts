@@ -4,7 +4,7 @@
 // id, and drops them only when the tensor is disposed. So after writing, the tensor is unregistered (dropping them)
 // and registered again at the same memory: tfjs's own dispose path without freeing the memory.
 import { tf } from "./tf.js";
-import { wasmInternals } from "./wasm-internals.js";
+import { wasmInternals, type HeapTensor, type WasmBackendInternals } from "./wasm-internals.js";
 
 export interface InPlace {
   /** The tensor's float32 values in the backend's memory: write the new ones here, then call done(). */
@@ -20,11 +20,15 @@ export function writeInPlace(t: tf.Tensor): InPlace | undefined {
   if (data === undefined || data.refCount !== 1) return undefined;
   return {
     values: new Float32Array(backend.wasm.HEAPU8.buffer, data.memoryOffset, t.size),
-    done: () => {
-      backend.wasm.tfjs.disposeData(data.id);
-      backend.wasm.tfjs.registerTensor(data.id, t.size, data.memoryOffset);
-    },
+    done: () => dropPackedCopies(backend, data, t.size),
   };
+}
+
+/** After a tensor's values were written in place: drops the XNNPACK operators (and their packed copies of the old
+ * values) cached for it, keeping its memory. */
+export function dropPackedCopies(backend: WasmBackendInternals, data: HeapTensor, size: number): void {
+  backend.wasm.tfjs.disposeData(data.id);
+  backend.wasm.tfjs.registerTensor(data.id, size, data.memoryOffset);
 }
 
 /** Bytes of the wasm backend's heap now (it grows, up to 4 GB), or undefined on another backend. */

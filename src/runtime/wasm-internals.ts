@@ -1,7 +1,8 @@
 // The one typed view of tfjs-backend-wasm's private internals: the backend's tensor table and heap (in-place weight
-// updates, wasm-heap.ts; heap kernels, kernels/max-pool-grad.ts) and the Emscripten module of the threaded build
-// (wasm-threads.ts). Nothing else in ben19 casts tfjs internals. Every view is checked before use, so that a tfjs
-// release that renames them fails with an error naming the installed version, not with a TypeError deep in a step.
+// updates, wasm-heap.ts; heap kernels, kernels/*.ts), its WebAssembly.Memory (ben19's training kernels run on it,
+// simd/train-module.ts) and the Emscripten module of the threaded build (wasm-threads.ts). Nothing else in ben19
+// casts tfjs internals. Every view is checked before use, so that a tfjs release that renames them fails with an
+// error naming the installed version, not with a TypeError deep in a step.
 import type { KernelBackend, TensorInfo } from "@tensorflow/tfjs-core";
 import type { Worker } from "node:worker_threads";
 import { Ben19Error } from "../core/errors.js";
@@ -60,6 +61,23 @@ export function wasmInternals(backend: KernelBackend): WasmBackendInternals {
     throw changed("BackendWasm.wasm.tfjs.disposeData/registerTensor");
   }
   return backend as unknown as WasmBackendInternals;
+}
+
+/** The byte offset of a tensor's values in the backend's memory (valid until the tensor is freed; growing the
+ * memory does not move it). */
+export function heapOffset(backend: WasmBackendInternals, t: TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (data === undefined) throw changed("a tensor in BackendWasm.dataIdMap");
+  return data.memoryOffset;
+}
+
+/** The WebAssembly.Memory the backend's module computes in: the threaded build creates it (a shared memory, kept
+ * as the module's `wasmMemory`), the single-threaded build exports it (`asm.memory`). */
+export function wasmMemory(backend: WasmBackendInternals): WebAssembly.Memory {
+  const module = backend.wasm as { wasmMemory?: unknown; asm?: { memory?: unknown } };
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) throw changed("the module's wasmMemory or asm.memory");
+  return memory;
 }
 
 /** The Emscripten module of the threaded build, as its factory returns it. */

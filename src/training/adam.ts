@@ -1,13 +1,16 @@
 // Adam as TF1 and tfjs-core's AdamOptimizer compute it, bit for bit, updating one variable at a time (tfjs keeps
 // every variable's temporaries alive until all are done), with its moments either on the backend or in JavaScript
-// memory. Why both: on the backend the update runs as the backend's SIMD ops, ~4× faster than JavaScript (45 vs
-// 190 ms a K-BranchCNN step); but the wasm backend's heap stops at 4 GB, and VGG16/19's moments alone are 1.1 GB,
+// memory. Why both: on the backend the update runs in SIMD, ~4× faster than JavaScript (45 vs 190 ms a K-BranchCNN
+// step as the backend's ops); but the wasm backend's heap stops at 4 GB, and VGG16/19's moments alone are 1.1 GB,
 // next to as much again of weights and gradients plus the activations. So moments larger than HOST_MOMENTS_BYTES
 // stay in JavaScript memory, and each gradient is copied out and freed as soon as its variable is updated.
+// On the wasm backend, the backend's ~11 elementwise ops per variable are one pass of ben19's own SIMD kernel
+// (runtime/simd/adam-in-place.ts), in place; the ops remain for the other backends.
 //
 // Same bits as tfjs either way: every operation is float32 and in tfjs's order (m and v first, bias-corrected by
 // 1 − βᵗ, then w + (−lr)·m̂/(√v̂ + ε)). JavaScript computes in float64; each +, −, ×, ÷ and √ rounded with
 // Math.fround is the correctly rounded float32 result (float64 carries more than 2·24 + 2 bits), as the backends'.
+import { adamInPlace } from "../runtime/simd/adam-in-place.js";
 import { tf } from "../runtime/tf.js";
 import { writeInPlace } from "../runtime/wasm-heap.js";
 
@@ -19,6 +22,9 @@ export const HOST_MOMENTS_BYTES = 2 ** 30;
 export interface AdamOptions {
   /** Where the moments live: default by size (HOST_MOMENTS_BYTES). Tests force either. */
   hostMoments?: boolean;
+  /** On the wasm backend, update with ben19's fused SIMD kernel (default true; the same bits). Tests turn it off
+   * to compare with the backend's ops. */
+  fused?: boolean;
 }
 
 /** Both moments of one variable: Float32Arrays in JavaScript memory, or backend tensors. */
@@ -45,10 +51,12 @@ export class Adam {
   private steps = 0;
   private moments: Moments[] = [];
   private host: boolean | undefined;
+  private readonly fused: boolean;
 
   constructor(learningRate: number, options: AdamOptions = {}) {
     this.learningRate = learningRate;
     this.host = options.hostMoments;
+    this.fused = options.fused ?? true;
     this.negLr = f32(-learningRate);
     this.accBeta1 = this.beta1;
     this.accBeta2 = this.beta2;
@@ -100,6 +108,9 @@ export class Adam {
   private updateOnBackend(
     variable: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, correction1: number, correction2: number,
   ): void {
+    const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, negLr } = this;
+    const scalars = { beta1, beta2, oneMinusBeta1, oneMinusBeta2, c1: correction1, c2: correction2, epsilon, negLr };
+    if (this.fused && adamInPlace(variable, m, v, g, scalars)) return;
     tf.tidy(() => {
       const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, this.oneMinusBeta1));
       const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), this.oneMinusBeta2));

@@ -1,11 +1,12 @@
 // Our wasm training kernels (Conv2DBackpropFilter, Conv2DBackpropInput, BatchMatMul, _FusedMatMul, Identity,
-// MaxPoolGrad, Sum, Mean) and
+// MaxPoolGrad (with and without our SIMD module), Sum, Mean) and
 // the broadcasting FusedBatchNorm gradient, against tfjs's cpu backend on random shapes: strides 1–3, same/valid padding, odd and even kernels.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import "@tensorflow/tfjs-backend-cpu";
 import { selectBackend } from "../../src/runtime/backend.js";
 import { leadingAxes } from "../../src/runtime/kernels/reduce.js";
+import { disableTrainKernels } from "../../src/runtime/simd/train-module.js";
 import { tf } from "../../src/runtime/tf.js";
 import { writeInPlace } from "../../src/runtime/wasm-heap.js";
 
@@ -164,30 +165,72 @@ test("wasm Identity (ours) shares the data: the clone reads the same, outlives i
     s.dispose();
   });
 
-test("wasm MaxPoolGrad (ours, in JS) equals the cpu backend, ties after ReLU included", async () => {
-  const r = rng(3);
-  for (let i = 0; i < 16; i++) {
-    const size = r(2, 3);
-    const stride = r(1, 3);
-    const pad = r(0, 1) === 0 ? "same" : "valid";
-    const shape: [number, number, number, number] = [r(1, 3), r(size, 11), r(size, 11), r(1, 9)];
-    // Half the values are clipped to 0 by the ReLU, so many windows have tied maxima.
-    const x = tf.relu(tf.randomUniform(shape, -1, 1, "float32", i)) as tf.Tensor4D;
-    const y = tf.maxPool(x, size, stride, pad);
-    const dy = tf.randomUniform(y.shape, -1, 1, "float32", 30 + i);
-    const results: Float32Array[] = [];
-    for (const backend of ["wasm", "cpu"]) {
-      await selectBackend(backend as "wasm" | "cpu");
-      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, pad), dy)))(x);
-      results.push((await g.data()) as Float32Array);
-      g.dispose();
+test("wasm MaxPoolGrad (ours: SIMD on the heap, JavaScript without it) equals the cpu backend, ReLU ties too",
+  async () => {
+    const r = rng(3);
+    type Case = { size: number; stride: number; pad: "same" | "valid"; shape: [number, number, number, number] };
+    const cases: Case[] = Array.from({ length: 16 }, () => {
+      const size = r(2, 3);
+      return { size, stride: r(1, 3), pad: r(0, 1) === 0 ? "same" : "valid",
+        shape: [r(1, 3), r(size, 11), r(size, 11), r(1, 9)] };
+    });
+    // K-BranchCNN's poolings (2×2, stride 2; channels a multiple of 4) and odd channel counts past one vector.
+    cases.push({ size: 2, stride: 2, pad: "valid", shape: [2, 20, 20, 32] });
+    cases.push({ size: 2, stride: 2, pad: "same", shape: [1, 9, 7, 64] });
+    cases.push({ size: 3, stride: 2, pad: "same", shape: [2, 8, 9, 13] });
+    for (const [i, { size, stride, pad, shape }] of cases.entries()) {
+      // Half the values are clipped to 0 by the ReLU, so many windows have tied maxima.
+      const x = tf.relu(tf.randomUniform(shape, -1, 1, "float32", i + 1)) as tf.Tensor4D;
+      const y = tf.maxPool(x, size, stride, pad);
+      const dy = tf.randomUniform(y.shape, -1, 1, "float32", 30 + i);
+      const results: Float32Array[] = [];
+      for (const backend of ["wasm", "wasm-js", "cpu"]) {
+        await selectBackend(backend === "cpu" ? "cpu" : "wasm");
+        disableTrainKernels(backend === "wasm-js");
+        const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, pad), dy)))(x);
+        results.push((await g.data()) as Float32Array);
+        g.dispose();
+        disableTrainKernels(false);
+      }
+      const [simd, js, cpu] = results as [Float32Array, Float32Array, Float32Array];
+      const where = `pool ${size}, stride ${stride}, ${pad}, x ${shape.join("×")}`;
+      assert.deepEqual(simd, js, `${where}: SIMD and JavaScript differ`);
+      for (const [name, got] of [["SIMD", simd], ["JavaScript", js]] as const) {
+        // The same positions receive gradient (the tie rule); overlapping windows may sum in another order.
+        assert.deepEqual(Array.from(got, (v) => v !== 0), Array.from(cpu, (v) => v !== 0),
+          `${where}: ${name} routed gradient elsewhere`);
+        assert.ok(relError(got, cpu) <= 1e-6, `${where}: ${name} values differ`);
+      }
+      tf.dispose([x, y, dy]);
     }
-    const [ours, cpu] = results as [Float32Array, Float32Array];
-    const where = `pool ${size}, stride ${stride}, ${pad}, x ${shape.join("×")}`;
-    // The same positions receive gradient (the tie rule); overlapping windows may sum in another order.
-    assert.deepEqual(Array.from(ours, (v) => v !== 0), Array.from(cpu, (v) => v !== 0), `${where}: gradient routed elsewhere`);
-    assert.ok(relError(ours, cpu) <= 1e-6, `${where}: values differ`);
-    tf.dispose([x, y, dy]);
+  });
+
+test("wasm ReLU gradient (ours: one SIMD pass; tfjs-core's without it) equals the cpu backend bit for bit", async () => {
+  const r = rng(5);
+  const shapes: number[][] = [[1], [3], [4], [7], [2, 5, 3], [32, 20, 20, 32], [3, 11, 13, 9]];
+  for (const [i, shape] of shapes.entries()) {
+    // Exact zeros (no gradient), negatives (−0 where dy < 0), and in the larger shapes a NaN x and non-finite dy.
+    const n = shape.reduce((a, b) => a * b, 1);
+    const xv = Float32Array.from({ length: n }, () => [0, -1.5, 2.25, r(-9, 9) / 7][r(0, 3)] as number);
+    const dyv = Float32Array.from({ length: n }, () => r(-50, 50) / 9);
+    if (n > 4) {
+      xv[1] = Number.NaN;
+      dyv[2] = Number.POSITIVE_INFINITY;
+      dyv[3] = Number.NaN;
+    }
+    const results: number[][] = [];
+    for (const backend of ["wasm", "wasm-tfjs", "cpu"]) {
+      await selectBackend(backend === "cpu" ? "cpu" : "wasm");
+      disableTrainKernels(backend === "wasm-tfjs");
+      const [x, dy] = [tf.tensor(xv, shape), tf.tensor(dyv, shape)];
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), dy)))(x);
+      results.push(Array.from(await g.data()));
+      tf.dispose([x, dy, g]);
+      disableTrainKernels(false);
+    }
+    const [ours, tfjs, cpu] = results as [number[], number[], number[]];
+    assert.deepEqual(ours, cpu, `shape ${shape.join("×")} (${i}): ours`);
+    assert.deepEqual(tfjs, cpu, `shape ${shape.join("×")} (${i}): tfjs-core's on wasm`);
   }
 });
 

@@ -10,6 +10,7 @@ import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
 import { leadingReduceConfig } from "./reduce.js";
+import { reluGradConfig, reluGradKernelConfig } from "./relu-grad.js";
 
 const WASM = "wasm";
 
@@ -28,14 +29,17 @@ export function registerWasmTrainingKernels(): void {
   const reductions = ["Sum", "Mean"].map((k) => leadingReduceConfig(original(k)));
   const products = ["BatchMatMul", "_FusedMatMul"].map((k) => batchMatMulConfig(original(k)));
   const wrapped = [...products, identityConfig(original("Identity")), ...reductions];
-  const ours = [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM)];
+  const ours = [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM),
+    reluGradKernelConfig(WASM)];
   for (const config of [...ours, ...wrapped]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
     registerKernel(config);
   }
 }
 
-/** Replaces tfjs-core's FusedBatchNorm gradient with the broadcasting one (all backends). Idempotent. */
+/** Replaces tfjs-core's FusedBatchNorm gradient with the broadcasting one, and Relu's with one that uses our
+ * kernel on wasm (all backends; tfjs-core's maths elsewhere). Idempotent. */
 export function registerTrainingGradients(): void {
   registerGradient(fusedBatchNormGradConfig);
+  registerGradient(reluGradConfig);
 }
