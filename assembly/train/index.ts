@@ -5,10 +5,11 @@
 // main thread between the backend's kernels, while the backend's pool threads wait, so plain (non-atomic) accesses
 // are safe on the threaded build's shared memory too. docs/wasm-abi.md lists the exports.
 export { adam } from "./adam";
+export { dropout } from "./dropout";
 export { maxPoolGrad } from "./max-pool-grad";
 export { reluGrad } from "./relu-grad";
 
 /** ABI version: bumped whenever an export changes meaning. */
 export function trainAbiVersion(): i32 {
-  return 1;
+  return 2;
 }

@@ -2,6 +2,7 @@
 // same masks as an uninterrupted one. tfjs's own Dropout either reuses one mask forever (with a seed) or is not
 // reproducible (without one). The trainer advances the step with setDropoutStep() before each batch.
 import type { Tensor } from "@tensorflow/tfjs-core";
+import { seededDropout } from "../runtime/kernels/dropout.js";
 import { tf, tfl } from "../runtime/tf.js";
 
 let currentStep = 0;
@@ -40,7 +41,7 @@ export class SeededDropout extends tfl.layers.Layer {
   override call(inputs: Tensor | Tensor[], kwargs: Record<string, unknown>): Tensor {
     const x = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
     if (kwargs["training"] !== true || this.rate === 0) return x;
-    return tf.dropout(x, this.rate, undefined, mix(this.seed, currentStep));
+    return seededDropout(x, this.rate, mix(this.seed, currentStep));
   }
 
   override getConfig(): Record<string, number | string | boolean | null> {

@@ -5,6 +5,7 @@ import { getKernel, registerGradient, registerKernel, unregisterKernel } from "@
 import type { KernelConfig } from "@tensorflow/tfjs-core";
 import { batchMatMulConfig } from "./batch-matmul.js";
 import { fusedBatchNormGradConfig } from "./batchnorm-grad.js";
+import { dropoutKernelConfig } from "./dropout.js";
 import { identityConfig } from "./identity.js";
 import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
@@ -30,7 +31,7 @@ export function registerWasmTrainingKernels(): void {
   const products = ["BatchMatMul", "_FusedMatMul"].map((k) => batchMatMulConfig(original(k)));
   const wrapped = [...products, identityConfig(original("Identity")), ...reductions];
   const ours = [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM),
-    reluGradKernelConfig(WASM)];
+    reluGradKernelConfig(WASM), dropoutKernelConfig(WASM)];
   for (const config of [...ours, ...wrapped]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
     registerKernel(config);
