@@ -8,7 +8,8 @@ import { selectBackend } from "../../src/runtime/backend.js";
 import { leadingAxes } from "../../src/runtime/kernels/reduce.js";
 import { disableTrainKernels } from "../../src/runtime/simd/train-module.js";
 import { tf } from "../../src/runtime/tf.js";
-import { writeInPlace } from "../../src/runtime/wasm-heap.js";
+import { firstUseSinceWrite, writeInPlace } from "../../src/runtime/wasm-heap.js";
+import { wasmInternals } from "../../src/runtime/wasm-internals.js";
 
 /** Largest |a−b| relative to the largest |b| (a scale-aware relative error for whole tensors). */
 function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -148,6 +149,47 @@ test("wasm BatchMatMul and _FusedMatMul (ours: 1×1 convolutions, explicit trans
       tf.dispose([a, b, ...(bias === undefined ? [] : [bias])]);
       await tf.setBackend("wasm");
     }
+  });
+
+test("wasm dense product with large new weights: unpacked (swapped) on first use, packed after, right after writes",
+  async () => {
+    await selectBackend("wasm");
+    const [m, k, n] = [6, 700, 200]; // b: 140,000 values, past the threshold and over twice a's size
+    const a = tf.randomUniform([m, k], -1, 1, "float32", 1);
+    const init = tf.randomUniform([k, n], -1, 1, "float32", 2);
+    const w = tf.variable(init, true, "dense_weights");
+    init.dispose();
+    const bias = tf.randomUniform([n], -1, 1, "float32", 3);
+    const record = wasmInternals(tf.backend()).dataIdMap.get(w.dataId);
+    assert.ok(record !== undefined, "the weights are on the wasm heap");
+    // relu(a·w + bias) in float64, from the tensors' current values.
+    const expected = async (): Promise<Float64Array> => {
+      const [av, wv, bv] = [await a.data(), await w.data(), await bias.data()];
+      const c = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let sum = bv[j] as number;
+          for (let p = 0; p < k; p++) sum += (av[i * k + p] as number) * (wv[p * n + j] as number);
+          c[i * n + j] = Math.max(sum, 0);
+        }
+      }
+      return c;
+    };
+    const check = async (round: string): Promise<void> => {
+      const c = tf.fused.matMul({ a, b: w, bias, activation: "relu" });
+      const e = relError(await c.data(), await expected());
+      c.dispose();
+      assert.ok(e <= 1e-5, `${round}: error ${e}`);
+    };
+    await check("first use (unpacked)");
+    assert.equal(firstUseSinceWrite(record), false, "used since made");
+    for (const round of ["second use (packs)", "third use (packed)"]) await check(round);
+    const view = writeInPlace(w);
+    assert.ok(view !== undefined, "the weights can be written in place");
+    for (let i = 0; i < view.values.length; i++) view.values[i] = Math.cos(i);
+    view.done();
+    for (const round of ["after an in-place write", "again (packs the new values)", "once more"]) await check(round);
+    tf.dispose([a, w, bias]);
   });
 
 test("wasm Identity (ours) shares the data: the clone reads the same, outlives its source, blocks in-place writes",
