@@ -8,8 +8,9 @@ export { adam } from "./adam";
 export { dropout } from "./dropout";
 export { maxPoolGrad } from "./max-pool-grad";
 export { reluGrad } from "./relu-grad";
+export { swapAxes } from "./transpose";
 
 /** ABI version: bumped whenever an export changes meaning. */
 export function trainAbiVersion(): i32 {
-  return 2;
+  return 3;
 }
