@@ -1,18 +1,20 @@
 // Model throughput: forward (inference) and one training step (Adam, mean sigmoid cross-entropy, the trainer's
 // own step) per model, batch size and backend, in samples/s. Usage:
 //   npm run bench:models [-- --models kbranch,resnet50 --batches 8,32 --backends wasm,cpu --reps 3 --threads 1
-//                             --skip-torch --command-models kbranch --command-patches 1200]
+//                             --skip-torch --command-models kbranch --command-patches 1200 --unfolded]
 // Defaults: all six models, batches 8 and 32, every backend that loads except cpu (hundreds of times slower for
 // conv nets: ask for it explicitly), the wasm backend on every core (--threads N: N threads, 1 = the single-threaded
 // build; one count per run, as a process keeps the first it starts with). When PyTorch is installed (Debian
 // python3-torch), bench/torch_models.py runs the same networks with 2 threads for the side-by-side figures.
 // Then, per --command-models model (default kbranch; "none" for none), the whole `ben19 train` command: one epoch
 // of --command-patches synth patches at batch 32 (or the model's wasm maximum), its rate next to the steady step
-// rate inside it (bench/train-command.ts).
+// rate inside it (bench/train-command.ts). The forward pass is predict's and eval's (batch norms folded,
+// src/models/fold-bn.ts); --unfolded adds a row for tfjs's own model.predict, measured in the same process.
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { selectBackend, type BackendChoice } from "../src/runtime/backend.js";
 import { setDropoutStep } from "../src/models/dropout.js";
+import { predictFolded } from "../src/models/fold-bn.js";
 import { MODEL_NAMES, MODELS, type ModelName } from "../src/models/registry.js";
 import { tf } from "../src/runtime/tf.js";
 import { adam } from "../src/training/adam.js";
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     "skip-torch": { type: "boolean", default: false },
     "command-models": { type: "string", default: "kbranch" },
     "command-patches": { type: "string", default: "1200" },
+    unfolded: { type: "boolean", default: false },
   },
 });
 const models = (values.models as string).split(",") as ModelName[];
@@ -65,7 +68,8 @@ for (const choice of (values.backends as string).split(",") as BackendChoice[]) 
     for (const b of batches) {
       const xs = model.inputs.map((i, k) => tf.randomNormal([b, ...(i.shape.slice(1) as number[])], 0, 1, "float32", k));
       const y = tf.cast(tf.greater(tf.randomUniform([b, 19], 0, 1, "float32", 9), 0.7), "float32");
-      const fwd = await seconds(() => model.predict(xs) as tf.Tensor);
+      const fwd = await seconds(() => predictFolded(model, xs) as tf.Tensor);
+      const unfolded = values.unfolded === true ? await seconds(() => model.predict(xs) as tf.Tensor) : undefined;
       let step = 0;
       const train = await seconds(() => {
         setDropoutStep(step++);
@@ -77,6 +81,7 @@ for (const choice of (values.backends as string).split(",") as BackendChoice[]) 
         note: `${(s.cpu * 1000 / b).toFixed(1)} CPU ms/sample` +
           (s.disturbed > 0 ? `; ${s.disturbed} round(s) disturbed by other processes, measured again` : ""),
       });
+      if (unfolded !== undefined) rows.push(row("forward unfolded", unfolded));
       rows.push(row("forward", fwd), row("training step", train));
       process.stderr.write(`${rows.at(-2)?.name}: ${rows.at(-2)?.value.toFixed(1)}; ${rows.at(-1)?.name}: ${rows.at(-1)?.value.toFixed(1)}\n`);
       tf.dispose([...xs, y]);

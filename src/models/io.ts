@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelError } from "../core/errors.js";
+import "./batchnorm-train.js"; // installs the closed-form training batch norm on tfjs-layers' class
 import "./dropout.js"; // registers the custom layer class model.json refers to
 import { checkMetadata, METADATA_FILE, type ModelMetadata } from "../contract/metadata.js";
 import { tf, tfl } from "../runtime/tf.js";

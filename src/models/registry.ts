@@ -2,6 +2,7 @@
 // chooses a model by name (CLI, trainer, loader) goes through MODELS.
 import { inputSpecs, type InputSpec, type LayoutName } from "../contract/layouts.js";
 import { modelLayout, type ModelName } from "../contract/models.js";
+import "./batchnorm-train.js"; // installs the closed-form training batch norm on tfjs-layers' class
 import { skipInputGradients } from "./input-conv.js";
 import { kbranch } from "./kbranch.js";
 import { resnet } from "./resnet.js";

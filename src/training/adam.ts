@@ -10,6 +10,7 @@
 // Same bits as tfjs either way: every operation is float32 and in tfjs's order (m and v first, bias-corrected by
 // 1 − βᵗ, then w + (−lr)·m̂/(√v̂ + ε)). JavaScript computes in float64; each +, −, ×, ÷ and √ rounded with
 // Math.fround is the correctly rounded float32 result (float64 carries more than 2·24 + 2 bits), as the backends'.
+import { invalidateFolded } from "../models/fold-bn.js";
 import { adamInPlace } from "../runtime/simd/adam-in-place.js";
 import { tf } from "../runtime/tf.js";
 import { writeInPlace } from "../runtime/wasm-heap.js";
@@ -79,6 +80,8 @@ export class Adam {
       });
     } finally {
       tf.dispose(gradients);
+      // The fused and host updates keep the weights' data ids, which key the folded inference weights.
+      invalidateFolded();
     }
     this.accBeta1 = f32(this.accBeta1 * this.beta1);
     this.accBeta2 = f32(this.accBeta2 * this.beta2);

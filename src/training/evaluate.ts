@@ -7,6 +7,7 @@ import { createDataset, type Dataset } from "../dataset/dataset.js";
 import { OnnxRunner } from "../export/onnx-runner.js";
 import { batchToTensors } from "../dataset/tensors.js";
 import { DurableFile } from "../io/durable.js";
+import { predictFolded } from "../models/fold-bn.js";
 import { loadModel, type LoadedModel } from "../models/io.js";
 import { tf, type tfl } from "../runtime/tf.js";
 import { countRecords } from "../tfrecord/count.js";
@@ -47,7 +48,7 @@ Promise<{ loss: number; probs: Float32Array }> {
   }
   const t = batchToTensors(tf, batch);
   const [lossT, probsT] = tf.tidy(() => {
-    const z = model.predict(t.inputs) as tf.Tensor;
+    const z = predictFolded(model, t.inputs) as tf.Tensor;
     return [meanSigmoidCrossEntropy(t.labels, z), tf.sigmoid(z)];
   });
   const probs = (await (probsT as tf.Tensor).data()) as Float32Array;

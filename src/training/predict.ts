@@ -11,6 +11,7 @@ import { buildInputInto } from "../dataset/input.js";
 import { multiHot19, names19 } from "../labels/convert.js";
 import { LABELS_19 } from "../labels/nomenclature.js";
 import type { OnnxRunner } from "../export/onnx-runner.js";
+import { predictFolded } from "../models/fold-bn.js";
 import type { LoadedModel } from "../models/io.js";
 import { tf } from "../runtime/tf.js";
 import { Ben19Error, OptionError } from "../core/errors.js";
@@ -115,7 +116,7 @@ async function forward(loaded: LoadedModel, outs: Float32Array[], n: number, onn
 Promise<Float32Array> {
   if (onnx !== undefined) return (await onnx.run(outs, n)).probabilities;
   const xs = loaded.meta.inputs.map((input, k) => tf.tensor4d(outs[k] as Float32Array, [n, ...input.shape]));
-  const probsT = loaded.model.predict(xs) as tf.Tensor;
+  const probsT = predictFolded(loaded.model, xs) as tf.Tensor;
   const probs = (await probsT.data()) as Float32Array;
   tf.dispose([probsT, ...xs]);
   return probs;
