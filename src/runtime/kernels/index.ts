@@ -12,6 +12,7 @@ import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
 import { leadingReduceConfig } from "./reduce.js";
 import { reluGradConfig, reluGradKernelConfig } from "./relu-grad.js";
+import { reverseConfig } from "./reverse.js";
 import { transposeConfig } from "./transpose.js";
 
 const WASM = "wasm";
@@ -31,7 +32,7 @@ export function registerWasmTrainingKernels(): void {
   const reductions = ["Sum", "Mean"].map((k) => leadingReduceConfig(original(k)));
   const products = ["BatchMatMul", "_FusedMatMul"].map((k) => batchMatMulConfig(original(k)));
   const wrapped = [...products, identityConfig(original("Identity")), transposeConfig(original("Transpose")),
-    ...reductions];
+    reverseConfig(original("Reverse")), ...reductions];
   const ours = [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM),
     reluGradKernelConfig(WASM), dropoutKernelConfig(WASM)];
   for (const config of [...ours, ...wrapped]) {
