@@ -5,6 +5,7 @@
 // main thread between the backend's kernels, while the backend's pool threads wait, so plain (non-atomic) accesses
 // are safe on the threaded build's shared memory too. docs/wasm-abi.md lists the exports.
 export { adam } from "./adam";
+export { batchNormGradDx, batchNormGradSums } from "./batchnorm-grad";
 export { dropout } from "./dropout";
 export { maxPoolGrad } from "./max-pool-grad";
 export { reluGrad } from "./relu-grad";
@@ -12,5 +13,5 @@ export { swapAxes } from "./transpose";
 
 /** ABI version: bumped whenever an export changes meaning. */
 export function trainAbiVersion(): i32 {
-  return 3;
+  return 4;
 }

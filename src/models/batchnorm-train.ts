@@ -11,6 +11,7 @@
 // tf.moments, i.e. divided by N) are bit-identical to tfjs-layers'. Only the gradients' rounding differs.
 // Installed on tfjs-layers' BatchNormalization class when this module loads, so it serves every model, built or
 // loaded, without changing what is saved.
+import { batchNormGradFused } from "../runtime/kernels/batchnorm-train-grad.js";
 import { tf, tfl } from "../runtime/tf.js";
 
 interface LayerWeight {
@@ -54,6 +55,9 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
       value: tf.batchNorm(input, mean, variance, b, g, epsilon),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, mu, v, scale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        // Two passes of ben19's SIMD module on wasm; the same maths as tensor ops elsewhere.
+        const fused = batchNormGradFused(xs, dy, mu, v, scale, epsilon);
+        if (fused !== undefined) return fused;
         const xHat = tf.batchNorm(xs, mu, v, undefined, undefined, epsilon);
         const dBeta = tf.sum(dy, axes);
         const dGamma = tf.sum(tf.mul(dy, xHat), axes);

@@ -24,24 +24,11 @@ export function writeInPlace(t: tf.Tensor): InPlace | undefined {
   };
 }
 
-/** Tensors used once as a matrix product's right operand since they were made or last written in place: the
- * next such use packs them for XNNPACK (kernels/batch-matmul.ts). Keyed by the backend's record of the tensor,
- * which lives as long as the tensor. */
-const usedOnce = new WeakSet<HeapTensor>();
-
-/** True the first time it is asked about `data` since `data` was made or written; then false. */
-export function firstUseSinceWrite(data: HeapTensor): boolean {
-  if (usedOnce.has(data)) return false;
-  usedOnce.add(data);
-  return true;
-}
-
 /** After a tensor's values were written in place: drops the XNNPACK operators (and their packed copies of the old
  * values) cached for it, keeping its memory. */
 export function dropPackedCopies(backend: WasmBackendInternals, data: HeapTensor, size: number): void {
   backend.wasm.tfjs.disposeData(data.id);
   backend.wasm.tfjs.registerTensor(data.id, size, data.memoryOffset);
-  usedOnce.delete(data);
 }
 
 /** Bytes of the wasm backend's heap now (it grows, up to 4 GB), or undefined on another backend. */

@@ -10,15 +10,15 @@
 //   C = op(A)·op(B)            transposing each flagged operand, or
 //   C = (op(B)ᵀ·op(A)ᵀ)ᵀ       transposing each unflagged operand and the result,
 // by the number of elements moved (e.g. dx = dy·Wᵀ moves dy and dx, not the large W).
-// A large B used once (a dense layer's weights in training: each forward pass meets new values, after Adam's
-// update) is not worth packing: C = (Bᵀ·Aᵀ)ᵀ makes Bᵀ the image and the small Aᵀ the filter, so only Aᵀ is
-// packed (measured: 70 ms instead of 320 ms for 57,600×128 weights at batch 32, loaded machine; 21 ms once
-// packed). Its second use with the same values takes the direct form, which packs B once for the uses after.
+// A large B in a training step's forward pass (a dense layer's weights, whose values are new after every Adam
+// update, so the backend would pack them again each step) is not worth packing: C = (Bᵀ·Aᵀ)ᵀ makes Bᵀ the image
+// and the small Aᵀ the filter, so only Aᵀ is packed (measured: 70 ms instead of 320 ms for 57,600×128 weights at
+// batch 32, loaded machine; 21 ms once packed). Outside gradient recording (predict, eval, validation) products
+// take the direct form, which packs B once for the batches after, and whose bits do not depend on the batch size.
 // Batched products run one product per matrix (the backend's batched kernel is a scalar loop, and adds a bias
 // wrongly to all but the first row).
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
-import { firstUseSinceWrite } from "../wasm-heap.js";
-import { wasmInternals } from "../wasm-internals.js";
+import { tf } from "../tf.js";
 import { KernelScope } from "./scope.js";
 
 interface Args {
@@ -71,14 +71,12 @@ function product1x1(
 const MIN_UNPACKED = 1 << 16;
 
 /** Whether the plain product a·b (+ bias, linear or ReLU) should skip packing b: b is large, at least twice the
- * size of a (which the swapped form packs instead), and its values are new to the products. */
+ * size of a (which the swapped form packs instead), and a gradient is being recorded (a training step). */
 function skipPacking(args: Args, activation: string): boolean {
-  const { inputs: { a, b }, backend, attrs } = args;
+  const { inputs: { a, b }, attrs } = args;
   if (attrs.transposeA || attrs.transposeB || batchOf(a) !== 1 || batchOf(b) !== 1) return false;
   if (activation !== "linear" && activation !== "relu") return false;
-  if (size(b) < MIN_UNPACKED || size(b) < 2 * size(a)) return false;
-  const data = wasmInternals(backend).dataIdMap.get(b.dataId);
-  return data !== undefined && firstUseSinceWrite(data);
+  return size(b) >= MIN_UNPACKED && size(b) >= 2 * size(a) && tf.engine().state.gradientDepth > 0;
 }
 
 function matMul(backendName: string, original: KernelFunc) {

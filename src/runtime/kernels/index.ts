@@ -5,6 +5,7 @@ import { getKernel, registerGradient, registerKernel, unregisterKernel } from "@
 import type { KernelConfig } from "@tensorflow/tfjs-core";
 import { batchMatMulConfig } from "./batch-matmul.js";
 import { fusedBatchNormGradConfig } from "./batchnorm-grad.js";
+import { batchNormGradKernelConfigs } from "./batchnorm-train-grad.js";
 import { dropoutKernelConfig } from "./dropout.js";
 import { identityConfig } from "./identity.js";
 import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
@@ -34,7 +35,7 @@ export function registerWasmTrainingKernels(): void {
   const wrapped = [...products, identityConfig(original("Identity")), transposeConfig(original("Transpose")),
     reverseConfig(original("Reverse")), ...reductions];
   const ours = [conv2DBackpropFilterConfig(WASM), conv2DBackpropInputConfig(WASM), maxPoolGradConfig(WASM),
-    reluGradKernelConfig(WASM), dropoutKernelConfig(WASM)];
+    reluGradKernelConfig(WASM), dropoutKernelConfig(WASM), ...batchNormGradKernelConfigs(WASM)];
   for (const config of [...ours, ...wrapped]) {
     if (getKernel(config.kernelName, WASM) !== undefined) unregisterKernel(config.kernelName, WASM);
     registerKernel(config);

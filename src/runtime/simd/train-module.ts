@@ -20,6 +20,14 @@ export interface TrainKernels {
     sh: number, sw: number, fh: number, fw: number, top: number, left: number,
   ): void;
   reluGrad(x: number, dy: number, dx: number, n: number): void;
+  batchNormGradSums(
+    x: number, dy: number, mean: number, invStd: number, rows: number, c: number, sums: number, dGamma: number,
+    dBeta: number,
+  ): void;
+  batchNormGradDx(
+    x: number, dy: number, dx: number, mean: number, invStd: number, a: number, k: number, m: number, rows: number,
+    c: number,
+  ): void;
   swapAxes(src: number, dst: number, a: number, r: number, s: number, t: number): void;
   dropout(
     x: number, y: number, mask: number, n: number, s0: number, s1: number, s2: number, c: number, keep: number,
@@ -27,7 +35,7 @@ export interface TrainKernels {
 }
 
 /** The ABI the host side was written for (assembly/train/index.ts's trainAbiVersion). */
-const TRAIN_ABI = 3;
+const TRAIN_ABI = 4;
 
 /** Compiled once per variant (1 KB each: synchronous compilation is immediate). */
 const compiled = new Map<boolean, WebAssembly.Module>();
