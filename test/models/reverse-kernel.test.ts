@@ -7,15 +7,10 @@ import "@tensorflow/tfjs-backend-cpu";
 import fc from "fast-check";
 import { selectBackend } from "../../src/runtime/backend.js";
 import { tf } from "../../src/runtime/tf.js";
+import { opBits } from "../helpers/bits.js";
 
-async function reversed(backend: string, values: Float32Array, shape: number[], dims: number[]) {
-  await tf.setBackend(backend);
-  const x = tf.tensor(values, shape);
-  const y = tf.reverse(x, dims);
-  const out = new Uint32Array((await y.data<"float32">()).slice().buffer);
-  tf.dispose([x, y]);
-  return out;
-}
+const reversed = async (backend: string, values: Float32Array, shape: number[], dims: number[]) =>
+  (await opBits(backend, values, shape, (x) => tf.reverse(x, dims))).bits;
 
 const valuesOf = (n: number): Float32Array =>
   Float32Array.from({ length: n }, (_, i) => (i === 2 ? -0 : i === 7 ? NaN : Math.cos(i) * 1e4));

@@ -7,15 +7,12 @@ import fc from "fast-check";
 import { selectBackend } from "../../src/runtime/backend.js";
 import { swapView } from "../../src/runtime/kernels/transpose.js";
 import { tf } from "../../src/runtime/tf.js";
+import { opBits } from "../helpers/bits.js";
 
-async function transposed(backend: string, values: Float32Array, shape: number[], perm: number[]) {
-  await tf.setBackend(backend);
-  const x = tf.tensor(values, shape);
-  const y = tf.transpose(x, perm);
-  const out = new Uint32Array((await y.data<"float32">()).slice().buffer);
-  tf.dispose([x, y]);
-  return { out, shape: y.shape };
-}
+const transposed = async (backend: string, values: Float32Array, shape: number[], perm: number[]) => {
+  const r = await opBits(backend, values, shape, (x) => tf.transpose(x, perm));
+  return { out: r.bits, shape: r.shape };
+};
 
 test("swapView finds the swaps of adjacent axis runs, ignoring axes of size 1", () => {
   assert.deepEqual(swapView([57600, 128], [1, 0]), [1, 57600, 128, 1]);
