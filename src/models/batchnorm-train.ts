@@ -4,14 +4,15 @@
 // FusedBatchNorm gradient. With the batch statistics' dependence on x folded in, the gradient has a closed form,
 // per channel over the N·H·W values (x̂ = (x − μ)/σ, σ = √(var + ε)):
 //   dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy
-// computed here as x̂ (one FusedBatchNorm pass), dy·x̂, two per-channel sums, and dx = dy·γ/σ + (x̂·(−k) − m) with
-// the last term a second FusedBatchNorm pass on x (it is an affine map of x per channel).
+// computed on wasm in two passes of ben19's SIMD module (runtime/kernels/batchnorm-train-grad.ts), elsewhere as x̂
+// (one FusedBatchNorm pass), dy·x̂, two per-channel sums, and dx = dy·γ/σ + (x̂·(−k) − m) with the last term a
+// second FusedBatchNorm pass on x (it is an affine map of x per channel).
 // The forward pass is the layer's own ops (tf.moments, then tf.batchNorm), so outputs and the moving mean and
 // variance (updated as tfjs-layers does, moving − (moving − batch)·(1 − momentum), with the batch variance of
 // tf.moments, i.e. divided by N) are bit-identical to tfjs-layers'. Only the gradients' rounding differs.
 // Installed on tfjs-layers' BatchNormalization class when this module loads, so it serves every model, built or
 // loaded, without changing what is saved.
-import { batchNormGradFused } from "../runtime/kernels/batchnorm-train-grad.js";
+import { batchNormGradFused, gradTerms } from "../runtime/kernels/batchnorm-train-grad.js";
 import { tf, tfl } from "../runtime/tf.js";
 
 interface LayerWeight {
@@ -61,9 +62,7 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
         const xHat = tf.batchNorm(xs, mu, v, undefined, undefined, epsilon);
         const dBeta = tf.sum(dy, axes);
         const dGamma = tf.sum(tf.mul(dy, xHat), axes);
-        const a = tf.mul(scale, tf.rsqrt(tf.add(v, tf.scalar(epsilon))));
-        const k = tf.mul(a, tf.div(dGamma, tf.scalar(count)));
-        const m = tf.mul(a, tf.div(dBeta, tf.scalar(count)));
+        const { a, k, m } = gradTerms(scale, tf.rsqrt(tf.add(v, tf.scalar(epsilon))), dGamma, dBeta, count);
         // x̂·(−k) − m as one FusedBatchNorm pass on x (offset −m, scale −k).
         const dx = tf.add(tf.mul(dy, a), tf.batchNorm(xs, mu, v, tf.neg(m), tf.neg(k), epsilon));
         return [dx, dGamma, dBeta];

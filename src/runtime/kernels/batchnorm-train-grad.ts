@@ -45,6 +45,14 @@ export const batchNormGradKernelConfigs = (backendName: string): KernelConfig[] 
   { kernelName: DX, backendName, kernelFunc: dx as unknown as KernelFunc },
 ];
 
+/** The per-channel terms of dx = dy·a − x̂·k − m: a = γ·invStd, k = a·dγ/N, m = a·dβ/N (N values per channel). */
+export function gradTerms(
+  scale: Tensor, invStd: Tensor, dGamma: Tensor, dBeta: Tensor, count: number,
+): { a: Tensor; k: Tensor; m: Tensor } {
+  const a = tf.mul(scale, invStd);
+  return { a, k: tf.mul(a, tf.div(dGamma, tf.scalar(count))), m: tf.mul(a, tf.div(dBeta, tf.scalar(count))) };
+}
+
 /** [dx, dγ, dβ] of batch norm in training (x̂ = (x − mean)/√(variance + ε)) through the kernels, or undefined
  * where they do not apply. */
 export function batchNormGradFused(
@@ -58,9 +66,7 @@ export function batchNormGradFused(
   const count = x.size / c;
   const invStd = tf.rsqrt(tf.add(variance, tf.scalar(epsilon)));
   const [dGamma, dBeta] = tf.engine().runKernel(SUMS, { x, dy, mean, invStd }) as unknown as [Tensor, Tensor];
-  const a = tf.mul(scale, invStd);
-  const k = tf.mul(a, tf.div(dGamma, tf.scalar(count)));
-  const m = tf.mul(a, tf.div(dBeta, tf.scalar(count)));
+  const { a, k, m } = gradTerms(scale, invStd, dGamma, dBeta, count);
   const dx = tf.engine().runKernel(DX, { x, dy, mean, invStd, a, k, m }) as Tensor;
   return [dx, dGamma, dBeta];
 }
